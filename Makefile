@@ -1,0 +1,50 @@
+# The author's and CI's commands. `make help` lists them.
+# Everything runs inside .venv, made from the pinned requirements files.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+NIKOLA := $(BIN)/nikola
+
+.DEFAULT_GOAL := help
+.PHONY: help site build test serve post deploy check clean lock
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+$(BIN)/.site: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.site
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+site: $(BIN)/.site  ## set up .venv and build the site into output/
+	$(NIKOLA) build
+
+build: site  ## same as `make site`
+
+test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
+	$(BIN)/python -m pytest
+
+serve: $(BIN)/.site  ## preview on http://127.0.0.1:8000 with live reload
+	$(NIKOLA) auto --address 127.0.0.1 --port 8000
+
+post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
+	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
+	$(NIKOLA) new_post --format rest --title "$(TITLE)"
+
+deploy: site  ## build, then run DEPLOY_COMMAND (e.g. an rsync to your host)
+	$(NIKOLA) deploy
+
+check: site  ## Nikola's own checks: orphan files and internal links
+	$(NIKOLA) check -f -l
+
+clean:  ## remove generated files (output/, cache/, .doit.db); keeps .venv
+	rm -rf output cache .doit.db .doit.db.*
+
+lock:  ## re-pin requirements.txt from its direct dependencies (needs the registry)
+	@echo "Edit the direct pins at the top of README.md's dependency table, then:"
+	@echo "  python3 -m venv /tmp/lock && /tmp/lock/bin/pip install nikola==8.3.3 docutils pygments jinja2 feedgen aiohttp watchdog && /tmp/lock/bin/pip freeze"

@@ -1,0 +1,81 @@
+"""Nikola settings for the OpenStack community project blog.
+
+Only what differs from Nikola 8.3.3's defaults is here, each with its reason.
+Everything else (URL layout, taxonomy paths, feed names) keeps Nikola's
+defaults on purpose: the blog we continue used them, so readers' links and
+feed subscriptions keep working.
+"""
+
+import os
+
+# --- Identity -----------------------------------------------------------
+BLOG_TITLE = "OpenStack Community Blog"
+BLOG_AUTHOR = "Graham Hayes"  # default author for posts that name none
+BLOG_DESCRIPTION = (
+    "Notes from the OpenStack community: Designate, the Technical Committee, "
+    "the Foundation, summits, PTGs and the mailing lists."
+)
+# The host of the blog we continue, so post URLs and feed GUIDs stay the same.
+# Override for a preview or a mirror: SITE_URL=https://example.org/ nikola build
+SITE_URL = os.environ.get("SITE_URL", "http://graham.hayes.ie/")
+BLOG_EMAIL = ""  # no address is published
+DEFAULT_LANG = "en"
+TRANSLATIONS = {DEFAULT_LANG: ""}
+
+# --- Content ------------------------------------------------------------
+# reStructuredText only: one format means one set of safety and strictness rules.
+POSTS = (("posts/*.rst", "posts", "post.tmpl"),)
+PAGES = (("pages/*.rst", "", "page.tmpl"),)
+COMPILERS = {"rest": (".rst",)}
+# Posts carry their metadata in a reST comment block at the top of the file.
+ONE_FILE_POSTS = True
+# A post must say its time zone; this one is used only to show dates.
+TIMEZONE = "UTC"
+DATE_FORMAT = "d MMMM y"
+# A mistake must never be published: `.. include::` of any file is refused.
+REST_FILE_INSERTION_ENABLED = False
+# Source files are not part of the site.
+COPY_SOURCES = False
+SHOW_SOURCELINK = False
+
+# --- Pages and navigation ----------------------------------------------
+THEME = "openstack"
+# Index pages show teasers: full posts on one page would repeat ids (f1, section).
+INDEX_TEASERS = True
+# Several authors write here: each gets a page and a feed.
+ENABLE_AUTHOR_PAGES = True
+NAVIGATION_LINKS = {
+    DEFAULT_LANG: (
+        ("/archive.html", "Archive"),
+        ("/categories/", "Tags"),
+        ("/authors/", "Authors"),
+        ("/rss.xml", "RSS"),
+    ),
+}
+# A fixed footer: no build-time year, so two builds are identical.
+CONTENT_FOOTER = (
+    'Posts are by their named authors. Built with '
+    '<a href="https://getnikola.com/">Nikola</a>; no trackers, no third-party fonts.'
+)
+# One stylesheet, written by hand: no bundling step and no webassets.
+USE_BUNDLES = False
+# No JavaScript date rewriting: the server-rendered date is the date.
+DATE_FANCINESS = 0
+# Keep the generator out of the page head.
+META_GENERATOR_TAG = False
+# Reading time and post dates come from the post; no comments, no CDN.
+COMMENT_SYSTEM = ""
+USE_CDN = False
+
+# --- Feeds -------------------------------------------------------------
+FEED_LENGTH = 10
+# Feeds carry the whole post, not only the teaser.
+FEED_TEASERS = False
+GENERATE_ATOM = True
+
+# --- Build -------------------------------------------------------------
+# Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the
+# environment, e.g. "rsync -a --delete output/ host:/var/www/blog/".
+DEPLOY_COMMANDS = {
+    "default": [os.environ.get("DEPLOY_COMMAND", "echo 'Set DEPLOY_COMMAND to deploy output/'; false")],
+}

@@ -1,0 +1,61 @@
+"""Read a built site the way a browser and a feed reader would."""
+
+import functools
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+SITE_URL = "http://graham.hayes.ie/"  # conf.py's documented default
+
+
+class Site:
+    def __init__(self, output: Path, site_url: str = SITE_URL):
+        self.root = Path(output)
+        self.site_url = site_url
+
+    # --- files -----------------------------------------------------------
+    def html_pages(self):
+        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts)
+
+    def feeds(self):
+        return sorted(p for p in self.root.rglob("*")
+                      if p.suffix in (".xml", ".atom") and p.name not in ("sitemap.xml", "sitemapindex.xml"))
+
+    def url_of(self, path: Path) -> str:
+        rel = path.relative_to(self.root).as_posix()
+        if rel.endswith("index.html"):
+            rel = rel[: -len("index.html")]
+        return urljoin(self.site_url, rel)
+
+    def post_page(self, slug: str) -> Path:
+        return self.root / "posts" / slug / "index.html"
+
+    @functools.lru_cache(maxsize=None)
+    def soup(self, path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+    # --- links -----------------------------------------------------------
+    def is_internal(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("", ) and not url.startswith("//"):
+            return True
+        return url.startswith(self.site_url)
+
+    def resolve(self, base: Path, url: str):
+        """Return (file, fragment) that an internal ``url`` on page ``base`` points at."""
+        absolute = urljoin(self.url_of(base), url)
+        parts = urlsplit(absolute)
+        path = unquote(parts.path)
+        target = self.root / path.lstrip("/")
+        if path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        return target, unquote(parts.fragment)
+
+    def ids(self, path: Path):
+        return [el["id"] for el in self.soup(path).find_all(id=True)]
+
+
+def text_of(node) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ")).strip()
