@@ -34,14 +34,16 @@ TIMEZONE = "UTC"
 DATE_FORMAT = "d MMMM y"
 # A mistake must never be published: `.. include::` of any file is refused.
 REST_FILE_INSERTION_ENABLED = False
+# Images keep the /images/ URLs the seed feed links to (Nikola's default is the root).
+IMAGE_FOLDERS = {"images": "images"}
 # Source files are not part of the site.
 COPY_SOURCES = False
 SHOW_SOURCELINK = False
 
 # --- Pages and navigation ----------------------------------------------
 THEME = "openstack"
-# Index pages show teasers: full posts on one page would repeat ids (f1, section).
-INDEX_TEASERS = True
+
+
 # Several authors write here: each gets a page and a feed.
 ENABLE_AUTHOR_PAGES = True
 NAVIGATION_LINKS = {
