@@ -51,7 +51,7 @@ NAVIGATION_LINKS = {
         ("/archive.html", "Archive"),
         ("/categories/", "Tags"),
         ("/authors/", "Authors"),
-        ("/rss.xml", "RSS"),
+        ("/feeds/", "Feeds"),
     ),
 }
 # A fixed footer: no build-time year, so two builds are identical.
@@ -70,10 +70,15 @@ COMMENT_SYSTEM = ""
 USE_CDN = False
 
 # --- Feeds -------------------------------------------------------------
+# plugins/blog_feeds writes every feed (RSS, Atom, RFC 5005 archives) with
+# feedgen, so Nikola's own PyRSS2Gen feeds are off: no feed is written twice.
+GENERATE_RSS = False
+GENERATE_ATOM = False
+# Posts in a current feed, and in each archive page.
 FEED_LENGTH = 10
-# Feeds carry the whole post, not only the teaser.
-FEED_TEASERS = False
-GENERATE_ATOM = True
+# A post's GUID is this base plus its path, whatever SITE_URL a build uses:
+# the GUIDs the old blog's subscribers have seen never change.
+FEED_GUID_BASE = "http://graham.hayes.ie/"
 
 # --- Build -------------------------------------------------------------
 # Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the

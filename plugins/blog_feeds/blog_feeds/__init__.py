@@ -1,0 +1,74 @@
+"""Every feed of the blog, written with feedgen: one source of truth.
+
+For the whole blog and for every category, tag and author this task writes
+an RSS 2.0 feed at the path Nikola uses (``rss.xml``,
+``categories/<tag>.xml``, ``categories/cat_<category>.xml``,
+``authors/<author>.xml``), an Atom feed beside it (Nikola's ``*_atom``
+paths: ``index.atom``, ``categories/<tag>.atom``...), and the feed's whole
+history as RFC 5005 archive documents under ``feeds/archive/``. It also
+renders the Feeds page (``feeds/index.html``) that lists them all.
+
+Nikola's own feeds are switched off in conf.py (GENERATE_RSS and
+GENERATE_ATOM are False), so no feed is written twice. What goes into a
+feed is decided in :mod:`.collect`; how it is written, in :mod:`.writer`.
+"""
+
+import os
+
+from nikola import utils
+from nikola.plugin_categories import Task
+
+from . import collect, writer
+
+
+def _write(path, data):
+    utils.makedirs(os.path.dirname(path))
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+class BlogFeeds(Task):
+    """Yield one doit task per feed file, and one for the Feeds page."""
+
+    name = "blog_feeds"
+
+    def gen_tasks(self):
+        site = self.site
+        out = site.config["OUTPUT_FOLDER"]
+        yield self.group_task()
+        listing = []
+        for lang in site.config["TRANSLATIONS"]:
+            for spec in collect.feed_specs(site, lang):
+                entries = [collect.entry(site, post, lang) for post in spec.posts]
+                docs = collect.documents(site, spec, entries)
+                for rel_path, doc, fmt in docs:
+                    target = os.path.join(out, rel_path)
+                    yield {
+                        "basename": self.name,
+                        "name": target,
+                        "targets": [target],
+                        "file_dep": sorted({p.translated_base_path(lang) for p in spec.posts}),
+                        "uptodate": [utils.config_changed(
+                            {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
+                            "blog_feeds:" + target)],
+                        "actions": [(_write, (target, writer.render(doc, fmt)))],
+                        "clean": True,
+                    }
+                listing.append(spec.summary())
+            yield self._feeds_page(lang, listing)
+
+    def _feeds_page(self, lang, listing):
+        site = self.site
+        output_name = os.path.join(site.config["OUTPUT_FOLDER"], "feeds", "index.html")
+        context = {
+            "title": "Feeds",
+            "description": "Every RSS and Atom feed of {0}, with its post count.".format(
+                site.config["BLOG_TITLE"](lang)),
+            "permalink": "/feeds/",
+            "pagekind": ["feeds_page"],
+            "feeds": listing,
+        }
+        task = site.generic_renderer(lang, output_name, "feeds.tmpl", site.config["FILTERS"],
+                                     context=context)
+        task["basename"] = self.name
+        return task

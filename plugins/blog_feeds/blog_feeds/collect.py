@@ -1,0 +1,122 @@
+"""Which feeds exist and what each one holds, read from Nikola's post data."""
+
+from dataclasses import dataclass
+from typing import List, Optional
+from urllib.parse import urljoin
+
+import lxml.html
+
+from .writer import Document, Entry, pages
+
+TAXONOMIES = (
+    # kind, channel title suffix, description
+    ("category", "Posts in category {0}", "Posts in the category {0} on {1}, newest first."),
+    ("tag", "Posts about {0}", "Posts tagged {0} on {1}, newest first."),
+    ("author", "Posts by {0}", "Posts by {0} on {1}, newest first."),
+)
+
+
+@dataclass
+class FeedSpec:
+    kind: str                  # index, category, tag or author
+    name: Optional[str]        # the classification, None for the whole blog
+    title: str
+    description: str
+    page: str                  # absolute URL of the page this feed follows
+    rss_path: str              # output-relative paths
+    atom_path: str
+    posts: list                # Nikola posts, newest first
+
+    def archive_path(self, number, fmt):
+        stem = self.rss_path.rsplit(".", 1)[0]
+        return "feeds/archive/{0}/{1}.{2}".format(stem, number, "xml" if fmt == "rss" else "atom")
+
+    def summary(self):
+        return {"kind": self.kind, "name": self.name, "title": self.title, "page": self.page,
+                "rss": "/" + self.rss_path, "atom": "/" + self.atom_path, "count": len(self.posts)}
+
+
+def feed_specs(site, lang) -> List[FeedSpec]:
+    blog = site.config["BLOG_TITLE"](lang)
+
+    def url(path):
+        return urljoin(site.config["SITE_URL"], path)
+
+    public = [p for p in site.posts if p.use_in_feeds]
+    specs = [FeedSpec("index", None, blog, site.config["BLOG_DESCRIPTION"](lang), url("/"),
+                      site.path("index_rss", None, lang), site.path("index_atom", None, lang), public)]
+    for kind, title, description in TAXONOMIES:
+        classified = site.posts_per_classification[kind][lang]
+        for name in sorted(classified, key=lambda n: n.lower()):
+            posts = [p for p in classified[name] if p.use_in_feeds]
+            if not posts:
+                continue
+            specs.append(FeedSpec(
+                kind, name,
+                "{0} ({1})".format(blog, title.format(name)),
+                description.format(name, blog),
+                url(site.link(kind, name, lang)),
+                site.path(kind + "_rss", name, lang),
+                site.path(kind + "_atom", name, lang),
+                sorted(posts, key=lambda p: p.date, reverse=True),
+            ))
+    return specs
+
+
+def absolute_html(html, base):
+    """Every href and src in ``html`` made absolute against ``base``."""
+    if not html.strip():
+        return html
+    wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
+    wrapper.rewrite_links(lambda link: urljoin(base, link))
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper) if len(wrapper) \
+        else (wrapper.text or "")
+
+
+def _guid(site, post, lang):
+    """The post's permanent id: FEED_GUID_BASE + its path, whatever SITE_URL is."""
+    if post.meta[lang].get("guid"):
+        return post.meta[lang]["guid"], False
+    guid = urljoin(site.config["FEED_GUID_BASE"], post.permalink(lang))
+    return guid, guid == post.permalink(lang, absolute=True)
+
+
+def entry(site, post, lang) -> Entry:
+    page = post.permalink(lang, absolute=True)
+    html = post.text(lang, teaser_only=False, strip_html=False, show_read_more_link=False)
+    preview = post.meta[lang].get("previewimage")
+    if preview:
+        html = '<figure><img src="{0}" alt=""></figure> {1}'.format(preview, html)
+    guid, guid_is_link = _guid(site, post, lang)
+    return Entry(
+        guid=guid, link=page, title=post.title(lang),
+        published=post.date, updated=post.updated or post.date,
+        author=post.author(lang), tags=tuple(post.tags_for_language(lang)),
+        summary=post.description(lang), content_html=absolute_html(html, page),
+        guid_is_link=guid_is_link,
+    )
+
+
+def documents(site, spec: FeedSpec, entries):
+    """(output path, Document, format) for the current feeds and every archive page."""
+    lang_code = site.config["DEFAULT_LANG"]
+    size = site.config["FEED_LENGTH"]
+    archive = pages(entries, size)
+    url = lambda path: urljoin(site.config["SITE_URL"], path)  # noqa: E731
+    result = []
+    for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
+        newest_archive = spec.archive_path(len(archive), fmt) if archive else None
+        result.append((path, Document(
+            title=spec.title, description=spec.description, page=spec.page, url=url(path),
+            language=lang_code, entries=entries[:size],
+            prev_archive=url(newest_archive) if newest_archive else None), fmt))
+        for number, chunk in enumerate(archive, 1):
+            own = spec.archive_path(number, fmt)
+            result.append((own, Document(
+                title="{0}, archive {1} of {2}".format(spec.title, number, len(archive)),
+                description=spec.description, page=spec.page, url=url(own),
+                language=lang_code, entries=chunk, archive=True, current=url(path),
+                prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
+                next_archive=url(spec.archive_path(number + 1, fmt)) if number < len(archive) else None,
+            ), fmt))
+    return result

@@ -1,0 +1,61 @@
+"""RFC 5005 (Feed Paging and Archiving) for feedgen.
+
+feedgen 1.0 writes only ``rel="self"`` as an ``atom:link`` in RSS, and any
+other non-self link silently replaces the RSS channel ``<link>``; it knows
+nothing of ``fh:archive``. This extension adds:
+
+* ``<fh:archive/>`` when the document is an archive document (RFC 5005 4),
+  in both formats;
+* ``current``, ``prev-archive`` and ``next-archive`` links as ``atom:link``
+  in an RSS channel (Atom feeds get them from feedgen's own ``link()``,
+  which accepts those relations).
+
+Usage: ``fg.register_extension("history", HistoryExtension, HistoryEntry)``,
+then ``fg.history.archive(True)`` and ``fg.history.link(rel, href)``.
+"""
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.util import xml_elem
+
+FH = "http://purl.org/syndication/history/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+RELS = ("current", "prev-archive", "next-archive")
+
+
+class HistoryExtension(BaseExtension):
+    def __init__(self):
+        self._archive = False
+        self._links = []
+
+    def extend_ns(self):
+        return {"fh": FH}
+
+    def archive(self, is_archive=None):
+        if is_archive is not None:
+            self._archive = bool(is_archive)
+        return self._archive
+
+    def link(self, rel, href, type_):
+        if rel not in RELS:
+            raise ValueError("not an RFC 5005 relation: {0!r}".format(rel))
+        self._links.append((rel, href, type_))
+
+    def _extend(self, parent):
+        for rel, href, type_ in self._links:
+            xml_elem("{%s}link" % ATOM, parent, rel=rel, href=href, type=type_)
+        if self._archive:
+            xml_elem("{%s}archive" % FH, parent)
+        return parent
+
+    def extend_rss(self, rss_feed):
+        self._extend(rss_feed[0])  # the <channel>
+        return rss_feed
+
+    def extend_atom(self, atom_feed):
+        if self._archive:
+            xml_elem("{%s}archive" % FH, atom_feed)
+        return atom_feed
+
+
+class HistoryEntry(BaseEntryExtension):
+    """Entries carry nothing of RFC 5005."""

@@ -1,0 +1,288 @@
+"""Fidelity to the seeds: each post says what the blog we continue said.
+
+What this protects (the seeds are copied into tests/data/):
+
+* ``004_*.txt`` is the RSS feed of the tag ``openstack``; each item's
+  description is the HTML Nikola made from the original reST. For every
+  item, the post built at the same ``/posts/<slug>/`` has the same title,
+  author, date (to the second), tags and preview image, the same section
+  ids in the same order, the same admonitions, footnotes, epigraphs
+  (with attributions), abbreviations (with titles), images and links, and
+  the same text: difflib similarity of at least MIN_SIMILARITY, reported
+  in the output. The one teaser item (cut short, "Read more…") is
+  compared with the post's text before its ``.. TEASER_END``.
+* ``000``-``003`` are plain text: every one of their paragraphs is in the
+  post that ``data/plain_seeds.json`` names, in the same order; a URL may
+  have become a link whose target is that URL.
+* Every post: footnote references and back-links meet, no docutils
+  "System Message" is published, internal links resolve.
+
+A post missing from the build fails its tests; nothing here is skipped.
+"""
+
+from datetime import datetime
+from urllib.parse import urljoin
+
+import pytest
+
+import seeds
+from seeds import SEED_HOST, visible_text
+from sitebuild import ROOT
+
+# Where things are on a built post page. Only these depend on the theme.
+BODY = ".e-content"
+TITLE = "h1"
+DATE = "time.dt-published"
+AUTHOR = ".p-author"
+TAGS = 'a[rel~="tag"]'
+
+MIN_SIMILARITY = 0.98
+# The similarity allows scattered small differences, but a lost or added
+# sentence in a long post would hide inside 2%: no longer change is allowed.
+MAX_CHANGED_WORDS = 6
+
+ITEMS = seeds.feed_items()
+PLAIN_POSTS = seeds.plain_posts()
+
+
+def _post_sources():
+    """{slug: source file} for every post in posts/."""
+    return {seeds.post_metadata(p).get("slug", p.stem): p for p in sorted((ROOT / "posts").glob("*.rst"))}
+
+
+SOURCES = _post_sources()
+ALL_SLUGS = sorted(set(SOURCES) | {i.slug for i in ITEMS} | {p.slug for p in PLAIN_POSTS})
+
+
+def by_slug(item):
+    return item.slug
+
+
+def plain_id(post):
+    return "{0}:{1}".format(post.seed[:3], post.slug)
+
+
+# --- reading a built post ----------------------------------------------------------
+
+def post_page(built, slug):
+    page = built.post_page(slug)
+    assert page.is_file(), "no post at /posts/{0}/ in the build (looked for {1})".format(slug, page)
+    return page
+
+
+def post_body(built, slug):
+    bodies = built.soup(post_page(built, slug)).select(BODY)
+    assert len(bodies) == 1, "/posts/{0}/: expected one post body {1!r}, found {2}".format(slug, BODY, len(bodies))
+    return bodies[0]
+
+
+def compared_bodies(built, item):
+    """(seed body, built body) for an item: a teaser is compared up to its teaser mark."""
+    body = post_body(built, item.slug)
+    if item.is_teaser:
+        try:
+            body = seeds.teaser_part(body)
+        except ValueError as e:
+            pytest.fail("/posts/{0}/ is a teaser in the feed, but {1}".format(item.slug, e))
+    return seeds.seed_body(item), body
+
+
+def hosts(built):
+    return (SEED_HOST, built.site_url)
+
+
+# --- feed items: metadata -------------------------------------------------------------
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_title_matches_feed(built, item):
+    titles = built.soup(post_page(built, item.slug)).select(TITLE)
+    assert [visible_text(t) for t in titles] == [item.title]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_author_matches_feed(built, item):
+    authors = built.soup(post_page(built, item.slug)).select(AUTHOR)
+    assert [visible_text(a) for a in authors] == [item.author]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_date_matches_feed_to_the_second(built, item):
+    times = built.soup(post_page(built, item.slug)).select(DATE)
+    assert len(times) == 1, "expected one {0!r} in the post header".format(DATE)
+    published = datetime.fromisoformat(times[0]["datetime"])
+    assert published.tzinfo is not None, "the page's datetime has no time zone: " + times[0]["datetime"]
+    assert published == item.published, "page {0} != feed {1}".format(published.isoformat(), item.published)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_tags_match_feed(built, item):
+    tags = {visible_text(a) for a in built.soup(post_page(built, item.slug)).select(TAGS)}
+    assert tags == set(item.tags)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_preview_image_matches_feed(built, item):
+    """The feed's leading <figure> is the post's ``.. previewimage:``."""
+    post_page(built, item.slug)
+    source = SOURCES.get(item.slug)
+    assert source is not None, "no source in posts/ has slug {0!r}".format(item.slug)
+    base = built.url_of(built.post_page(item.slug))
+
+    def absolute(src):
+        return src and seeds.without_hosts(urljoin(base, src), hosts(built))
+
+    expected = seeds.preview_image(item)
+    actual = seeds.post_metadata(source).get("previewimage")
+    assert absolute(actual) == absolute(expected)
+
+
+# --- feed items: structure --------------------------------------------------------------
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_section_ids_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    assert seeds.section_ids(body) == seeds.section_ids(seed)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_admonitions_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    assert seeds.admonition_titles(body) == seeds.admonition_titles(seed)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_footnotes_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    assert ([seeds.label(r) for r in seeds.footnote_references(body)]
+            == [seeds.label(r) for r in seeds.footnote_references(seed)]), "footnote references"
+    assert ([seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(body)]
+            == [seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(seed)]), "footnotes"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_epigraphs_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    assert seeds.epigraph_attributions(body) == seeds.epigraph_attributions(seed)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_abbreviations_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    assert seeds.abbreviations(body) == seeds.abbreviations(seed)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_images_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    base = built.url_of(built.post_page(item.slug))
+    actual = seeds.image_sources(body, base, hosts(built))
+    expected = seeds.image_sources(seed, item.link, hosts(built))
+    assert len(actual) == len(expected), "number of images: {0} != {1}".format(actual, expected)
+    assert actual == expected
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_links_match_feed(built, item):
+    seed, body = compared_bodies(built, item)
+    base = built.url_of(built.post_page(item.slug))
+    actual = seeds.link_targets(body, base, hosts(built))
+    expected = seeds.link_targets(seed, item.link, hosts(built))
+    assert actual == expected, "missing: {0}; extra: {1}".format(
+        sorted((expected - actual).elements()), sorted((actual - expected).elements()))
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=by_slug)
+def test_text_matches_feed(built, item, record_property):
+    seed, body = compared_bodies(built, item)
+    expected = seeds.without_hosts(visible_text(seed), hosts(built))
+    actual = seeds.without_hosts(visible_text(body), hosts(built))
+    ratio = seeds.similarity(expected, actual)
+    record_property("similarity", round(ratio, 4))
+    print("similarity /posts/{0}/: {1:.4f}{2}".format(item.slug, ratio, " (teaser)" if item.is_teaser else ""))
+    assert ratio >= MIN_SIMILARITY, "similarity {0:.4f} < {1}; first difference:\n  {2}".format(
+        ratio, MIN_SIMILARITY, seeds.first_difference(expected, actual))
+    runs = seeds.changed_runs(expected, actual, MAX_CHANGED_WORDS)
+    assert not runs, "similarity {0:.4f}, but more than {1} words differ in a row:\n  {2}".format(
+        ratio, MAX_CHANGED_WORDS, "\n  ".join(runs))
+
+
+@pytest.mark.parametrize("item", [i for i in ITEMS if i.is_teaser], ids=by_slug)
+def test_teaser_post_keeps_its_teaser_break(built, item):
+    """The feed cut this post short: its source must say where, with ``.. TEASER_END``."""
+    post_page(built, item.slug)
+    source = SOURCES.get(item.slug)
+    assert source is not None, "no source in posts/ has slug {0!r}".format(item.slug)
+    assert seeds.has_teaser_end(source), "{0} has no '.. TEASER_END' line".format(source)
+
+
+# --- plain-text seeds ------------------------------------------------------------------
+
+@pytest.mark.parametrize("post", PLAIN_POSTS, ids=plain_id)
+def test_plain_seed_paragraphs_are_in_post(built, post):
+    page = post_page(built, post.slug)
+    soup = built.soup(page)
+    title = " ".join(visible_text(t) for t in soup.select(TITLE))
+    if post.title is not None:
+        assert post.title in post.title_line, "plain_seeds.json: title is not part of the start line"
+        assert title == post.title
+    body = post_body(built, post.slug)
+    base = built.url_of(page)
+    shown = seeds.without_hosts(title + " " + visible_text(body), hosts(built))
+    linked = seeds.without_hosts(title + " " + visible_text(body, link_base=base), hosts(built))
+    report = seeds.find_paragraphs(
+        [seeds.without_hosts(p, hosts(built)) for p in post.expected_paragraphs()], shown, linked)
+    print("/posts/{0}/: {1} of {2} paragraphs of {3} found".format(
+        post.slug, len(report.found), len(report.found) + len(report.missing), post.seed))
+    assert not report.missing, "{0} paragraph(s) of {1} not in /posts/{2}/:\n{3}".format(
+        len(report.missing), post.seed, post.slug, "\n".join("  " + repr(p) for p in report.missing))
+    assert not report.out_of_order, "paragraphs of {0} out of order in /posts/{1}/:\n{2}".format(
+        post.seed, post.slug, "\n".join("  " + repr(p) for p in report.out_of_order))
+
+
+@pytest.mark.parametrize("post", PLAIN_POSTS, ids=plain_id)
+def test_plain_seed_omissions_are_real(post):
+    """Every paragraph plain_seeds.json says was left out is really in the seed."""
+    stale = [p for p, _ in post.omitted if p not in post.paragraphs]
+    assert not stale, "plain_seeds.json omits paragraphs that are not in {0}: {1}".format(post.seed, stale)
+
+
+# --- every post ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug", ALL_SLUGS)
+def test_no_system_message(built, slug):
+    page = post_page(built, slug)
+    soup = built.soup(page)
+    messages = soup.select(".system-message, .system-messages")
+    assert not messages, [visible_text(m)[:200] for m in messages]
+    assert "System Message" not in visible_text(soup.body)
+
+
+@pytest.mark.parametrize("slug", ALL_SLUGS)
+def test_footnote_references_and_backlinks_meet(built, slug):
+    page = post_page(built, slug)
+    body = post_body(built, slug)
+    problems = seeds.footnote_problems(body, lambda href: built.resolve(page, href), page)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("slug", ALL_SLUGS)
+def test_internal_links_resolve(built, slug):
+    """Every link in the post body to this site reaches a file (and its #fragment).
+
+    Nikola resolves ``link://slug/<missing>`` to the site root without a
+    word, so a post body linking to the front page is reported too.
+    """
+    page = post_page(built, slug)
+    problems = []
+    for a in post_body(built, slug).find_all("a", href=True):
+        href = a["href"]
+        if not built.is_internal(href):
+            continue
+        target, fragment = built.resolve(page, href)
+        if target == built.root / "index.html":
+            problems.append("{0}: links to the site's front page (a broken link:// or :doc:?)".format(href))
+        elif not target.is_file():
+            problems.append("{0}: {1} does not exist".format(href, target.relative_to(built.root)))
+        elif fragment and fragment not in built.ids(target):
+            problems.append("{0}: no id {1!r} in {2}".format(href, fragment, target.relative_to(built.root)))
+    assert not problems, "\n".join(problems)
