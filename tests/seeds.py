@@ -204,6 +204,15 @@ def section_ids(body: Tag) -> list:
     return [s["id"] for s in body.select("section[id]")]
 
 
+def section_outline(body: Tag) -> list:
+    """[(section id, heading level)] in document order: the ids and how they nest."""
+    outline = []
+    for section in body.select("section[id]"):
+        heading = section.find(re.compile(r"^h[1-6]$"), recursive=False)
+        outline.append((section["id"], heading.name if heading else None))
+    return outline
+
+
 def admonition_titles(body: Tag) -> list:
     return [" ".join(t.get_text(" ").split()) if (t := a.select_one(".admonition-title")) else None
             for a in body.select(".admonition")]

@@ -6,16 +6,18 @@ What this protects (the seeds are copied into tests/data/):
   description is the HTML Nikola made from the original reST. For every
   item, the post built at the same ``/posts/<slug>/`` has the same title,
   author, date (to the second), tags and preview image, the same section
-  ids in the same order, the same admonitions, footnotes, epigraphs
+  ids in the same order (and heading levels), the same admonitions, footnotes, epigraphs
   (with attributions), abbreviations (with titles), images and links, and
-  the same text: difflib similarity of at least MIN_SIMILARITY, reported
-  in the output. The one teaser item (cut short, "Read more…") is
+  the same text: difflib similarity of at least MIN_SIMILARITY (printed;
+  ``pytest -rA`` shows it) and no run of more than MAX_CHANGED_WORDS words
+  lost or added. The one teaser item (cut short, "Read more…") is
   compared with the post's text before its ``.. TEASER_END``.
 * ``000``-``003`` are plain text: every one of their paragraphs is in the
   post that ``data/plain_seeds.json`` names, in the same order; a URL may
   have become a link whose target is that URL.
 * Every post: footnote references and back-links meet, no docutils
   "System Message" is published, internal links resolve.
+* The comparison rules themselves catch a deliberately broken copy.
 
 A post missing from the build fails its tests; nothing here is skipped.
 """
@@ -45,13 +47,12 @@ ITEMS = seeds.feed_items()
 PLAIN_POSTS = seeds.plain_posts()
 
 
-def _post_sources():
-    """{slug: source file} for every post in posts/."""
-    return {seeds.post_metadata(p).get("slug", p.stem): p for p in sorted((ROOT / "posts").glob("*.rst"))}
+def post_sources(posts_folder):
+    """{slug: source file} for every post in a posts/ folder."""
+    return {seeds.post_metadata(p).get("slug", p.stem): p for p in sorted(posts_folder.glob("*.rst"))}
 
 
-SOURCES = _post_sources()
-ALL_SLUGS = sorted(set(SOURCES) | {i.slug for i in ITEMS} | {p.slug for p in PLAIN_POSTS})
+ALL_SLUGS = sorted(set(post_sources(ROOT / "posts")) | {i.slug for i in ITEMS} | {p.slug for p in PLAIN_POSTS})
 
 
 def by_slug(item):
@@ -85,6 +86,13 @@ def compared_bodies(built, item):
         except ValueError as e:
             pytest.fail("/posts/{0}/ is a teaser in the feed, but {1}".format(item.slug, e))
     return seeds.seed_body(item), body
+
+
+def post_source(built, slug):
+    """The source the build made /posts/<slug>/ from (the built copy of posts/)."""
+    source = post_sources(built.root.parent / "posts").get(slug)
+    assert source is not None, "no source in posts/ has slug {0!r}".format(slug)
+    return source
 
 
 def hosts(built):
@@ -123,9 +131,7 @@ def test_tags_match_feed(built, item):
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
 def test_preview_image_matches_feed(built, item):
     """The feed's leading <figure> is the post's ``.. previewimage:``."""
-    post_page(built, item.slug)
-    source = SOURCES.get(item.slug)
-    assert source is not None, "no source in posts/ has slug {0!r}".format(item.slug)
+    source = post_source(built, item.slug)
     base = built.url_of(built.post_page(item.slug))
 
     def absolute(src):
@@ -142,6 +148,7 @@ def test_preview_image_matches_feed(built, item):
 def test_section_ids_match_feed(built, item):
     seed, body = compared_bodies(built, item)
     assert seeds.section_ids(body) == seeds.section_ids(seed)
+    assert seeds.section_outline(body) == seeds.section_outline(seed), "same ids, different heading levels"
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
@@ -210,8 +217,7 @@ def test_text_matches_feed(built, item, record_property):
 def test_teaser_post_keeps_its_teaser_break(built, item):
     """The feed cut this post short: its source must say where, with ``.. TEASER_END``."""
     post_page(built, item.slug)
-    source = SOURCES.get(item.slug)
-    assert source is not None, "no source in posts/ has slug {0!r}".format(item.slug)
+    source = post_source(built, item.slug)
     assert seeds.has_teaser_end(source), "{0} has no '.. TEASER_END' line".format(source)
 
 
@@ -231,8 +237,8 @@ def test_plain_seed_paragraphs_are_in_post(built, post):
     linked = seeds.without_hosts(title + " " + visible_text(body, link_base=base), hosts(built))
     report = seeds.find_paragraphs(
         [seeds.without_hosts(p, hosts(built)) for p in post.expected_paragraphs()], shown, linked)
-    print("/posts/{0}/: {1} of {2} paragraphs of {3} found".format(
-        post.slug, len(report.found), len(report.found) + len(report.missing), post.seed))
+    print("/posts/{0}/: of {1} paragraphs of {2}, {3} missing, {4} out of order".format(
+        post.slug, len(post.expected_paragraphs()), post.seed, len(report.missing), len(report.out_of_order)))
     assert not report.missing, "{0} paragraph(s) of {1} not in /posts/{2}/:\n{3}".format(
         len(report.missing), post.seed, post.slug, "\n".join("  " + repr(p) for p in report.missing))
     assert not report.out_of_order, "paragraphs of {0} out of order in /posts/{1}/:\n{2}".format(
@@ -286,3 +292,74 @@ def test_internal_links_resolve(built, slug):
         elif fragment and fragment not in built.ids(target):
             problems.append("{0}: no id {1!r} in {2}".format(href, fragment, target.relative_to(built.root)))
     assert not problems, "\n".join(problems)
+
+
+# --- the comparison rules themselves (no build needed) --------------------------------------
+
+def test_feed_seed_is_read_whole():
+    assert len(ITEMS) == 10
+    assert [i.slug for i in ITEMS if i.is_teaser] == ["openstack-tc-nomination-rocky"]
+    assert all(i.title and i.author and i.tags and i.published.tzinfo for i in ITEMS)
+
+
+def test_preview_figure_is_not_body_but_other_images_are():
+    item = next(i for i in ITEMS if i.slug == "openstack-designate-where-we-are")
+    body = seeds.seed_body(item)
+    assert seeds.preview_image(item) == SEED_HOST + "images/me.jpg"
+    assert seeds.image_sources(body, item.link, [SEED_HOST]) == [
+        "/images/oct-2016-projects-prod.jpg", "/images/ATL.jpg", "/images/mid-cycle.jpg"]
+
+
+def test_a_lost_sentence_is_caught_though_similarity_stays_high():
+    item = next(i for i in ITEMS if i.slug == "designate-newton-design-summit")
+    text = visible_text(seeds.seed_body(item))
+    sentence = "We had a quiet cycle overall, but we did merge some vital features."
+    broken = text.replace(sentence, "")
+    assert broken != text
+    assert seeds.similarity(text, broken) >= MIN_SIMILARITY  # why MAX_CHANGED_WORDS exists
+    assert seeds.changed_runs(text, broken, MAX_CHANGED_WORDS)
+    assert not seeds.changed_runs(text, text.replace("vital", "vitall"), MAX_CHANGED_WORDS)
+
+
+def test_structure_differences_are_seen():
+    item = next(i for i in ITEMS if i.slug == "equal-opportunities-for-all-openstack-projects")
+    seed = seeds.seed_body(item)
+    broken = seeds.parse_fragment(item.description
+                                  .replace('<p class="attribution">\u2014(Paraphrase', '<p class="attribution">\u2014(Quote')
+                                  .replace('<section id="grenade">', '<section id="grende">'))
+    assert seeds.epigraph_attributions(broken) != seeds.epigraph_attributions(seed)
+    assert seeds.section_ids(broken) != seeds.section_ids(seed)
+
+
+def test_footnotes_must_link_both_ways():
+    page = ROOT / "posts" / "p" / "index.html"
+
+    def resolve(href):
+        path, _, fragment = href.partition("#")
+        return (page if path == "" else ROOT / path, fragment)
+
+    good = ('<p>x <a role="doc-noteref" id="r1" href="#f1">[1]</a></p>'
+            '<aside class="footnote" id="f1"><span class="label">'
+            '<a role="doc-backlink" href="#r1">1</a></span><p>note</p></aside>')
+    assert seeds.footnote_problems(seeds.parse_fragment(good), resolve, page) == []
+    for broken in (good.replace('href="#r1"', 'href="#r2"'),   # back-link to nothing
+                   good.replace('href="#f1"', 'href="#f2"'),   # reference to nothing
+                   good.replace(' id="r1"', ""),                # nothing to link back to
+                   good.replace('href="#f1"', 'href="other/#f1"')):
+        assert seeds.footnote_problems(seeds.parse_fragment(broken), resolve, page), broken
+
+
+def test_paragraphs_are_found_in_order_and_urls_by_their_link():
+    body = seeds.parse_fragment('<p>b c</p><p>See <a href="https://e.org/x">the spec</a>.</p><p>a</p>')
+    shown, linked = visible_text(body), visible_text(body, link_base="http://h/")
+    report = seeds.find_paragraphs(["a", "b c", "See https://e.org/x.", "zzz"], shown, linked)
+    assert report.missing == ["zzz"]
+    assert report.out_of_order == ["b c"]
+    assert "See https://e.org/x." in report.found
+
+
+def test_plain_seed_lines_are_cleaned_not_loosened():
+    assert seeds.paragraphs(["CI", "==", "", "> >From what", "________________", "- item"], "lines", True) == [
+        "CI", "From what", "item"]
+    assert seeds.paragraphs(["one", "two", "", "three"], "blocks") == ["one two", "three"]
+    assert [p.slug for p in PLAIN_POSTS].count("the-big-rename") == 1

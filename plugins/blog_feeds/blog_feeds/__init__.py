@@ -34,6 +34,7 @@ class BlogFeeds(Task):
 
     def gen_tasks(self):
         site = self.site
+        site.scan_posts()  # classifications exist only after the scan
         out = site.config["OUTPUT_FOLDER"]
         yield self.group_task()
         listing = []
