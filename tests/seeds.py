@@ -21,7 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -87,12 +87,18 @@ def parse_fragment(html: str) -> Tag:
 
 
 def read_more_paragraph(body: Tag, link: str):
-    """The feed's "Read more…" paragraph that ends a teaser, or None."""
-    for p in body.find_all("p"):
-        a = p.find("a", href=True)
-        if ("more" in (p.get("class") or [])
-                or (a is not None and a.get_text().strip().startswith("Read more") and a["href"] == link)):
-            return p
+    """The "Read more…" paragraph Nikola ends a teaser with, or None.
+
+    It is the last paragraph, and links to the post itself (feeds) or has
+    the class ``more`` (index pages).
+    """
+    last = (body.find_all("p") or [None])[-1]
+    if last is None:
+        return None
+    a = last.find("a", href=True)
+    if "more" in (last.get("class") or []) or (
+            a is not None and a["href"] == link and a.get_text().strip().startswith("Read more")):
+        return last
     return None
 
 
@@ -154,8 +160,8 @@ def visible_text(node: Tag, link_base: str = None) -> str:
 def _collect_text(node, parts, link_base):
     for child in node.children:
         if isinstance(child, Tag):
-            if child.name in UNSEEN_TAGS:
-                continue
+            if child.name in UNSEEN_TAGS or "backrefs" in (child.get("class") or []):
+                continue  # a footnote's "(1, 2)" back-links are navigation, not text
             block = child.name in BLOCK_TAGS
             if block:
                 parts.append(" ")
@@ -174,6 +180,14 @@ def without_hosts(text: str, hosts) -> str:
     for host in hosts:
         text = text.replace(host.rstrip("/") + "/", "/")
     return text
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\s*\d+\s*\]")
+
+
+def footnote_marker(text: str) -> str:
+    """Every footnote marker, "[1]" or "[ 12 ]", written as "[#]"."""
+    return _FOOTNOTE_MARK.sub("[#]", text)
 
 
 def similarity(expected: str, actual: str) -> float:
@@ -356,6 +370,12 @@ class PlainPost:
     paragraphs: tuple = field(repr=False)  # the seed's paragraphs for this post, normalised
     title: str = None  # the page title, when the title line is not in the text as it is
     omitted: tuple = ()  # ((paragraph, reason), ...) deliberately left out of the post
+    author: str = None     # a mail's sender, as its archive header names them
+    date_line: str = None  # a mail's archive date line, "Thu Aug 14 08:05:21 UTC 2014"
+
+    def sent(self) -> datetime:
+        """The date of a mail, from its archive header line (always UTC)."""
+        return datetime.strptime(self.date_line, "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=timezone.utc)
 
     def expected_paragraphs(self) -> list:
         """The paragraphs the post's text must contain."""
@@ -446,5 +466,6 @@ def plain_posts(config: dict = None) -> list:
             posts.append(PlainPost(
                 seed=name, slug=entry["slug"], title_line=start, lines=tuple(part),
                 paragraphs=tuple(paragraphs(part, seed["paragraphs"], quotes)),
-                title=entry.get("title"), omitted=omitted))
+                title=entry.get("title"), omitted=omitted,
+                author=entry.get("author"), date_line=entry.get("date_line")))
     return posts

@@ -63,12 +63,12 @@ def feed_specs(site, lang) -> List[FeedSpec]:
     return specs
 
 
-def absolute_html(html, base):
-    """Every href and src in ``html`` made absolute against ``base``."""
+def absolute_html(html, make_absolute):
+    """Every href and src in ``html`` passed through ``make_absolute``."""
     if not html.strip():
         return html
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
-    wrapper.rewrite_links(lambda link: urljoin(base, link))
+    wrapper.rewrite_links(make_absolute)
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper) if len(wrapper) \
         else (wrapper.text or "")
 
@@ -92,7 +92,9 @@ def entry(site, post, lang) -> Entry:
         guid=guid, link=page, title=post.title(lang),
         published=post.date, updated=post.updated or post.date,
         author=post.author(lang), tags=tuple(post.tags_for_language(lang)),
-        summary=post.description(lang), content_html=absolute_html(html, page),
+        # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
+        summary=post.description(lang), content_html=absolute_html(
+            html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute")),
         guid_is_link=guid_is_link,
     )
 
