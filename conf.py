@@ -59,6 +59,8 @@ CONTENT_FOOTER = (
     'Posts are by their named authors. Built with '
     '<a href="https://getnikola.com/">Nikola</a>; no trackers, no third-party fonts.'
 )
+# One archive page listing every post by year, instead of a page per year.
+CREATE_SINGLE_ARCHIVE = True
 # One stylesheet, written by hand: no bundling step and no webassets.
 USE_BUNDLES = False
 # No JavaScript date rewriting: the server-rendered date is the date.
@@ -81,6 +83,9 @@ FEED_LENGTH = 10
 FEED_GUID_BASE = "http://graham.hayes.ie/"
 
 # --- Build -------------------------------------------------------------
+# plugins/sitemap_dates writes sitemap.xml (lastmod from post dates, not file
+# times) and robots.txt; Nikola's own versions are off.
+DISABLED_PLUGINS = ["sitemap", "robots"]
 # Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the
 # environment, e.g. "rsync -a --delete output/ host:/var/www/blog/".
 DEPLOY_COMMANDS = {

@@ -1,4 +1,5 @@
-"""Draw the placeholder images that stand in for pictures the seeds lack.
+"""Draw the placeholder images that stand in for pictures the seeds lack,
+and the site's default sharing card (images/site-card.png).
 
 The seed feed links /images/me.jpg (the author's portrait) and four other
 local images, but their files are not in the seeds. Rather than invent a
@@ -48,8 +49,19 @@ def card(name, label):
         img.save(OUT / name, quality=85, optimize=True)
 
 
+def site_card():
+    """The image link previews show for a page without its own (1200x630)."""
+    img = Image.new("RGB", (1200, 630), INK)
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 560, 1200, 630), fill=ACCENT)
+    d.text((80, 230), "OpenStack Community Blog", fill=PAPER, font=font(72))
+    d.text((80, 340), "Designate, governance, the Foundation, summits and PTGs", fill=PAPER, font=font(34))
+    img.save(OUT / "site-card.png", optimize=True)
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
+    site_card()
     portrait()
     for name, label in MISSING.items():
         card(name, label)

@@ -6,7 +6,8 @@ and taxonomy pages need all of them, so after Nikola scans the posts this
 handler reads each post's metadata block (the ``.. key: value`` comment
 lines at the top of a one-file reST post) and stops the build, naming the
 file and line, if a field is missing or empty, a date has no time zone, or
-a post has more than one category.
+a post has more than one category. Pages (pages/*.rst) need only a title,
+a slug and a description.
 """
 
 import re
@@ -16,6 +17,7 @@ from blinker import signal
 from nikola.plugin_categories import SignalHandler
 
 REQUIRED = ("title", "slug", "date", "tags", "category", "author", "description")
+REQUIRED_FOR_PAGES = ("title", "slug", "description")  # pages are not dated or classified
 _FIELD = re.compile(r"^\.\.\s+(?P<key>[A-Za-z_][\w-]*):\s*(?P<value>.*?)\s*$")
 
 
@@ -37,10 +39,10 @@ def read_fields(path):
     return fields
 
 
-def problems_in(path):
+def problems_in(path, required=REQUIRED):
     fields = read_fields(path)
     found = []
-    for key in REQUIRED:
+    for key in required:
         if not fields.get(key, ("", 0))[0]:
             found.append("{0}:1: metadata {1!r} is missing or empty (add '.. {1}: ...')".format(path, key))
     if fields.get("date", ("", 0))[0]:
@@ -71,7 +73,7 @@ class PostMetadata(SignalHandler):
     def check(self, site):
         found = []
         for post in site.timeline:
-            found.extend(problems_in(post.source_path))
+            found.extend(problems_in(post.source_path, REQUIRED if post.is_post else REQUIRED_FOR_PAGES))
         if found:
             for problem in found:
                 self.logger.error(problem)

@@ -1,0 +1,61 @@
+"""Post counts and "more in this category", with correct rebuilds.
+
+* ``post_counts`` (global template context): ``{kind: {name: count}}`` for
+  ``category``, ``tag`` and ``author``. It is plain data, so every page that
+  shows a count is rebuilt when a count changes (Nikola puts the global
+  context into each page's up-to-date check).
+* On each post page (Nikola's ``render_post`` signal): ``related``, up to
+  three newest other posts of the same category, and the titles of the
+  previous and next posts, added to the page's context *and* to its
+  up-to-date data. Nikola 8.3.3 tracks only the previous/next permalinks,
+  so a renamed neighbour would otherwise leave a stale title behind.
+"""
+
+from blinker import signal
+from nikola.plugin_categories import SignalHandler
+
+RELATED = 3
+KINDS = ("category", "tag", "author")
+
+
+class Discovery(SignalHandler):
+    name = "discovery"
+
+    def set_site(self, site):
+        self.site = site
+        signal("scanned").connect(self.count)
+        signal("render_post").connect(self.add_to_post_page)
+        return super().set_site(site)
+
+    def count(self, site):
+        # Counted from the timeline, not from Nikola's classification, which
+        # is made by another handler of the same signal (order not defined).
+        lang = site.config["DEFAULT_LANG"]
+        counts = {kind: {} for kind in KINDS}
+        for post in site.timeline:
+            if not post.use_in_feeds:
+                continue
+            names = {"category": [post.meta("category", lang)],
+                     "tag": post.tags_for_language(lang),
+                     "author": post.authors(lang)}
+            for kind in KINDS:
+                for name in names[kind]:
+                    if name:
+                        counts[kind][name] = counts[kind].get(name, 0) + 1
+        site.GLOBAL_CONTEXT["post_counts"] = counts
+
+    def related(self, post, lang):
+        category = post.meta("category", lang)
+        if not category or not post.is_post:
+            return []
+        siblings = self.site.posts_per_classification["category"][lang].get(category, [])
+        others = [p for p in siblings if p is not post and p.use_in_feeds]
+        return sorted(others, key=lambda p: p.date, reverse=True)[:RELATED]
+
+    def add_to_post_page(self, event):
+        post, lang = event["post"], event["lang"]
+        related = self.related(post, lang)
+        event["context"]["related"] = related
+        deps = event["deps_dict"]
+        deps["related"] = [(p.permalink(lang), p.title(lang), p.formatted_date("webiso")) for p in related]
+        deps["pager_titles"] = [p.title(lang) for p in (post.prev_post, post.next_post) if p]

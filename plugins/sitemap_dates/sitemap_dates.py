@@ -1,0 +1,80 @@
+"""A reproducible sitemap.xml, and robots.txt.
+
+Nikola 8.3.3's sitemap takes ``lastmod`` from file modification times, so
+every clean build gives a different sitemap, and search engines are told
+that every page changed. Here a post's ``lastmod`` is its ``updated`` date
+(its ``date`` unless the post says otherwise), and a list page's is the
+newest date of the posts it lists. Pages (pages/*.rst) have no date and
+get none; a page with ``.. nositemap: True`` (the 404 page) is left out.
+"""
+
+import os
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+from nikola import utils
+from nikola.plugin_categories import Task
+
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def iso(date):
+    return date.isoformat(timespec="seconds")
+
+
+def render_sitemap(entries):
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="{0}">'.format(NS)]
+    for loc, lastmod in entries:
+        lines.append("  <url><loc>{0}</loc>{1}</url>".format(
+            escape(loc), "<lastmod>{0}</lastmod>".format(lastmod) if lastmod else ""))
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def write(path, text):
+    utils.makedirs(os.path.dirname(path))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+class SitemapDates(Task):
+    name = "sitemap_dates"
+
+    def entries(self, lang):
+        site = self.site
+        absolute = lambda link: urljoin(site.config["SITE_URL"], link)  # noqa: E731
+        public = [p for p in site.timeline if p.is_post and p.use_in_feeds]
+        newest = lambda posts: iso(max(p.updated for p in posts)) if posts else None  # noqa: E731
+        found = {absolute("/"): newest(public)}
+        for link in ("/archive.html", site.link("tag_index", None, lang), site.link("author_index", None, lang)):
+            found[absolute(link)] = newest(public)
+        for post in site.timeline:
+            if post.is_draft or post.is_private or post.publish_later or post.meta("nositemap"):
+                continue
+            found[post.permalink(lang, absolute=True)] = iso(post.updated) if post.is_post else None
+        for kind in ("category", "tag", "author"):
+            for name, posts in site.posts_per_classification[kind][lang].items():
+                posts = [p for p in posts if p.use_in_feeds]
+                if posts:
+                    found[absolute(site.link(kind, name, lang))] = newest(posts)
+        found[absolute("/feeds/")] = newest(public)
+        return sorted(found.items())
+
+    def gen_tasks(self):
+        site = self.site
+        site.scan_posts()
+        out = site.config["OUTPUT_FOLDER"]
+        lang = site.config["DEFAULT_LANG"]
+        yield self.group_task()
+        sitemap = render_sitemap(self.entries(lang))
+        robots = "User-agent: *\nDisallow:\n\nSitemap: {0}\n".format(urljoin(site.config["SITE_URL"], "/sitemap.xml"))
+        for name, text in (("sitemap.xml", sitemap), ("robots.txt", robots)):
+            target = os.path.join(out, name)
+            yield {
+                "basename": self.name,
+                "name": target,
+                "targets": [target],
+                "uptodate": [utils.config_changed({"text": text}, "sitemap_dates:" + name)],
+                "actions": [(write, (target, text))],
+                "clean": True,
+            }
