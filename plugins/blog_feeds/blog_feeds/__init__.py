@@ -13,6 +13,7 @@ GENERATE_ATOM are False), so no feed is written twice. What goes into a
 feed is decided in :mod:`.collect`; how it is written, in :mod:`.writer`.
 """
 
+import dataclasses
 import os
 
 from nikola import utils
@@ -28,7 +29,12 @@ def _write(path, data):
 
 
 class BlogFeeds(Task):
-    """Yield one doit task per feed file, and one for the Feeds page."""
+    """Yield one doit task per feed file, and one for the Feeds page.
+
+    Generating the tasks is cheap (titles, dates, links); the posts' HTML is
+    read only when a feed is written, once per post however many feeds
+    hold it.
+    """
 
     name = "blog_feeds"
 
@@ -36,27 +42,42 @@ class BlogFeeds(Task):
         site = self.site
         site.scan_posts()  # classifications exist only after the scan
         out = site.config["OUTPUT_FOLDER"]
+        self._html = {}
         yield self.group_task()
         listing = []
         for lang in site.config["TRANSLATIONS"]:
+            entries = {}
             for spec in collect.feed_specs(site, lang):
-                entries = [collect.entry(site, post, lang) for post in spec.posts]
-                docs = collect.documents(site, spec, entries)
+                for post in spec.posts:
+                    if post.source_path not in entries:
+                        entries[post.source_path] = (collect.entry(site, post, lang), post)
+                docs = collect.documents(site, spec, [entries[p.source_path][0] for p in spec.posts])
+                posts = {p.source_path: p for p in spec.posts}
                 for rel_path, doc, fmt in docs:
                     target = os.path.join(out, rel_path)
                     yield {
                         "basename": self.name,
                         "name": target,
                         "targets": [target],
-                        "file_dep": sorted({p.translated_base_path(lang) for p in spec.posts}),
+                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}),
                         "uptodate": [utils.config_changed(
                             {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
                             "blog_feeds:" + target)],
-                        "actions": [(_write, (target, writer.render(doc, fmt)))],
+                        "actions": [(self._write, (target, doc, fmt, posts, lang))],
                         "clean": True,
                     }
                 listing.append(spec.summary())
             yield self._feeds_page(lang, listing)
+
+    def _write(self, target, doc, fmt, posts, lang):
+        def html(source):
+            if (source, lang) not in self._html:
+                self._html[source, lang] = collect.content(self.site, posts[source], lang)
+            return self._html[source, lang]
+
+        full = dataclasses.replace(doc, entries=[
+            dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
+        _write(target, writer.render(full, fmt))
 
     def _feeds_page(self, lang, listing):
         site = self.site

@@ -82,21 +82,30 @@ def _guid(site, post, lang):
 
 
 def entry(site, post, lang) -> Entry:
-    page = post.permalink(lang, absolute=True)
+    """The entry without its content: cheap, and all a feed's up-to-date check needs.
+
+    The content (the post's HTML) is filled in by :func:`content` when the
+    feed is written; its changes reach the task through the post's compiled
+    file, a file dependency of every feed the post is in.
+    """
+    guid, guid_is_link = _guid(site, post, lang)
+    return Entry(
+        guid=guid, link=post.permalink(lang, absolute=True), title=post.title(lang),
+        published=post.date, updated=post.updated or post.date,
+        author=post.author(lang), tags=tuple(post.tags_for_language(lang)),
+        summary=post.description(lang), content_html="",
+        guid_is_link=guid_is_link, source=post.source_path,
+    )
+
+
+def content(site, post, lang) -> str:
+    """The post's full HTML for a feed: preview image first, every URL absolute."""
     html = post.text(lang, teaser_only=False, strip_html=False, show_read_more_link=False)
     preview = post.meta[lang].get("previewimage")
     if preview:
         html = '<figure><img src="{0}" alt=""></figure> {1}'.format(preview, html)
-    guid, guid_is_link = _guid(site, post, lang)
-    return Entry(
-        guid=guid, link=page, title=post.title(lang),
-        published=post.date, updated=post.updated or post.date,
-        author=post.author(lang), tags=tuple(post.tags_for_language(lang)),
-        # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
-        summary=post.description(lang), content_html=absolute_html(
-            html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute")),
-        guid_is_link=guid_is_link,
-    )
+    # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
+    return absolute_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
 
 
 def documents(site, spec: FeedSpec, entries):

@@ -30,6 +30,7 @@ class Entry:
     summary: str              # plain text
     content_html: str         # full post, every URL absolute
     guid_is_link: bool = True
+    source: str = ""          # which post this is (not written to the feed)
 
 
 @dataclass
