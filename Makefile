@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test serve post deploy check clean lock
+.PHONY: help site build test links serve post deploy check clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -26,8 +26,15 @@ site: $(BIN)/.site  ## set up .venv and build the site into output/
 
 build: site  ## same as `make site`
 
+# The whole suite: it builds the site into a temporary folder and checks that
+# build (links, feeds, pages, planted faults). The HTML checker (vnu.jar) needs
+# Java; the browser tests need Debian's Chromium at /usr/bin/chromium (or
+# CHROMIUM=path). .ci/run installs both when they are missing.
 test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
 	$(BIN)/python -m pytest
+
+links: $(BIN)/.test site  ## check output/'s links and list its external links (never fetched)
+	cd tests && ../$(BIN)/python -m validate ../output
 
 serve: $(BIN)/.site  ## preview on http://127.0.0.1:8000 with live reload
 	$(NIKOLA) auto --address 127.0.0.1 --port 8000

@@ -1,0 +1,283 @@
+"""A real browser on the built site: Debian's Chromium driven by Playwright.
+
+The site is served from its output folder by a stdlib http.server thread on
+127.0.0.1, so the only origin the pages may use is that one. Requests to any
+other origin are recorded and aborted: nothing leaves the machine.
+"""
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+# Playwright's own browser download does not work here: Debian's chromium.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HEIGHTS = {390: 844, 1280: 800}
+# axe-core tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map,
+                          **{".atom": "application/atom+xml", ".xml": "application/xml",
+                             ".js": "text/javascript", ".wasm": "application/wasm"})
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(root):
+    """Serve ``root`` on http://127.0.0.1:<free port>; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:{0}".format(server.server_port)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def launch(playwright):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        raise RuntimeError("no Chromium at {0}: apt-get install chromium (or set CHROMIUM)".format(CHROMIUM))
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Visit:
+    """What one page load did, besides rendering."""
+    url: str
+    console_errors: list = field(default_factory=list)
+    third_party: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+    def problems(self):
+        return (["console error: " + e for e in self.console_errors]
+                + ["third-party request: " + u for u in self.third_party]
+                + ["failed request: " + f for f in self.failed])
+
+
+def new_context(browser, base_url, width, scheme, motion="no-preference"):
+    """A browser context at ``width`` px in the ``scheme`` colour scheme that
+    aborts (and records on ``context.third_party``) every request that leaves
+    ``base_url``'s origin. ``motion="reduce"`` asks for instant scrolling."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, 800)},
+                                  color_scheme=scheme, reduced_motion=motion, base_url=base_url,
+                                  service_workers="block")
+    context.third_party = []
+    origin = _origin(base_url)
+
+    def guard(route):
+        url = route.request.url
+        if _origin(url) == origin or not url.startswith(("http:", "https:", "ws:", "wss:")):
+            route.continue_()
+        else:
+            context.third_party.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    return context
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return (parts.scheme, parts.hostname, parts.port)
+
+
+def visit(page, path, idle=True):
+    """Load ``path`` (relative to the context's base URL) and record what went wrong.
+
+    ``idle`` also waits for the network to stay quiet for 500 ms, so requests
+    that scripts make after the load event are seen too."""
+    record = Visit(path)
+    context = page.context
+    already = len(context.third_party)
+
+    def on_console(msg):
+        if msg.type == "error":
+            loc = msg.location or {}
+            record.console_errors.append("{0} ({1}:{2})".format(msg.text, loc.get("url", ""), loc.get("lineNumber", "")))
+
+    def on_response(response):
+        if response.status >= 400:
+            record.failed.append("{0} {1}".format(response.status, response.url))
+
+    def on_failed(request):
+        if request.url not in context.third_party:
+            record.failed.append("{0} ({1})".format(request.url, request.failure))
+
+    def on_pageerror(exc):
+        record.console_errors.append("uncaught: {0}".format(exc))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    try:
+        response = page.goto(path, wait_until="load")
+        if idle:
+            page.wait_for_load_state("networkidle")
+        if response is None or response.status != 200:
+            record.failed.append("{0}: HTTP {1}".format(path, response and response.status))
+    finally:
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_pageerror)
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+    record.third_party = context.third_party[already:]
+    return record
+
+
+# --- axe-core ---------------------------------------------------------------
+
+def axe_violations(page, tags=WCAG_TAGS, rules=None):
+    """axe-core violations on the loaded page, one line per rule and element."""
+    from axe_playwright_python.sync_playwright import Axe
+    options = {"runOnly": {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags},
+               "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    out = []
+    for v in results.response["violations"]:
+        for node in v["nodes"]:
+            out.append("{0} ({1}): {2} at {3}: {4}".format(
+                v["id"], v.get("impact"), v["help"], " ".join(map(str, node.get("target", []))),
+                (node.get("failureSummary") or "").replace("\n", " ")))
+    return out
+
+
+# --- keyboard ---------------------------------------------------------------
+
+FOCUS_STYLE = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, href: el.getAttribute('href'),
+          text: (el.textContent || '').trim().slice(0, 40),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                   && !/^(transparent|rgba\(.*,\s*0\))$/.test(s.outlineColor),
+          shadow: s.boxShadow !== 'none',
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+                   && r.top < innerHeight && r.left < innerWidth};
+}"""
+
+
+def _describe(info):
+    return "<{0}{1}{2}> {3!r}".format(info["tag"], ' id="%s"' % info["id"] if info["id"] else "",
+                                      ' href="%s"' % info["href"] if info["href"] else "", info["text"])
+
+
+ACTIVE_IN_VIEW = """() => { const el = document.activeElement; if (!el) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth; }"""
+
+
+def _settles(page, expression, arg=None, timeout=5000):
+    """True once ``expression`` holds: the site scrolls smoothly, so a focused
+    element or a target comes into view over a few frames, not at once."""
+    from playwright.sync_api import TimeoutError as Timeout
+    try:
+        page.wait_for_function(expression, arg=arg, timeout=timeout)
+        return True
+    except Timeout:
+        return False
+
+
+def focus_problems(page, info):
+    problems = []
+    if not (info["outline"] or info["shadow"]):
+        problems.append("focus not visible (no outline, no box-shadow) on " + _describe(info))
+    if not info["visible"] and not _settles(page, ACTIVE_IN_VIEW):
+        problems.append("focused element is off screen: " + _describe(info))
+    return problems
+
+
+def skip_link_problems(page):
+    """First Tab focuses the skip link, visibly; Enter moves focus to main#content."""
+    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
+    page.keyboard.press("Tab")
+    info = page.evaluate(FOCUS_STYLE)
+    if info is None:
+        return ["first Tab focused nothing"]
+    if "skip-link" not in str(info["cls"]).split() or info["href"] != "#content":
+        return ["first Tab focused {0}, not the skip link to #content".format(_describe(info))]
+    problems = focus_problems(page, info)
+    page.keyboard.press("Enter")
+    if not _settles(page, "() => location.hash === '#content'"):
+        problems.append("the skip link did not go to #content (URL is {0})".format(page.url))
+    landed = page.evaluate("() => { const el = document.activeElement;"
+                           " return el ? el.tagName.toLowerCase() + '#' + el.id : null; }")
+    if landed != "main#content":
+        problems.append("after the skip link focus is on {0}, not main#content".format(landed))
+    return problems
+
+
+def tab_order_problems(page, limit=400):
+    """Every element the keyboard reaches shows its focus, on screen.
+
+    Tabs until focus leaves the document after the last stop; a page with
+    more than ``limit`` stops is reported, not half-checked."""
+    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
+    problems, seen = [], 0
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_STYLE)
+        if info is None:
+            break  # focus left the document: every stop was visited
+        seen += 1
+        problems += focus_problems(page, info)
+    else:
+        problems.append("more than {0} keyboard stops: not all were checked".format(limit))
+    if seen == 0:
+        problems.append("Tab reaches nothing on the page")
+    return problems
+
+
+# --- footnotes ----------------------------------------------------------------
+
+IN_VIEW = """(id) => { const el = document.getElementById(id); if (!el) return false;
+  const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }"""
+TARGET = "() => { const t = document.querySelector(':target'); return t ? t.id : null; }"
+
+
+def footnote_problems(page):
+    """Each footnote reference leads to its footnote, and its back-link back to it."""
+    refs = page.eval_on_selector_all('a[role="doc-noteref"]', "els => els.map(e => [e.id, e.getAttribute('href')])")
+    if not refs:
+        return ["no footnote reference on the page"]
+    problems = []
+    for ref_id, href in refs:
+        note_id = href.split("#", 1)[1]
+        page.click(_by_id(ref_id))
+        _settles(page, "(h) => location.hash === h", "#" + note_id)
+        if page.evaluate(TARGET) != note_id:
+            problems.append("reference {0}: :target is {1}, not the footnote {2}".format(ref_id, page.evaluate(TARGET), note_id))
+        if not _settles(page, IN_VIEW, note_id):
+            problems.append("reference {0}: footnote {1} is not scrolled into view".format(ref_id, note_id))
+        back = page.query_selector('{0} a[role="doc-backlink"][href="#{1}"]'.format(_by_id(note_id), ref_id))
+        if back is None:
+            problems.append("footnote {0} has no back-link to {1}".format(note_id, ref_id))
+            continue
+        back.click()
+        _settles(page, "(h) => location.hash === h", "#" + ref_id)
+        if page.evaluate(TARGET) != ref_id:
+            problems.append("back-link of {0}: :target is {1}, not the reference {2}".format(note_id, page.evaluate(TARGET), ref_id))
+        if not _settles(page, IN_VIEW, ref_id):
+            problems.append("back-link of {0}: reference {1} is not scrolled into view".format(note_id, ref_id))
+    return problems
+
+
+def _by_id(value):
+    return "[id={0}]".format(json.dumps(value))

