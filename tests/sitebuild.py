@@ -34,7 +34,7 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         src = ROOT / part
-        if not with_posts and part in ("posts", "pages"):
+        if not with_posts and part == "posts":  # pages (search, 404) are part of the frame
             continue
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))

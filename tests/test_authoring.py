@@ -7,6 +7,8 @@ with the project's own conf.py, plugins, theme and docutils.conf.
 import pytest
 
 from sitebuild import ROOT, copy_site, nikola_build
+from site_model import Site
+from validate.links import broken_fragments, broken_links
 
 SITES = ROOT / "tests" / "sites"
 
@@ -59,6 +61,15 @@ def test_a_correct_post_builds_cleanly(tmp_path):
     html = (build.output / "posts" / "a-good-post" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="Technical Committee">TC</abbr>' in html
     assert 'class="admonition note"' in html
+
+
+def test_a_single_author_site_has_no_broken_links(tmp_path):
+    """Nikola makes author pages only for two or more authors: nothing may link to them."""
+    build = build_case(tmp_path, "good")
+    assert build.returncode == 0, build.log
+    site = Site(build.output)
+    assert not (build.output / "authors").exists()
+    assert broken_links(site) == [] and broken_fragments(site) == []
 
 
 def test_code_blocks_are_identical_across_builds(tmp_path):

@@ -34,8 +34,7 @@ FAULTS = ("broken_link", "broken_fragment", "missing_image", "invalid_element",
 
 def plant(dest: Path, fault: str) -> Path:
     """The site with the control posts and the fault ``fault`` ("free" for none)."""
-    copy_site(dest, with_posts=False)
-    shutil.copytree(ROOT / "pages", dest / "pages")   # the search and 404 pages
+    copy_site(dest, with_posts=False)                  # with the search and 404 pages
     shutil.rmtree(dest / "listings")                   # only the real posts show them
     overlay(dest, SITES / "fault_free")
     if fault != "free":

@@ -46,13 +46,14 @@ class SitemapDates(Task):
         public = [p for p in site.timeline if p.is_post and p.use_in_feeds]
         newest = lambda posts: iso(max(p.updated for p in posts)) if posts else None  # noqa: E731
         found = {absolute("/"): newest(public)}
-        for link in ("/archive.html", site.link("tag_index", None, lang), site.link("author_index", None, lang)):
+        authors = site.GLOBAL_CONTEXT.get("author_pages_generated")
+        for link in ("/archive.html", site.link("tag_index", None, lang)) + ((site.link("author_index", None, lang),) if authors else ()):
             found[absolute(link)] = newest(public)
         for post in site.timeline:
             if post.is_draft or post.is_private or post.publish_later or post.meta("nositemap"):
                 continue
             found[post.permalink(lang, absolute=True)] = iso(post.updated) if post.is_post else None
-        for kind in ("category", "tag", "author"):
+        for kind in ("category", "tag") + (("author",) if authors else ()):
             for name, posts in site.posts_per_classification[kind][lang].items():
                 posts = [p for p in posts if p.use_in_feeds]
                 if posts:

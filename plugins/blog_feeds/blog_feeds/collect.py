@@ -46,6 +46,8 @@ def feed_specs(site, lang) -> List[FeedSpec]:
     specs = [FeedSpec("index", None, blog, site.config["BLOG_DESCRIPTION"](lang), url("/"),
                       site.path("index_rss", None, lang), site.path("index_atom", None, lang), public)]
     for kind, title, description in TAXONOMIES:
+        if kind == "author" and not site.GLOBAL_CONTEXT.get("author_pages_generated"):
+            continue  # Nikola makes author pages only when two or more people write
         classified = site.posts_per_classification[kind][lang]
         for name in sorted(classified, key=lambda n: n.lower()):
             posts = [p for p in classified[name] if p.use_in_feeds]
