@@ -23,6 +23,7 @@ class Discovery(SignalHandler):
 
     def set_site(self, site):
         self.site = site
+        self._by_category = None
         signal("scanned").connect(self.count)
         signal("render_post").connect(self.add_to_post_page)
         return super().set_site(site)
@@ -44,13 +45,20 @@ class Discovery(SignalHandler):
                         counts[kind][name] = counts[kind].get(name, 0) + 1
         site.GLOBAL_CONTEXT["post_counts"] = counts
 
+    def newest_by_category(self, lang):
+        """{category: its public posts, newest first}, sorted once per build."""
+        if self._by_category is None:
+            self._by_category = {
+                name: sorted((p for p in posts if p.use_in_feeds), key=lambda p: p.date, reverse=True)
+                for name, posts in self.site.posts_per_classification["category"][lang].items()}
+        return self._by_category
+
     def related(self, post, lang):
         category = post.meta("category", lang)
         if not category or not post.is_post:
             return []
-        siblings = self.site.posts_per_classification["category"][lang].get(category, [])
-        others = [p for p in siblings if p is not post and p.use_in_feeds]
-        return sorted(others, key=lambda p: p.date, reverse=True)[:RELATED]
+        newest = self.newest_by_category(lang).get(category, [])
+        return [p for p in newest[:RELATED + 1] if p is not post][:RELATED]
 
     def add_to_post_page(self, event):
         post, lang = event["post"], event["lang"]

@@ -10,6 +10,7 @@ a post has more than one category. Pages (pages/*.rst) need only a title,
 a slug and a description.
 """
 
+import datetime
 import re
 
 import dateutil.parser
@@ -39,6 +40,14 @@ def read_fields(path):
     return fields
 
 
+def parse_date(value):
+    """ISO 8601 quickly (the usual case); anything else the way Nikola reads it."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return dateutil.parser.parse(value)
+
+
 def problems_in(path, required=REQUIRED):
     fields = read_fields(path)
     found = []
@@ -48,7 +57,7 @@ def problems_in(path, required=REQUIRED):
     if fields.get("date", ("", 0))[0]:
         value, line = fields["date"]
         try:
-            parsed = dateutil.parser.parse(value)
+            parsed = parse_date(value)
         except (ValueError, OverflowError):
             found.append("{0}:{1}: date {2!r} is not a date".format(path, line, value))
         else:

@@ -1,0 +1,149 @@
+"""Repeated work removed from Nikola 8.3.3 and doit 0.37.0, found by profiling.
+
+bench/PROFILE.md has the measurements (1,000 posts). Every patch here is
+the same computation done once instead of thousands of times; none changes
+what is built, which bench/run.py checks by comparing builds byte for byte.
+This file is the only place the project patches Nikola or doit: remove a
+patch when the version it names has fixed the cost.
+
+1. doit 0.37.0 ``Dependency.get_status`` calls ``inspect.signature`` on every
+   up-to-date callable of every task on every run (14,579 calls in a no-op
+   build). A callable object's signature is its class's, so it is cached per
+   class (per function for plain functions and methods).
+2. Nikola 8.3.3 ``utils.config_changed`` serialises its dict to JSON and
+   hashes it for every task, although the page tasks of one build share the
+   same dicts (the same ``kw`` for all 1,000 post pages). The digest is
+   cached per dict object for the life of the process; Nikola builds these
+   dicts while generating tasks and does not change them afterwards.
+3. Nikola 8.3.3 ``Post._set_date`` parses every date with dateutil. Our
+   dates are ISO 8601 (plugins/post_metadata requires a time zone), which
+   ``datetime.fromisoformat`` reads ten times faster; anything else still
+   goes to Nikola's parser.
+4. Nikola 8.3.3's ``:doc:`` role finds its target by scanning the whole
+   timeline (``_find_post``), once per link: O(posts x links). A slug index,
+   built once after the scan, answers the same question.
+5. Nikola 8.3.3 ``Nikola.sort_posts_chronologically`` natural-sorts by title
+   with natsort, which splits every title with a regular expression on
+   every call (34 calls, 10,000 keys in a no-op build). Each title's key is
+   computed once; the order is the same (natsorted is sorted with this key).
+"""
+
+import datetime
+import functools
+import inspect
+import sys
+
+import natsort
+from doit import dependency
+from nikola import nikola as nikola_core, post as nikola_post, utils
+from nikola.plugin_categories import ConfigPlugin
+
+PATCHED = {"nikola": "8.3.3", "doit": "0.37.0"}
+
+
+# --- 1. doit: inspect.signature per class -----------------------------------
+
+class _CachedSignatures:
+    """Stands in for the ``inspect`` module inside ``doit.dependency``."""
+
+    def __init__(self):
+        self._cache = {}
+
+    def signature(self, obj):
+        if inspect.isfunction(obj):
+            key = obj
+        elif inspect.ismethod(obj):
+            key = ("method", obj.__func__)
+        elif not (isinstance(obj, type) or inspect.isroutine(obj) or isinstance(obj, functools.partial)):
+            key = ("instance", type(obj))  # a callable object: its class's __call__
+        else:
+            return inspect.signature(obj)
+        if key not in self._cache:
+            self._cache[key] = inspect.signature(obj)
+        return self._cache[key]
+
+    def __getattr__(self, name):
+        return getattr(inspect, name)
+
+
+# --- 2. Nikola: one digest per config dict ----------------------------------
+
+_digest = utils.config_changed._calc_digest
+_digests = {}
+
+
+def _calc_digest_once(self):
+    config = self.config
+    if not isinstance(config, dict):
+        return _digest(self)
+    cached = _digests.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = _digests[id(config)] = (config, _digest(self))  # keeps config alive: ids stay unique
+    return cached[1]
+
+
+# --- 3. Nikola: ISO 8601 dates without dateutil ------------------------------
+
+_to_datetime = nikola_post.to_datetime
+
+
+def _to_datetime_fast(value, tzinfo=None):
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    return _to_datetime(value, tzinfo)
+
+
+# --- 4. Nikola: the :doc: role's slug index ----------------------------------
+
+def _install_slug_index(site):
+    doc = sys.modules.get("nikola.plugins.compile.rest.doc")
+    if doc is None:
+        return
+    index = {}
+
+    def find_post(slug):
+        if not index:
+            for p in site.timeline:
+                index.setdefault(p.meta("slug"), []).append(p)
+        found = index.get(slug, [])
+        return (found[0] if found else None), len(found) > 1
+
+    doc._find_post = find_post
+
+
+# --- 5. Nikola: natural sort keys once per title -----------------------------
+
+_natural = natsort.natsort_keygen(alg=natsort.ns.F | natsort.ns.IC)
+_title_keys = {}
+
+
+def sort_posts_chronologically(posts, lang=None):
+    """Nikola 8.3.3's order (priority, date, title, source path), keys cached."""
+    posts = sorted(posts, key=lambda p: p.source_path)
+    if lang is not None:
+        def title_key(p):
+            key = (p.source_path, lang, p.title(lang))
+            if key not in _title_keys:
+                _title_keys[key] = _natural(key[2])
+            return _title_keys[key]
+        posts = sorted(posts, key=title_key)
+    posts = sorted(posts, key=lambda p: p.date, reverse=True)
+    return sorted(posts, key=lambda p: int(p.meta('priority')) if p.meta('priority') else 0, reverse=True)
+
+
+class BuildSpeed(ConfigPlugin):
+    name = "build_speed"
+
+    def set_site(self, site):
+        dependency.inspect = _CachedSignatures()
+        utils.config_changed._calc_digest = _calc_digest_once
+        nikola_post.to_datetime = _to_datetime_fast
+        _install_slug_index(site)
+        nikola_core.Nikola.sort_posts_chronologically = staticmethod(sort_posts_chronologically)
+        return super().set_site(site)

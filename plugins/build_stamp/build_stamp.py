@@ -1,0 +1,132 @@
+"""Skip a build that has nothing to do, before Nikola plans it.
+
+Nikola 8.3.3 finds out that nothing changed only after scanning every post,
+generating every task and asking doit whether each is up to date: about
+5 s for 1,000 posts (bench/PROFILE.md). Make's question is cheaper: has
+any input changed since the last build that succeeded?
+
+The stamp (``cache/build-stamp.json``) is a digest of:
+
+* every file of the site (sources, pages, images, files, listings, themes,
+  plugins, conf.py, docutils.conf): path, size and modification time;
+* the effective settings (so ``SITE_URL=... nikola build`` is a real build);
+* the versions of Python and of the packages that build the site;
+* every file in ``output/``: path, size and modification time, so a
+  deleted or edited output file is rebuilt.
+
+The last task of a build (it depends on all the others, so it runs only if
+they all succeeded) writes the stamp. When a plain ``nikola build`` starts
+and the digest equals the stamp, no task is generated and nothing is
+touched. Anything else (another command, task names or options such as
+``-a``, a failed or partial build, ``make clean``) takes the normal path.
+"""
+
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+
+from nikola import utils
+from nikola.plugin_categories import LateTask
+
+STAMP = os.path.join("cache", "build-stamp.json")
+SKIP_DIRS = {"output", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
+             ".hypothesis", "node_modules"}
+PACKAGES = ("Nikola", "docutils", "Pygments", "Jinja2", "feedgen", "doit", "lxml", "pagefind", "pagefind_bin")
+# Options that still mean "build everything as usual".
+PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
+
+
+def _tree(digest, top, skip=()):
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".doit"))
+        for name in sorted(files):
+            if name.startswith(".doit.db"):
+                continue
+            path = os.path.join(root, name)
+            st = os.stat(path)
+            digest.update("{0}\0{1}\0{2}\n".format(os.path.relpath(path, top), st.st_size, st.st_mtime_ns).encode())
+
+
+def inputs_digest(site):
+    digest = hashlib.sha256()
+    _tree(digest, ".", SKIP_DIRS)
+    config = {k: v for k, v in site.config.items() if not k.startswith("__")}
+    digest.update(json.dumps(config, cls=utils.CustomEncoder, sort_keys=True).encode())
+    digest.update(sys.version.encode())
+    for name in PACKAGES:
+        try:
+            digest.update("{0}={1}\n".format(name, metadata.version(name)).encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def output_digest(output):
+    digest = hashlib.sha256()
+    if os.path.isdir(output):
+        _tree(digest, output)
+    return digest.hexdigest()
+
+
+def plain_build(argv):
+    """True for ``nikola build`` with no task names and no option that changes what runs."""
+    if len(argv) < 2 or argv[1] != "build":
+        return False
+    args = argv[2:]
+    while args:
+        arg = args.pop(0)
+        if arg.split("=")[0] not in PLAIN:
+            return False
+        if "=" not in arg and arg in ("-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"):
+            if not args:
+                return False
+            args.pop(0)
+    return True
+
+
+def read_stamp():
+    try:
+        with open(STAMP, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def write_stamp(inputs, output):
+    utils.makedirs(os.path.dirname(STAMP))
+    stamp = {"inputs": inputs, "output": output_digest(output)}
+    with open(STAMP + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(stamp, f)
+    os.replace(STAMP + ".tmp", STAMP)
+
+
+class BuildStamp(LateTask):
+    name = "build_stamp"
+
+    def set_site(self, site):
+        super().set_site(site)
+        # Taken now, before the build changes anything in site.config; if an
+        # input changes during the build, the next build sees the difference.
+        self.inputs = inputs_digest(site)
+        stamp = read_stamp()
+        if stamp and plain_build(sys.argv) and stamp == {
+                "inputs": self.inputs, "output": output_digest(site.config["OUTPUT_FOLDER"])}:
+            def nothing_to_do(name, plugin_category, doc=""):
+                yield {"basename": name, "name": None, "doc": doc}
+
+            site.gen_tasks = nothing_to_do
+            self.logger.info("nothing changed since the last build (%s)", STAMP)
+
+    def gen_tasks(self):
+        # Runs last: after every Task and every other LateTask of this build.
+        others = [p.plugin_object.name for p in self.site.plugin_manager.get_plugins_of_category("LateTask")
+                  if p.plugin_object.name != self.name]
+        yield {
+            "basename": self.name,
+            "name": STAMP,
+            "task_dep": ["render_site"] + others,
+            "uptodate": [False],
+            "actions": [(write_stamp, (self.inputs, self.site.config["OUTPUT_FOLDER"]))],
+        }
