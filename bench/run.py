@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""Build speed and page weight of our blog, side by side with Pelican and Hugo.
+
+    .venv/bin/python bench/run.py --sizes 100 1000 --repeat 3
+
+For each N it generates the synthetic corpus (bench/generate.py) and, for
+every repeat, runs in this order (alternating which of ours and Pelican goes
+first, so drift on a shared machine hits both alike):
+
+* ours: ``nikola build`` in a fresh copy (full clean build), again with
+  nothing changed (no-op), then after appending a paragraph to one post
+  (one-post edit); the same three with ``nikola build -n 2``;
+* Pelican (latest 4.x, in bench/work/pelican-venv): the same three, its
+  content cache on (the clean build starts without a cache);
+* Hugo (Debian's ``hugo``, if installed): the same three on the Markdown twin;
+* the floor: docutils alone on the N bodies in one process (bench/floor.py).
+
+Each build runs in a fresh subprocess; its wall time, CPU time and peak
+memory (largest process, from wait4's rusage; and the whole process tree,
+sampled from /proc) are recorded, with the number of output files and how
+many of them the build (re)wrote. Page weight (HTML + CSS + JS bytes a
+reader downloads, images excluded) is measured on the home page and a
+typical post of each full build. Raw numbers go to bench/results/*.json and
+the tables to bench/RESULTS.md. Nothing here asserts anything about speed.
+"""
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+OUR_PYTHON = ROOT / ".venv" / "bin" / "python"
+PELICAN_VENV = WORK / "pelican-venv"
+PELICAN_REQUIREMENTS = BENCH / "requirements-pelican.txt"
+SITE_URL = "http://graham.hayes.ie/"  # conf.py's default; links to it are local files
+
+# Targets from the issue, at N = 1,000 (checked in the report, never in a test).
+TARGETS = {"full": 35.0, "edit": 3.5, "noop": 2.0, "peak_rss_mb": 500.0, "post_weight_kb": 40.0}
+
+
+def our_python():
+    return OUR_PYTHON if OUR_PYTHON.exists() else Path(sys.executable)
+
+
+# --- running one build and measuring it --------------------------------------------
+
+def _descendants(pid):
+    """pid and every process below it, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/{0}/stat".format(entry), "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, ()))
+    return found
+
+
+def _pss_kb(pid):
+    """Proportional set size (shared pages split between sharers), or RSS."""
+    try:
+        with open("/proc/{0}/smaps_rollup".format(pid)) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open("/proc/{0}/status".format(pid)) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Peak of the summed PSS of a process tree, sampled every ``interval`` s."""
+
+    def __init__(self, pid, interval=0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            total = sum(_pss_kb(p) for p in _descendants(self.pid))
+            self.peak_kb = max(self.peak_kb, total)
+            self.done.wait(self.interval)
+
+
+def measure(cmd, cwd, env=None, sample_tree=True):
+    """Run ``cmd`` in a fresh process; wall, CPU and memory of it and its children."""
+    run_env = dict(os.environ, NIKOLA_NO_COLOR="1")
+    run_env.pop("SITE_URL", None)
+    run_env.update(env or {})
+    out = open(Path(cwd) / ".bench-last.log", "wb")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=run_env, stdout=out,
+                            stderr=subprocess.STDOUT)
+    sampler = TreeSampler(proc.pid) if sample_tree else None
+    if sampler:
+        sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if sampler:
+        sampler.done.set()
+        sampler.join()
+    out.close()
+    result = {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        # Linux: the largest resident set of the process and its waited-for children.
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "peak_tree_pss_mb": (sampler.peak_kb / 1024) if sampler else None,
+        "rc": proc.returncode,
+    }
+    if proc.returncode != 0:
+        log = (Path(cwd) / ".bench-last.log").read_text(errors="replace")
+        raise RuntimeError("{0} failed in {1} (rc {2}):\n{3}".format(
+            " ".join(map(str, cmd)), cwd, proc.returncode, log[-4000:]))
+    return result
+
+
+def snapshot(folder):
+    """{relative path: (mtime_ns, size, inode)} of every file under ``folder``."""
+    folder = Path(folder)
+    found = {}
+    if not folder.exists():
+        return found
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.stat(p)
+            found[os.path.relpath(p, folder)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return found
+
+
+def written(before, after):
+    """Output files (re)written: {"total": n, "by_folder": {top-level folder: n}}."""
+    changed = [k for k, v in after.items() if before.get(k) != v]
+    by_folder = {}
+    for path in changed:
+        top = path.split(os.sep, 1)[0] if os.sep in path else "."
+        by_folder[top] = by_folder.get(top, 0) + 1
+    return {"total": len(changed), "by_folder": by_folder}
+
+
+# --- page weight -------------------------------------------------------------
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.css, self.js = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and a.get("href"):
+            self.css.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.js.append(a["src"])
+
+
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""")
+
+
+def _local(output, page_url, ref):
+    """The built file a page's reference points to, or None if it is off-site."""
+    url = urljoin(page_url, ref)
+    parts = urlsplit(url)
+    site = urlsplit(SITE_URL)
+    if parts.scheme in ("http", "https") and parts.netloc != site.netloc:
+        return None
+    path = parts.path
+    if path.endswith("/"):
+        path += "index.html"
+    return Path(output) / path.lstrip("/")
+
+
+def page_weight(output, page):
+    """Bytes of HTML, CSS (with its @imports) and JS a reader downloads for ``page``.
+
+    ``page`` is relative to ``output`` (e.g. ``index.html``). Images and fonts
+    are not counted; off-site stylesheets or scripts are listed under
+    ``external`` (a reader would download those too).
+    """
+    output = Path(output)
+    page_url = urljoin(SITE_URL, page)
+    html = (output / page).read_bytes()
+    parser = _Assets()
+    parser.feed(html.decode("utf-8", "replace"))
+    result = {"page": page, "html": len(html), "css": 0, "js": 0, "files": [page], "external": [],
+              "missing": []}
+    gz = len(gzip.compress(html, 9))
+    seen = set()
+
+    def add(kind, url):
+        nonlocal gz
+        path = _local(output, page_url, url)
+        if path is None:
+            result["external"].append(urljoin(page_url, url))
+            return
+        if path in seen:
+            return
+        seen.add(path)
+        if not path.is_file():
+            result["missing"].append(str(path.relative_to(output)))
+            return
+        data = path.read_bytes()
+        result[kind] += len(data)
+        gz += len(gzip.compress(data, 9))
+        result["files"].append(str(path.relative_to(output)))
+        if kind == "css":
+            asset_url = urljoin(SITE_URL, str(path.relative_to(output)))
+            for imp in _CSS_IMPORT.findall(data.decode("utf-8", "replace")):
+                add("css", urljoin(asset_url, imp))
+
+    for href in parser.css:
+        add("css", href)
+    for src in parser.js:
+        add("js", src)
+    result["total"] = result["html"] + result["css"] + result["js"]
+    result["total_gzip"] = gz
+    return result
+
+
+# --- the engines ----------------------------------------------------------------
+
+class Engine:
+    """One generator on one copy of the corpus: full, no-op and edit builds."""
+
+    name = "?"
+    output_dir = "output"
+
+    def __init__(self, corpus, work, n):
+        self.corpus, self.work, self.n = Path(corpus), Path(work), n
+
+    def fresh_copy(self):
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        shutil.copytree(self.corpus, self.work, symlinks=True)
+
+    def build_cmd(self):
+        raise NotImplementedError
+
+    def post_source(self, slug):
+        raise NotImplementedError
+
+    def post_page(self, slug):
+        return "posts/{0}/index.html".format(slug)
+
+    def build(self):
+        out = self.work / self.output_dir
+        before = snapshot(out)
+        m = measure(self.build_cmd(), self.work)
+        after = snapshot(out)
+        m["output_files"] = len(after)
+        w = written(before, after)
+        m["files_written"] = w["total"]
+        m["files_written_by_folder"] = w["by_folder"]
+        return m
+
+    def cycle(self, edit_slug, typical_slug):
+        """Full clean build, no-op rebuild, one-post edit; page weight after the full build."""
+        self.fresh_copy()
+        full = self.build()
+        weight = {"home": page_weight(self.work / self.output_dir, "index.html"),
+                  "post": page_weight(self.work / self.output_dir, self.post_page(typical_slug))}
+        noop = self.build()
+        with open(self.post_source(edit_slug), "a", encoding="utf-8") as f:
+            f.write(generate.EDIT_PARAGRAPH)
+        edit = self.build()
+        return {"full": full, "noop": noop, "edit": edit, "weight": weight}
+
+
+class Ours(Engine):
+    def __init__(self, corpus, work, n, jobs=1):
+        super().__init__(corpus, work, n)
+        self.jobs = jobs
+        self.name = "ours" if jobs == 1 else "ours_n{0}".format(jobs)
+
+    def build_cmd(self):
+        cmd = [our_python().with_name("nikola"), "build"]
+        if self.jobs > 1:
+            cmd += ["-n", str(self.jobs)]
+        return cmd
+
+    def post_source(self, slug):
+        return self.work / "posts" / (slug + ".rst")
+
+
+class Pelican(Engine):
+    name = "pelican"
+
+    def build_cmd(self):
+        return [PELICAN_VENV / "bin" / "pelican", "-s", "pelicanconf.py", "-o", "output", "content"]
+
+    def post_source(self, slug):
+        return self.work / "content" / (slug + ".rst")
+
+
+class Hugo(Engine):
+    name = "hugo"
+    output_dir = "public"
+
+    def build_cmd(self):
+        return [shutil.which("hugo"), "--quiet"]
+
+    def post_source(self, slug):
+        return self.work / "content" / "posts" / (slug + ".md")
+
+
+def ensure_pelican():
+    """bench/work/pelican-venv with the pinned Pelican; returns its version or None."""
+    pelican = PELICAN_VENV / "bin" / "pelican"
+    if not pelican.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True)
+        subprocess.run([PELICAN_VENV / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "-r", str(PELICAN_REQUIREMENTS)], check=True)
+    return _version(PELICAN_VENV / "bin" / "python", "pelican")
+
+
+def _version(python, dist):
+    try:
+        return subprocess.run(
+            [str(python), "-c", "import importlib.metadata as m; print(m.version({0!r}))".format(dist)],
+            capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def hugo_version():
+    if not shutil.which("hugo"):
+        return None
+    out = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
+    m = re.search(r"v(\d+\.\d+\.\d+)", out)
+    return m.group(1) if m else out.strip()
+
+
+def floor(posts_dir):
+    proc = subprocess.run([str(our_python()), str(BENCH / "floor.py"), str(posts_dir)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+# --- the whole benchmark --------------------------------------------------------
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return {"nproc": os.cpu_count(), "memory_gib": round(mem_kb / 1024 ** 2, 1), "cpu": cpu,
+            "kernel": platform.release(), "os": _os_name(), "loadavg_start": os.getloadavg()}
+
+
+def _os_name():
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def versions(pelican=None, hugo=None):
+    py = our_python()
+    v = {"python": subprocess.run([str(py), "-c", "import platform; print(platform.python_version())"],
+                                  capture_output=True, text=True).stdout.strip()}
+    for dist in ("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"):
+        v[dist] = _version(py, dist)
+    v["pelican"] = pelican
+    v["pelican_docutils"] = _version(PELICAN_VENV / "bin" / "python", "docutils") if pelican else None
+    v["hugo"] = hugo
+    return v
+
+
+def source_state():
+    """Which sources were measured: git HEAD, uncommitted site files, a digest of them all."""
+    import hashlib
+
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    digest = hashlib.sha256()
+    for part in generate.SITE_PARTS:
+        base = ROOT / part
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
+                                                      and "__pycache__" not in p.parts)
+        for f in files:
+            digest.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
+    dirty = git("status", "--porcelain", "--", *generate.SITE_PARTS)
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted": dirty.splitlines() if dirty else [],
+            "site_digest": digest.hexdigest()[:12]}
+
+
+def log(msg):
+    print("[{0}] {1}".format(time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
+
+
+def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=True,
+          work=WORK, seed=generate.DEFAULT_SEED):
+    """Run every measurement; returns the report as a dict (also what the JSON holds)."""
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    pelican_v = ensure_pelican() if pelican else None
+    hugo_v = hugo_version() if hugo else None
+    report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine(), "versions": versions(pelican_v, hugo_v), "source": source_state(),
+              "repeat": repeat, "seed": seed, "sizes": {}}
+    for n in sizes:
+        corpus = work / "corpus-{0}".format(n)
+        posts = generate.make_posts(n, seed)
+        generate.write_nikola_site(posts, corpus / "ours")
+        if pelican_v:
+            generate.write_pelican_site(posts, corpus / "pelican")
+        if hugo_v:
+            generate.write_hugo_site(posts, corpus / "hugo")
+        edit_slug = posts[generate.edit_target(n)].slug
+        typical_slug = posts[generate.edit_target(n)].slug
+        runs = {"ours": [], "ours_n2": [], "pelican": [], "hugo": [], "floor": []}
+        for r in range(repeat):
+            engines = [Ours(corpus / "ours", work / "run" / "ours", n)]
+            if pelican_v:
+                p = Pelican(corpus / "pelican", work / "run" / "pelican", n)
+                # Paired and alternating: ours, Pelican; then Pelican, ours...
+                engines = engines + [p] if r % 2 == 0 else [p] + engines
+            if parallel:
+                engines.append(Ours(corpus / "ours", work / "run" / "ours", n, jobs=2))
+            if hugo_v:
+                engines.append(Hugo(corpus / "hugo", work / "run" / "hugo", n))
+            for engine in engines:
+                log("N={0} repeat {1}/{2}: {3}".format(n, r + 1, repeat, engine.name))
+                result = engine.cycle(edit_slug, typical_slug)
+                log("  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(
+                    result["full"]["wall"], result["noop"]["wall"], result["edit"]["wall"],
+                    max(result[k]["peak_rss_mb"] for k in ("full", "noop", "edit")),
+                    result["full"]["output_files"]))
+                runs[engine.name].append(result)
+            if with_floor:
+                log("N={0} repeat {1}/{2}: floor".format(n, r + 1, repeat))
+                runs["floor"].append(floor(corpus / "ours" / "posts"))
+                log("  floor {0:.1f}s".format(runs["floor"][-1]["seconds"]))
+        report["sizes"][str(n)] = {"posts": n, "edited": edit_slug, "typical": typical_slug,
+                                   "runs": {k: v for k, v in runs.items() if v},
+                                   "summary": summarize(runs)}
+    report["machine"]["loadavg_end"] = os.getloadavg()
+    return report
+
+
+# --- summarising -------------------------------------------------------------------
+
+def stats(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
+
+
+def summarize(runs):
+    s = {}
+    for engine in ("ours", "ours_n2", "pelican", "hugo"):
+        rs = runs.get(engine) or []
+        if not rs:
+            continue
+        e = {}
+        for phase in ("full", "noop", "edit"):
+            e[phase] = stats([r[phase]["wall"] for r in rs])
+            e[phase + "_cpu"] = stats([r[phase]["cpu"] for r in rs])
+            e[phase + "_written"] = stats([r[phase]["files_written"] for r in rs])
+        e["peak_rss_mb"] = stats([max(r[p]["peak_rss_mb"] for p in ("full", "noop", "edit")) for r in rs])
+        e["peak_tree_pss_mb"] = stats([max(r[p]["peak_tree_pss_mb"] or 0 for p in ("full", "noop", "edit"))
+                                       for r in rs])
+        e["output_files"] = stats([r["full"]["output_files"] for r in rs])
+        for page in ("home", "post"):
+            e["weight_" + page] = rs[-1]["weight"][page]
+        s[engine] = e
+    if runs.get("ours") and runs.get("pelican"):
+        s["ratio_ours_pelican"] = {
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"])])
+            for phase in ("full", "noop", "edit")}
+    if runs.get("floor"):
+        s["floor"] = stats([f["seconds"] for f in runs["floor"]])
+        s["floor_warnings"] = max(f["warnings"] for f in runs["floor"])
+        if runs.get("ours"):
+            s["full_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
+                                          for o, f in zip(runs["ours"], runs["floor"])])
+            if runs.get("ours_n2"):
+                s["full_n2_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
+                                                 for o, f in zip(runs["ours_n2"], runs["floor"])])
+    return s
+
+
+# --- the report ------------------------------------------------------------------------
+
+def _s(st, unit="s", digits=1):
+    if not st:
+        return "-"
+    fmt = "{0:.%df}" % digits
+    if st["n"] == 1 or st["min"] == st["max"]:
+        return (fmt + "{1}").format(st["median"], unit)
+    return (fmt + "{1} ({2}-{3})").format(st["median"], unit, fmt.format(st["min"]), fmt.format(st["max"]))
+
+
+def _kb(b):
+    return "{0:.1f}".format(b / 1024)
+
+
+def render_markdown(report):
+    m, v, src = report["machine"], report["versions"], report.get("source", {})
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `bench/run.py` (see bench/README.md); raw numbers in `bench/results/`;"
+        " where our build's time goes: bench/PROFILE.md.",
+        "Times are wall-clock seconds, median of {0} paired, alternating runs, with the"
+        " (min-max) spread. The machine is shared with other work: CPU seconds (user+sys of"
+        " the build's processes) are less disturbed by it than wall time.".format(report["repeat"]),
+        "",
+        "## Machine and versions",
+        "",
+        "- date: {0}".format(report["date"]),
+        "- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}; load average {5} at the start, "
+        "{6} at the end (the machine is shared)".format(
+            m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"],
+            " ".join("{0:.2f}".format(x) for x in m["loadavg_start"]),
+            " ".join("{0:.2f}".format(x) for x in m.get("loadavg_end", ()))),
+        "- sources measured: commit {0}{1} (site digest {2})".format(
+            src.get("commit"), (", with uncommitted changes to " + ", ".join(
+                line[3:] for line in src["uncommitted"])) if src.get("uncommitted") else "",
+            src.get("site_digest")),
+        "- ours: Python {python}, Nikola {nikola}, docutils {docutils}, doit {doit}, Pygments {pygments}, "
+        "Jinja2 {jinja2}, feedgen {feedgen}".format(**v),
+        "- Pelican {0} (docutils {1}, in its own virtualenv, bench/requirements-pelican.txt)".format(
+            v.get("pelican") or "not run", v.get("pelican_docutils") or "-"),
+        "- Hugo {0} (Debian package, the Markdown twin of the corpus, minimal layouts)".format(
+            v.get("hugo") or "not run"),
+        "",
+    ]
+    for n, size in report["sizes"].items():
+        s = size["summary"]
+        engines = [e for e in ("ours", "ours_n2", "pelican", "hugo") if e in s]
+        head = {"ours": "ours", "ours_n2": "ours `-n 2`", "pelican": "Pelican", "hugo": "Hugo"}
+        cols = [head[e] for e in engines]
+        ratio = s.get("ratio_ours_pelican")
+        lines += ["## N = {0} posts".format(n), "",
+                  "| | " + " | ".join(cols) + (" | ours / Pelican |" if ratio else " |"),
+                  "|---" * (len(cols) + 1 + (1 if ratio else 0)) + "|"]
+
+        def row(label, key, unit="s", digits=1, ratio_key=None):
+            cells = [_s(s[e].get(key), unit, digits) for e in engines]
+            extra = ""
+            if ratio:
+                extra = " | " + (_s(ratio.get(ratio_key), "x", 2) if ratio_key else "")
+            lines.append("| {0} | {1}{2} |".format(label, " | ".join(cells), extra))
+
+        row("full clean build", "full", ratio_key="full")
+        row("no-op rebuild", "noop", ratio_key="noop")
+        row("one-post edit", "edit", ratio_key="edit")
+        row("full build, CPU s (user+sys)", "full_cpu")
+        row("no-op, CPU s", "noop_cpu")
+        row("edit, CPU s", "edit_cpu")
+        row("peak RSS, largest process", "peak_rss_mb", " MB", 0)
+        row("peak memory, process tree (PSS)", "peak_tree_pss_mb", " MB", 0)
+        row("output files", "output_files", "", 0)
+        row("files written by the no-op", "noop_written", "", 0)
+        row("files written by the edit", "edit_written", "", 0)
+        lines.append("")
+        if "ours" in engines:
+            last = size["runs"]["ours"][-1]["edit"].get("files_written_by_folder")
+            if last:
+                top = sorted(last.items(), key=lambda kv: -kv[1])[:4]
+                lines += ["Our edit rewrote, by output folder: " + ", ".join(
+                    "`{0}/` {1}".format(k, v) for k, v in top) + ".", ""]
+        if "floor" in s:
+            lines += [
+                "Floor, docutils alone on the {0} bodies in one process (`bench/floor.py`): {1}; "
+                "{2} docutils warnings. Our full build is {3} the floor{4}.".format(
+                    n, _s(s["floor"]), s["floor_warnings"], _s(s.get("full_over_floor"), "x", 1),
+                    (", {0} with `-n 2`".format(_s(s["full_n2_over_floor"], "x", 1))
+                     if s.get("full_n2_over_floor") else "")),
+                ""]
+        lines += ["Page weight (HTML + CSS + JS as built, images excluded; KiB, gzip -9 in brackets):", "",
+                  "| page | engine | HTML | CSS | JS | total | gzipped | files |", "|---|---|---|---|---|---|---|---|"]
+        for page in ("home", "post"):
+            for e in engines:
+                if e == "ours_n2":
+                    continue
+                w = s[e]["weight_" + page]
+                lines.append("| {0} `{1}` | {2} | {3} | {4} | {5} | **{6}** | {7} | {8}{9} |".format(
+                    page, w["page"], head[e], _kb(w["html"]), _kb(w["css"]), _kb(w["js"]),
+                    _kb(w["total"]), _kb(w["total_gzip"]), len(w["files"]),
+                    (", off-site: " + ", ".join(w["external"])) if w["external"] else ""))
+        lines.append("")
+    big = report["sizes"].get("1000")
+    if big and "ours" in big["summary"]:
+        s = big["summary"]["ours"]
+        post_kb = s["weight_post"]["total"] / 1024
+        checks = [
+            ("full clean build", "<= {0:.0f} s".format(TARGETS["full"]), s["full"]["median"], TARGETS["full"], "s"),
+            ("one-post edit", "<= {0} s".format(TARGETS["edit"]), s["edit"]["median"], TARGETS["edit"], "s"),
+            ("no-op rebuild", "<= {0:.0f} s".format(TARGETS["noop"]), s["noop"]["median"], TARGETS["noop"], "s"),
+            ("peak memory (whole process tree, Pagefind included)", "< {0:.0f} MB".format(TARGETS["peak_rss_mb"]),
+             max(s["peak_rss_mb"]["max"], (s.get("peak_tree_pss_mb") or {}).get("max") or 0),
+             TARGETS["peak_rss_mb"], " MB"),
+            ("typical post, HTML+CSS+JS", "< {0:.0f} KB".format(TARGETS["post_weight_kb"]), post_kb,
+             TARGETS["post_weight_kb"], " KiB"),
+        ]
+        lines += ["## Targets at N = 1,000 (ours, one process)", "",
+                  "Medians (memory: the largest of the runs).", "",
+                  "| | target | now | |", "|---|---|---|---|"]
+        for label, target, now, limit, unit in checks:
+            lines.append("| {0} | {1} | {2:.1f}{3} | {4} |".format(
+                label, target, now, unit, "met" if now <= limit else "not yet ({0:.2f}x)".format(now / limit)))
+        lines.append("")
+        n2 = big["summary"].get("ours_n2")
+        if n2 and n2.get("peak_tree_pss_mb"):
+            lines += ["With `-n 2`: full build {0}, process tree peak {1:.0f} MB.".format(
+                _s(n2["full"]), n2["peak_tree_pss_mb"]["max"]), ""]
+    lines += [
+        "## What is measured",
+        "",
+        "- full clean build: a fresh copy of the generated site, no output, cache or state;"
+        " `nikola build` (and `nikola build -n 2`), `pelican` with an empty cache, `hugo`.",
+        "- no-op rebuild: the same command again, nothing changed.",
+        "- one-post edit: a paragraph appended to the body of one post from the middle of the"
+        " corpus, then the same command.",
+        "- peak RSS: the largest process (wait4 rusage); process tree: the summed proportional set"
+        " size of every process of the build, sampled every 0.2 s (matters for `-n 2`).",
+        "- files written: output files whose mtime, size or inode changed.",
+        "- Pelican: reST reader, feeds for all posts, each category, tag and author (RSS and Atom,"
+        " full content), ten posts per index page, `LOAD_CONTENT_CACHE` and `CACHE_CONTENT` on, its"
+        " default theme. It rewrites every output file on every run.",
+        "- Hugo: the same posts in Markdown (note as a blockquote, footnotes, fenced code),"
+        " bench/generate.py's minimal layouts; RSS for home, sections and terms.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_outputs(report, results_dir=BENCH / "results", markdown=BENCH / "RESULTS.md"):
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = report["date"].replace(":", "").replace("+0000", "Z")
+    path = results_dir / "results-{0}.json".format(stamp)
+    path.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    if markdown:
+        Path(markdown).write_text(render_markdown(report))
+    return path
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-pelican", dest="pelican", action="store_false")
+    ap.add_argument("--no-hugo", dest="hugo", action="store_false")
+    ap.add_argument("--no-parallel", dest="parallel", action="store_false",
+                    help="skip the `nikola build -n 2` runs")
+    ap.add_argument("--no-floor", dest="floor", action="store_false")
+    ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    ap.add_argument("--work", type=Path, default=WORK)
+    ap.add_argument("--results", type=Path, default=BENCH / "results")
+    ap.add_argument("--markdown", type=Path, default=BENCH / "RESULTS.md")
+    ap.add_argument("--report-only", type=Path, metavar="JSON",
+                    help="rewrite the Markdown from a saved results JSON")
+    args = ap.parse_args(argv)
+    if args.report_only:
+        Path(args.markdown).write_text(render_markdown(json.loads(args.report_only.read_text())))
+        return
+    report = bench(args.sizes, args.repeat, args.pelican, args.hugo, args.parallel, args.floor,
+                   args.work, args.seed)
+    path = write_outputs(report, args.results, args.markdown)
+    log("wrote {0} and {1}".format(path, args.markdown))
+
+
+if __name__ == "__main__":
+    main()

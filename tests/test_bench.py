@@ -1,0 +1,77 @@
+"""The benchmark still runs: bench/run.py at N = 5, our build only.
+
+Nothing here times anything or compares numbers; speed is measured by
+`bench/run.py` and reported in bench/RESULTS.md. This only keeps the
+benchmark's code path (generate the corpus, build it fresh, rebuild with
+nothing changed, rebuild after an edit, weigh the pages, run the docutils
+floor, write the report) from rotting.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import run  # noqa: E402
+
+N = 5
+
+
+def test_corpus_is_deterministic_and_in_our_metadata_format(tmp_path):
+    a = generate.write_nikola_site(generate.make_posts(N, seed=7), tmp_path / "a")
+    b = generate.write_nikola_site(generate.make_posts(N, seed=7), tmp_path / "b")
+    names = sorted(p.name for p in (a / "posts").iterdir())
+    assert len(names) == N
+    assert names == sorted(p.name for p in (b / "posts").iterdir())
+    for name in names:
+        text = (a / "posts" / name).read_text()
+        assert text == (b / "posts" / name).read_text()
+        for field in ("title", "slug", "date", "tags", "category", "author", "description"):
+            assert "\n.. {0}: ".format(field) in "\n" + text
+        for construct in (".. note::", ".. code-block:: python", ".. [#]", "`__"):
+            assert construct in text
+    assert ":doc:`" in (a / "posts" / names[-1]).read_text()
+    assert (a / "conf.py").is_file() and (a / "plugins" / "rest_strict").is_dir()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    work = tmp_path_factory.mktemp("bench")
+    return run.bench([N], repeat=1, pelican=False, hugo=False, parallel=False, with_floor=True,
+                     work=work), work
+
+
+def test_benchmark_reports_every_measurement(report):
+    data, _work = report
+    assert set(data) >= {"date", "machine", "versions", "repeat", "seed", "sizes"}
+    assert data["versions"]["nikola"] == "8.3.3"
+    size = data["sizes"][str(N)]
+    (ours,) = size["runs"]["ours"]
+    for phase in ("full", "noop", "edit"):
+        assert set(ours[phase]) >= {"wall", "cpu", "peak_rss_mb", "peak_tree_pss_mb", "output_files",
+                                    "files_written", "rc"}
+        assert ours[phase]["rc"] == 0
+    assert ours["noop"]["files_written"] <= ours["edit"]["files_written"]
+    for page in ("home", "post"):
+        weight = ours["weight"][page]
+        assert weight["html"] > 0 and weight["css"] > 0 and not weight["missing"]
+    summary = size["summary"]
+    assert set(summary["ours"]) >= {"full", "noop", "edit", "peak_rss_mb", "output_files",
+                                    "weight_home", "weight_post"}
+    assert summary["floor_warnings"] == 0
+    assert "full_over_floor" in summary
+    assert "## N = {0} posts".format(N) in run.render_markdown(data)
+
+
+def test_benchmark_build_produced_every_post(report):
+    data, work = report
+    output = work / "run" / "ours" / "output"
+    slugs = [p.slug for p in generate.make_posts(N, data["seed"])]
+    for slug in slugs:
+        assert (output / "posts" / slug / "index.html").is_file()
+    edited = data["sizes"][str(N)]["edited"]
+    assert "An edit made by the benchmark" in (output / "posts" / edited / "index.html").read_text()
