@@ -9,6 +9,7 @@ The stamp (``cache/build-stamp.json``) is a digest of:
 
 * every file of the site (sources, pages, images, files, listings, themes,
   plugins, conf.py, docutils.conf): path, size and modification time;
+  hidden files (``.doit.db``, editor swap files) are not part of the site;
 * the effective settings (so ``SITE_URL=... nikola build`` is a real build);
 * the versions of Python and of the packages that build the site;
 * every file in ``output/``: path, size and modification time, so a
@@ -38,12 +39,12 @@ PACKAGES = ("Nikola", "docutils", "Pygments", "Jinja2", "feedgen", "doit", "lxml
 PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
 
 
-def _tree(digest, top, skip=()):
+def _tree(digest, top, skip=(), hidden=True):
     for root, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".doit"))
+        dirs[:] = sorted(d for d in dirs if d not in skip and (hidden or not d.startswith(".")))
         for name in sorted(files):
-            if name.startswith(".doit.db"):
-                continue
+            if not hidden and name.startswith("."):
+                continue  # like Nikola's globs: hidden files are not part of the site
             path = os.path.join(root, name)
             st = os.stat(path)
             digest.update("{0}\0{1}\0{2}\n".format(os.path.relpath(path, top), st.st_size, st.st_mtime_ns).encode())
@@ -51,7 +52,7 @@ def _tree(digest, top, skip=()):
 
 def inputs_digest(site):
     digest = hashlib.sha256()
-    _tree(digest, ".", SKIP_DIRS)
+    _tree(digest, ".", SKIP_DIRS, hidden=False)
     config = {k: v for k, v in site.config.items() if not k.startswith("__")}
     digest.update(json.dumps(config, cls=utils.CustomEncoder, sort_keys=True).encode())
     digest.update(sys.version.encode())
