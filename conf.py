@@ -18,19 +18,12 @@ BLOG_DESCRIPTION = (
 # The host of the blog we continue, so post URLs and feed GUIDs stay the same.
 # Override for a preview or a mirror: SITE_URL=https://example.org/ nikola build
 SITE_URL = os.environ.get("SITE_URL", "http://graham.hayes.ie/")
-BLOG_EMAIL = ""  # no address is published
-DEFAULT_LANG = "en"
-TRANSLATIONS = {DEFAULT_LANG: ""}
 
 # --- Content ------------------------------------------------------------
 # reStructuredText only: one format means one set of safety and strictness rules.
 POSTS = (("posts/*.rst", "posts", "post.tmpl"),)
 PAGES = (("pages/*.rst", "", "page.tmpl"),)
 COMPILERS = {"rest": (".rst",)}
-# Posts carry their metadata in a reST comment block at the top of the file.
-ONE_FILE_POSTS = True
-# A post must say its time zone; this one is used only to show dates.
-TIMEZONE = "UTC"
 DATE_FORMAT = "d MMMM y"
 # A mistake must never be published: `.. include::` of any file is refused.
 REST_FILE_INSERTION_ENABLED = False
@@ -42,12 +35,8 @@ SHOW_SOURCELINK = False
 
 # --- Pages and navigation ----------------------------------------------
 THEME = "openstack"
-
-
-# Several authors write here: each gets a page and a feed.
-ENABLE_AUTHOR_PAGES = True
 NAVIGATION_LINKS = {
-    DEFAULT_LANG: (
+    "en": (
         ("/archive.html", "Archive"),
         ("/categories/", "Tags"),
         ("/authors/", "Authors"),
@@ -63,21 +52,14 @@ CONTENT_FOOTER = (
 CREATE_SINGLE_ARCHIVE = True
 # One stylesheet, written by hand: no bundling step and no webassets.
 USE_BUNDLES = False
-# No JavaScript date rewriting: the server-rendered date is the date.
-DATE_FANCINESS = 0
-# Keep the generator out of the page head.
-META_GENERATOR_TAG = False
-# Reading time and post dates come from the post; no comments, no CDN.
+# No comment widget: the site loads nothing from other hosts.
 COMMENT_SYSTEM = ""
-USE_CDN = False
 
 # --- Feeds -------------------------------------------------------------
 # plugins/blog_feeds writes every feed (RSS, Atom, RFC 5005 archives) with
 # feedgen, so Nikola's own PyRSS2Gen feeds are off: no feed is written twice.
 GENERATE_RSS = False
 GENERATE_ATOM = False
-# Posts in a current feed, and in each archive page.
-FEED_LENGTH = 10
 # A post's GUID is this base plus its path, whatever SITE_URL a build uses:
 # the GUIDs the old blog's subscribers have seen never change.
 FEED_GUID_BASE = "http://graham.hayes.ie/"

@@ -29,7 +29,7 @@ from blog_feeds import writer  # noqa: E402
 NS = {"atom": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0",
       "content": "http://purl.org/rss/1.0/modules/content/", "dc": "http://purl.org/dc/elements/1.1/"}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-FEED_LENGTH = 10
+FEED_LENGTH = 10  # Nikola's default, which blog_feeds uses for current feeds and archive pages
 
 
 # --- reading feeds -----------------------------------------------------------

@@ -113,7 +113,7 @@ def content(site, post, lang) -> str:
 def documents(site, spec: FeedSpec, entries):
     """(output path, Document, format) for the current feeds and every archive page."""
     lang_code = site.config["DEFAULT_LANG"]
-    size = site.config["FEED_LENGTH"]
+    size = site.config["FEED_LENGTH"]  # posts in a current feed and in each archive page
     archive = pages(entries, size)
     url = lambda path: urljoin(site.config["SITE_URL"], path)  # noqa: E731
     result = []
