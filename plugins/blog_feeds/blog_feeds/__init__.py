@@ -22,7 +22,7 @@ from nikola.plugin_categories import Task
 from . import collect, writer
 
 
-def _write(path, data):
+def write_file(path, data):
     utils.makedirs(os.path.dirname(path))
     with open(path, "wb") as f:
         f.write(data)
@@ -63,13 +63,13 @@ class BlogFeeds(Task):
                         "uptodate": [utils.config_changed(
                             {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
                             "blog_feeds:" + target)],
-                        "actions": [(self._write, (target, doc, fmt, posts, lang))],
+                        "actions": [(self.write_feed, (target, doc, fmt, posts, lang))],
                         "clean": True,
                     }
                 listing.append(spec.summary())
             yield self._feeds_page(lang, listing)
 
-    def _write(self, target, doc, fmt, posts, lang):
+    def write_feed(self, target, doc, fmt, posts, lang):
         def html(source):
             if (source, lang) not in self._html:
                 self._html[source, lang] = collect.content(self.site, posts[source], lang)
@@ -77,7 +77,7 @@ class BlogFeeds(Task):
 
         full = dataclasses.replace(doc, entries=[
             dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
-        _write(target, writer.render(full, fmt))
+        write_file(target, writer.render(full, fmt))
 
     def _feeds_page(self, lang, listing):
         site = self.site

@@ -6,7 +6,7 @@ posts give byte-identical files: feedgen's wall-clock defaults
 entry's date.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional, Tuple
 
@@ -46,7 +46,6 @@ class Document:
     current: Optional[str] = None       # the current feed (archives only)
     prev_archive: Optional[str] = None  # older archive
     next_archive: Optional[str] = None  # newer archive
-    extra: dict = field(default_factory=dict)
 
 
 def newest(entries):
