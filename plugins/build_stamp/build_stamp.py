@@ -35,7 +35,7 @@ STAMP = os.path.join("cache", "build-stamp.json")
 SKIP_DIRS = {"output", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
              ".hypothesis", "node_modules"}
 PACKAGES = ("Nikola", "docutils", "Pygments", "Jinja2", "feedgen", "doit", "lxml", "pagefind", "pagefind_bin")
-# Options that still mean "build everything as usual".
+# Options that still mean "build everything as usual"; each takes a value.
 PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
 
 
@@ -75,14 +75,12 @@ def plain_build(argv):
     """True for ``nikola build`` with no task names and no option that changes what runs."""
     if len(argv) < 2 or argv[1] != "build":
         return False
-    args = argv[2:]
+    args = list(argv[2:])
     while args:
-        arg = args.pop(0)
-        if arg.split("=")[0] not in PLAIN:
+        option, _, value = args.pop(0).partition("=")
+        if option not in PLAIN or (not value and not args):
             return False
-        if "=" not in arg and arg in ("-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"):
-            if not args:
-                return False
+        if not value:
             args.pop(0)
     return True
 
