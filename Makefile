@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test links serve post deploy check clean lock
+.PHONY: help site build test links serve preview post deploy check clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -39,6 +39,11 @@ links: $(BIN)/.test site  ## check output/'s links and list its external links (
 serve: $(BIN)/.site  ## preview on http://127.0.0.1:8000 with live reload
 	$(NIKOLA) auto --address 127.0.0.1 --port 8000
 
+# Drafts, private and scheduled posts, as they will look: built into preview/
+# (never output/, which is what `make site` and `make deploy` publish).
+preview: $(BIN)/.site  ## preview drafts, private and scheduled posts too, on http://127.0.0.1:8001
+	BLOG_PREVIEW=1 $(NIKOLA) auto --address 127.0.0.1 --port 8001
+
 post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
 	$(NIKOLA) new_post --format rest --title "$(TITLE)"
@@ -49,8 +54,8 @@ deploy: site  ## build, then run DEPLOY_COMMAND (e.g. an rsync to your host)
 check: site  ## Nikola's own checks: orphan files and internal links
 	$(NIKOLA) check -f -l
 
-clean:  ## remove generated files (output/, cache/, .doit.db); keeps .venv
-	rm -rf output cache .doit.db .doit.db.*
+clean:  ## remove generated files (output/, preview/, cache/, .doit.db); keeps .venv
+	rm -rf output preview cache .doit.db .doit.db.* .doit-preview.db*
 
 lock:  ## re-pin requirements.txt from its direct dependencies (needs the registry)
 	@echo "Edit the direct pins at the top of README.md's dependency table, then:"

@@ -64,10 +64,31 @@ GENERATE_ATOM = False
 # the GUIDs the old blog's subscribers have seen never change.
 FEED_GUID_BASE = "http://graham.hayes.ie/"
 
+# --- Publishing ----------------------------------------------------------
+# Drafts, private and future-dated posts are left out of the site entirely
+# (plugins/published_posts). `make preview` sets BLOG_PREVIEW=1 to see them:
+# that build goes to preview/, never to output/, which is what `make site`
+# and `make deploy` publish.
+PREVIEW_UNPUBLISHED = os.environ.get("BLOG_PREVIEW") == "1"
+if PREVIEW_UNPUBLISHED:
+    OUTPUT_FOLDER = "preview"
+    DOIT_CONFIG = {"dep_file": ".doit-preview.db"}  # its own record of what is built
+# The second line of defence if an escaping bug ever slips in: only the
+# site's own scripts and styles run (Pagefind's search needs WebAssembly),
+# images may come from https hosts (some posts show photos hosted elsewhere).
+# The theme writes it in a <meta> tag; server/nginx sends it as a header too.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' https:; connect-src 'self'; font-src 'self'; manifest-src 'self'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
+
 # --- Build -------------------------------------------------------------
 # plugins/sitemap_dates writes sitemap.xml (lastmod from post dates, not file
-# times) and robots.txt; Nikola's own versions are off.
-DISABLED_PLUGINS = ["sitemap", "robots"]
+# times) and robots.txt, and plugins/published_posts scans the posts: Nikola's
+# own versions are off.
+DISABLED_PLUGINS = ["sitemap", "robots", "scan_posts"]
 # Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the
 # environment, e.g. "rsync -a --delete output/ host:/var/www/blog/".
 DEPLOY_COMMANDS = {

@@ -15,6 +15,10 @@ The stamp (``cache/build-stamp.json``) is a digest of:
 * every file in ``output/``: path, size and modification time, so a
   deleted or edited output file is rebuilt.
 
+The stamp also records when the next scheduled (future-dated) post is due;
+once that time has come, the build runs, so the post appears on the first
+build after its date although no file changed.
+
 The last task of a build (it depends on all the others, so it runs only if
 they all succeeded) writes the stamp. When a plain ``nikola build`` starts
 and the digest equals the stamp, no task is generated and nothing is
@@ -31,8 +35,11 @@ from importlib import metadata
 from nikola import utils
 from nikola.plugin_categories import LateTask
 
+from plugins import patches
+from plugins.rules import publication
+
 STAMP = os.path.join("cache", "build-stamp.json")
-SKIP_DIRS = {"output", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
+SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
              ".hypothesis", "node_modules"}
 PACKAGES = ("Nikola", "docutils", "Pygments", "Jinja2", "feedgen", "doit", "lxml", "pagefind", "pagefind_bin")
 # Options that still mean "build everything as usual"; each takes a value.
@@ -93,9 +100,9 @@ def read_stamp():
         return None
 
 
-def write_stamp(inputs, output):
+def write_stamp(inputs, output, due):
     utils.makedirs(os.path.dirname(STAMP))
-    stamp = {"inputs": inputs, "output": output_digest(output)}
+    stamp = {"inputs": inputs, "output": output_digest(output), "due": due}
     with open(STAMP + ".tmp", "w", encoding="utf-8") as f:
         json.dump(stamp, f)
     os.replace(STAMP + ".tmp", STAMP)
@@ -105,18 +112,24 @@ class BuildStamp(LateTask):
     name = "build_stamp"
 
     def set_site(self, site):
+        patches.require("build_stamp")
         super().set_site(site)
         # Taken now, before the build changes anything in site.config; if an
         # input changes during the build, the next build sees the difference.
         self.inputs = inputs_digest(site)
         stamp = read_stamp()
-        if stamp and plain_build(sys.argv) and stamp == {
-                "inputs": self.inputs, "output": output_digest(site.config["OUTPUT_FOLDER"])}:
+        if (stamp and plain_build(sys.argv) and not publication.is_due(stamp.get("due"))
+                and stamp.get("inputs") == self.inputs
+                and stamp.get("output") == output_digest(site.config["OUTPUT_FOLDER"])):
             def nothing_to_do(name, plugin_category, doc=""):
                 yield {"basename": name, "name": None, "doc": doc}
 
             site.gen_tasks = nothing_to_do
             self.logger.info("nothing changed since the last build (%s)", STAMP)
+
+    def _due(self):
+        due = getattr(self.site, "next_due", None)  # set by plugins/published_posts
+        return due.isoformat() if due else None
 
     def gen_tasks(self):
         # Runs last: after every Task and every other LateTask of this build.
@@ -127,5 +140,5 @@ class BuildStamp(LateTask):
             "name": STAMP,
             "task_dep": ["render_site"] + others,
             "uptodate": [False],
-            "actions": [(write_stamp, (self.inputs, self.site.config["OUTPUT_FOLDER"]))],
+            "actions": [(write_stamp, (self.inputs, self.site.config["OUTPUT_FOLDER"], self._due()))],
         }

@@ -1,0 +1,87 @@
+"""Read the sources: refuse the broken ones, keep only the published ones.
+
+Nikola 8.3.3's scanner reads every post and page into the site's timeline.
+It stops with an "unhandled exception" on a file that is not UTF-8 or has
+no date, publishes a post with no title (under its file name) or with a
+status it does not know (after a warning), and keeps drafts, private and
+future-dated posts in the timeline, so they are rendered into
+``output/posts/<slug>/`` (only its feeds and lists leave them out): a
+deploy publishes them at a guessable URL and the search index finds their
+text. This scanner replaces Nikola's (``scan_posts`` is in
+DISABLED_PLUGINS) and is the same scanner with two changes:
+
+* before Nikola reads anything, every source is checked: UTF-8 with no
+  control characters (which no page or feed can carry), complete and valid metadata (plugins/rules/metadata.py), a slug no other source
+  uses. All problems are printed as ``posts/x.rst:7: ERROR: ...`` lines
+  and the build stops, having written nothing;
+* posts that plugins/rules/publication.py calls unpublished are dropped
+  from the timeline, before Nikola classifies anything, unless the site is
+  built for a preview (``PREVIEW_UNPUBLISHED``, set by ``make preview``,
+  which builds into another folder).
+"""
+
+import fnmatch
+import os
+
+# The module, not the class: Nikola loads a plugin module only if it defines one plugin class.
+from nikola.plugins.misc import scan_posts
+
+from plugins.rules import errors, metadata, publication
+
+from plugins import patches
+
+
+def sources(post_pages):
+    """(path, is_post, destination) for every file Nikola's scanner reads for POSTS and PAGES."""
+    for wildcard, destination, _template, is_post in post_pages:
+        top, pattern = os.path.dirname(wildcard), os.path.basename(wildcard)
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(fnmatch.filter(filenames, pattern)):
+                if not name.startswith("."):
+                    yield os.path.join(dirpath, name), is_post, os.path.join(destination, os.path.relpath(dirpath, top))
+
+
+def source_problems(post_pages, folders):
+    """Every problem of every source, as ``file:line: ERROR: ...`` lines."""
+    problems, slugs = [], {}
+    for path, is_post, destination in sources(post_pages):
+        bad = metadata.text_problem(path)
+        if bad:
+            problems.append(errors.line(path, bad[0], "ERROR", bad[1]))
+            continue
+        fields = metadata.read_fields(path)
+        required = metadata.REQUIRED if is_post else metadata.REQUIRED_FOR_PAGES
+        problems.extend(metadata.problems_in(path, fields, required, folders))
+        slug, line = fields.get("slug", ("", 0))
+        if slug:
+            key = (os.path.normpath(destination), slug)
+            if key in slugs:
+                problems.append(errors.line(path, line, "ERROR", "slug {0!r} is already used by {1}".format(
+                    slug, slugs[key])))
+            slugs.setdefault(key, path)
+    return problems
+
+
+class PublishedPosts(scan_posts.ScanPosts):
+    name = "published_posts"
+
+    def scan(self):
+        patches.require("published_posts")
+        config = self.site.config
+        problems = source_problems(config["post_pages"], dict(config["IMAGE_FOLDERS"], **config["FILES_FOLDERS"]))
+        if problems:
+            errors.stop(problems, "nikola build: {0} in the sources; nothing was built.".format(
+                errors.plural(len(problems), "problem")))
+        timeline = super().scan()
+        self.site.next_due = publication.next_due(timeline)
+        if config.get("PREVIEW_UNPUBLISHED"):
+            return timeline
+        published = []
+        for post in timeline:
+            why = publication.why_unpublished(post)
+            if why:
+                self.logger.info("{0}: {1}, not published (`make preview` shows it)".format(post.source_path, why))
+            else:
+                published.append(post)
+        return published

@@ -1,0 +1,117 @@
+"""What a post's metadata must hold, checked with line numbers (Nikola keeps none).
+
+Nikola 8.3.3 silently uses the file name when a post has no title, stops
+with a traceback-like message on a missing date, and publishes a post with
+no author, category or description. Feeds, previews and taxonomy pages
+need all of them. :func:`problems_in` reads a source's metadata block (the
+``.. key: value`` comment lines at the top of a one-file reST post) and
+lists, as ``file:line: ERROR: ...`` lines, every field that is missing or
+empty, a date that is not a date or has no time zone, more than one
+category or one with '/' or '\\' (Nikola's subcategory syntax, which it
+parses with an exception on a stray backslash), a ``status`` Nikola does
+not know (a typo would publish a draft), and a ``previewimage`` that is not
+a URL a post may use or names a local image that does not exist. Pages (pages/*.rst) need only a title, a slug
+and a description.
+"""
+
+import datetime
+import re
+
+import dateutil.parser
+
+from . import errors, urls
+
+REQUIRED = ("title", "slug", "date", "tags", "category", "author", "description")
+REQUIRED_FOR_PAGES = ("title", "slug", "description")  # pages are not dated or classified
+STATUSES = ("published", "featured", "draft", "private")
+_FIELD = re.compile(r"^\.\.\s+(?P<key>[A-Za-z_][\w-]*):\s*(?P<value>.*?)\s*$")
+
+
+def read_fields(path):
+    """{key: (value, line)} from the ``.. key: value`` lines at the top of ``path``."""
+    fields = {}
+    with open(path, encoding="utf-8-sig") as f:
+        for number, line in enumerate(f, 1):
+            m = _FIELD.match(line)
+            if not m:
+                if line.strip():
+                    break
+                continue
+            fields[m.group("key").lower()] = (m.group("value"), number)
+    return fields
+
+
+def parse_date(value):
+    """ISO 8601 quickly (the usual case); anything else the way Nikola reads it."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return dateutil.parser.parse(value)
+
+
+# Code points no page or feed may carry: C0 controls but tab, line feed and
+# carriage return (XML 1.0 cannot hold them), DEL and C1 controls (HTML calls
+# them parse errors), line and paragraph separators (Nikola splits metadata
+# lines at them) and noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def text_problem(path):
+    """(line, message) if ``path`` is not UTF-8 text a page can show, else None."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        start = data.rfind(b"\n", 0, e.start) + 1
+        return (data.count(b"\n", 0, e.start) + 1,
+                "not valid UTF-8 (byte 0x{0:02x} at column {1}): save the file as UTF-8".format(
+                    data[e.start], e.start - start + 1))
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        start = text.rfind("\n", 0, bad.start()) + 1
+        return (text.count("\n", 0, bad.start()) + 1,
+                "character U+{0:04X} at column {1} cannot be published: remove it".format(
+                    ord(bad.group()), bad.start() - start + 1))
+    return None
+
+
+def problems_in(path, fields, required=REQUIRED, folders=None):
+    """Every metadata problem of the source ``path`` whose fields are ``fields``."""
+    found = []
+
+    def problem(line, message):
+        found.append(errors.line(path, line, "ERROR", message))
+
+    for key in required:
+        if not fields.get(key, ("", 0))[0]:
+            problem(1, "metadata {0!r} is missing or empty (add '.. {0}: ...')".format(key))
+    if fields.get("date", ("", 0))[0]:
+        value, line = fields["date"]
+        try:
+            parsed = parse_date(value)
+        except (ValueError, OverflowError):
+            problem(line, "date {0!r} is not a date".format(value))
+        else:
+            if parsed.tzinfo is None:
+                problem(line, "date {0!r} has no time zone (add e.g. +00:00)".format(value))
+    value, line = fields.get("category", ("", 0))
+    if "," in value:
+        problem(line, "a post has one category, got {0!r}".format(value))
+    elif "/" in value or "\\" in value:
+        problem(line, "a category is one name, without '/' or '\\' (Nikola reads them as "
+                "subcategories), got {0!r}".format(value))
+    value, line = fields.get("status", ("", 0))
+    if value and value.lower() not in STATUSES:
+        problem(line, "unknown status {0!r}: use one of {1}".format(value, ", ".join(STATUSES)))
+    value, line = fields.get("previewimage", ("", 0))
+    if value:
+        why = urls.refusal(value, urls.IMAGE_SCHEMES)
+        if why is None and urls.is_site_path(value):
+            if not urls.as_browser_reads(value).startswith("/"):
+                why = "write the image's path from the site's root (/images/...) or a full URL"
+            elif folders is not None:
+                why = urls.missing_file(value, "/", folders)
+        if why:
+            problem(line, "previewimage: " + why)
+    return found
