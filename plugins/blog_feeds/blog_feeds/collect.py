@@ -1,5 +1,6 @@
 """Which feeds exist and what each one holds, read from Nikola's post data."""
 
+import html as html_lib
 from dataclasses import dataclass
 from typing import List, Optional
 from urllib.parse import urljoin
@@ -105,7 +106,7 @@ def content(site, post, lang) -> str:
     html = post.text(lang, teaser_only=False, strip_html=False, show_read_more_link=False)
     preview = post.meta[lang].get("previewimage")
     if preview:
-        html = '<figure><img src="{0}" alt=""></figure> {1}'.format(preview, html)
+        html = '<figure><img src="{0}" alt=""></figure> {1}'.format(html_lib.escape(preview, quote=True), html)
     # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
     return absolute_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
 

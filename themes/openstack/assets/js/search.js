@@ -45,9 +45,22 @@ function item(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "search-excerpt";
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text; only <mark> is markup
+  excerpt.append(...highlighted(data.excerpt));
   li.append(excerpt);
   return li;
+}
+
+// Pagefind's excerpt is HTML: the page's text with <mark> around the matches.
+// It is parsed in an inert document (nothing in it loads or runs) and only
+// its text and <mark> elements are kept, whatever a post's text held.
+function highlighted(html) {
+  const parsed = new DOMParser().parseFromString(html, "text/html");
+  return Array.from(parsed.body.childNodes, (node) => {
+    if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+    const mark = document.createElement("mark");
+    mark.textContent = node.textContent;
+    return mark;
+  });
 }
 
 async function run() {
