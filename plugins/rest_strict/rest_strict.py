@@ -7,19 +7,25 @@ a DeprecationWarning), so it cannot be used as the gate.
 
 Root cause, in ``nikola/plugins/compile/rest/__init__.py`` (8.3.3):
 ``CompileRest.compile`` writes the HTML whatever docutils said and returns
-``error_level < 3``, but ``Post.compile`` ignores that value. So this plugin
-replaces ``compile`` on the rest compiler (the only patch of Nikola here):
+``error_level < 3``, but ``Post.compile`` ignores that value. Its
+``compile_string`` also runs Nikola's shortcodes over the post before
+docutils sees it, so ``{{% raw %}}<script>`` in a post is published as a
+script, and ``{{% template %}}`` runs Jinja code from the post on the
+build machine. So this plugin replaces both methods on the reST compiler
+(registered in plugins/patches):
 
+* ``compile_string`` is Nikola's without shortcodes: ``{{% ... %}}`` in a
+  post is text like any other;
 * every docutils message of level WARNING or above is collected, with the
   file and line that Nikola's observer already computes (metadata lines
-  included);
-* if there is one, the task fails with all of them, GCC style
-  (``posts/x.rst:12: ERROR: Unknown directive type "foo".``), and nothing
-  is written;
-* otherwise the HTML is written atomically (temporary file, then rename).
-
-Because it is a plugin, ``nikola build``, ``nikola auto`` and any other
-command that compiles posts get the same protection.
+  included); if there is one, ``compile`` prints them GCC style
+  (``posts/x.rst:12: ERROR: Unknown directive type "foo".``), writes
+  nothing and fails the task with a ContentError (plugins/author_errors
+  reports it without a traceback);
+* docutils giving up (a recursion limit on absurdly deep nesting, a
+  severe error) is reported the same way, naming the post;
+* otherwise the HTML is written atomically (temporary file, then rename),
+  so ``nikola auto`` keeps serving the previous page until a good one.
 """
 
 import io
@@ -28,24 +34,18 @@ import os
 import re
 import tempfile
 
+import docutils.utils
+import nikola.plugins.compile.rest as nikola_rest
 from nikola.plugin_categories import ConfigPlugin
-from nikola.utils import makedirs
+from nikola.utils import LocaleBorg, makedirs
 
-NIKOLA_VERSION_PATCHED = "8.3.3"
+from plugins.rules import errors
+
+from plugins import patches
 
 # Nikola's observer formats a docutils message as "[source:line] text".
 _NIKOLA_MESSAGE = re.compile(r"^\[(?P<where>[^\]]*)\] (?P<text>.*)$", re.S)
-
-
-class ReSTProblems(Exception):
-    """One or more docutils messages of level WARNING or above in a post."""
-
-    def __init__(self, source, problems):
-        self.source = source
-        self.problems = problems
-        super().__init__(
-            "{0}: {1} reStructuredText problem(s), listed above; nothing was published.".format(
-                source, len(problems)))
+_TEMPLATE = os.path.join(os.path.dirname(nikola_rest.__file__), "template.txt")
 
 
 class _Recorder(logging.LoggerAdapter):
@@ -57,20 +57,25 @@ class _Recorder(logging.LoggerAdapter):
 
     def log(self, level, msg, *args, **kwargs):
         if level >= logging.WARNING:
-            self.problems.append(_gcc_style(level, str(msg)))
+            problem = _gcc_style(level, str(msg))
+            if problem not in self.problems:  # e.g. a link's URL is in its target too
+                self.problems.append(problem)
         else:
             self.logger.log(level, msg, *args, **kwargs)
 
 
 def _gcc_style(level, msg):
-    """``[posts/a.rst:3] text`` -> ``posts/a.rst:3: ERROR: text``."""
+    """``[posts/a.rst:3] text`` -> ``posts/a.rst:3: ERROR: text`` (first line of text only)."""
     name = logging.getLevelName(level)
     if name == "CRITICAL":
         name = "SEVERE"
     m = _NIKOLA_MESSAGE.match(msg)
     if not m:
-        return "{0}: {1}".format(name, msg)
-    return "{0}: {1}: {2}".format(m.group("where"), name, m.group("text"))
+        return "{0}: {1}".format(name, msg.strip().splitlines()[0] if msg.strip() else msg)
+    where, _, line = m.group("where").rpartition(":")
+    if not where or not line.isdigit():
+        where, line = m.group("where"), None
+    return errors.line(where, line, name, m.group("text"))
 
 
 def _write_atomically(dest, text):
@@ -85,8 +90,39 @@ def _write_atomically(dest, text):
         raise
 
 
-def make_strict_compile(compiler):
-    """Return a replacement for ``CompileRest.compile`` bound to ``compiler``."""
+def settings_for(site):
+    """Nikola 8.3.3's docutils settings for posts, plus: exceptions reach us."""
+    return {
+        "initial_header_level": 1,
+        "record_dependencies": True,
+        "stylesheet_path": None,
+        "link_stylesheet": True,
+        "syntax_highlight": "short",
+        "math_output": "mathjax /assets/js/mathjax.js",  # unused; silences a docutils warning
+        "template": _TEMPLATE,
+        "language_code": nikola_rest.LEGAL_VALUES["DOCUTILS_LOCALES"].get(LocaleBorg().current_lang, "en"),
+        "doctitle_xform": site.config.get("USE_REST_DOCINFO_METADATA"),
+        "file_insertion_enabled": site.config.get("REST_FILE_INSERTION_ENABLED"),
+        # With traceback off, docutils prints "Please report errors to
+        # docutils-users" and calls sys.exit() when it gives up.
+        "traceback": True,
+    }
+
+
+def make_strict(compiler, site):
+    """(compile_string, compile) replacements bound to ``compiler``."""
+
+    def compile_string(data, source_path=None, is_two_file=True, post=None, lang=None):
+        add_ln = 0
+        if not is_two_file:
+            m_data, data = compiler.split_metadata(data, post, lang)
+            add_ln = len(m_data.splitlines()) + 1
+        output, error_level, deps, _document = nikola_rest.rst2html(
+            data, settings_overrides=settings_for(site), logger=compiler.logger,
+            source_path=source_path, l_add_ln=add_ln, transforms=site.rst_transforms)
+        if not isinstance(output, str):
+            output = output.decode("utf-8")  # as Nikola does for empty files
+        return output, error_level, deps, []
 
     def compile(source, dest, is_two_file=True, post=None, lang=None):
         with io.open(source, "r", encoding="utf-8-sig") as in_file:
@@ -94,14 +130,20 @@ def make_strict_compile(compiler):
         real_logger = compiler.logger
         recorder = compiler.logger = _Recorder(real_logger)
         try:
-            output, _level, deps, shortcode_deps = compiler.compile_string(
-                data, source, is_two_file, post, lang)
+            output, _level, deps, shortcode_deps = compile_string(data, source, is_two_file, post, lang)
+        except RecursionError:
+            recorder.problems.append(errors.line(
+                source, None, "SEVERE", "docutils gave up: the post nests lists, quotes or sections "
+                "too deeply; simplify the nesting"))
+        except docutils.utils.SystemMessage as halt:
+            if not recorder.problems:
+                recorder.problems.append(errors.line(source, None, "SEVERE", str(halt)))
         finally:
             compiler.logger = real_logger
         if recorder.problems:
-            for problem in recorder.problems:
-                real_logger.error(problem)
-            raise ReSTProblems(source, recorder.problems)
+            errors.report(recorder.problems)
+            raise errors.ContentError("{0}: {1}; nothing of it was published".format(
+                source, errors.plural(len(recorder.problems), "reStructuredText problem")))
         _write_atomically(dest, output)
         if post is None:
             if deps.list:
@@ -111,7 +153,7 @@ def make_strict_compile(compiler):
             post._depfile[dest] += shortcode_deps
         return True
 
-    return compile
+    return compile_string, compile
 
 
 class RestStrict(ConfigPlugin):
@@ -120,7 +162,8 @@ class RestStrict(ConfigPlugin):
     name = "rest_strict"
 
     def set_site(self, site):
+        patches.require("rest_strict")
         compiler = site.compilers.get("rest")
         if compiler is not None:
-            compiler.compile = make_strict_compile(compiler)
+            compiler.compile_string, compiler.compile = make_strict(compiler, site)
         return super().set_site(site)
