@@ -3,8 +3,9 @@
 bench/PROFILE.md has the measurements (1,000 posts). Every patch here is
 the same computation done once instead of thousands of times; none changes
 what is built, which bench/run.py checks by comparing builds byte for byte.
-This file is the only place the project patches Nikola or doit: remove a
-patch when the version it names has fixed the cost.
+Like every patch of the project, they are registered in plugins/patches.py
+with the version they were written for: remove a patch when that version
+has fixed the cost.
 
 1. doit 0.37.0 ``Dependency.get_status`` calls ``inspect.signature`` on every
    up-to-date callable of every task on every run (14,579 calls in a no-op
@@ -38,7 +39,7 @@ from doit import dependency
 from nikola import nikola as nikola_core, post as nikola_post, utils
 from nikola.plugin_categories import ConfigPlugin
 
-PATCHED = {"nikola": "8.3.3", "doit": "0.37.0"}
+from plugins import patches
 
 
 # --- 1. doit: inspect.signature per class -----------------------------------
@@ -141,6 +142,7 @@ class BuildSpeed(ConfigPlugin):
     name = "build_speed"
 
     def set_site(self, site):
+        patches.require("build_speed")
         dependency.inspect = _CachedSignatures()
         utils.config_changed._calc_digest = _calc_digest_once
         nikola_post.to_datetime = _to_datetime_fast

@@ -13,6 +13,8 @@ from docutils.parsers.rst import roles
 from docutils.writers import html5_polyglot
 from nikola.plugin_categories import RestExtension
 
+from plugins import patches
+
 _WITH_EXPANSION = re.compile(r"^(?P<abbr>.+?)\s*\((?P<expansion>[^()]+)\)$", re.S)
 
 
@@ -41,6 +43,7 @@ class RestAbbr(RestExtension):
     name = "rest_abbr"
 
     def set_site(self, site):
+        patches.require("rest_abbr")
         roles.register_canonical_role("abbr", abbr_role)
         roles.register_canonical_role("abbreviation", abbr_role)
         html5_polyglot.HTMLTranslator.visit_abbreviation = visit_abbreviation

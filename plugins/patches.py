@@ -1,0 +1,84 @@
+"""Every place the site changes Nikola's, doit's, docutils' or Jinja's internals.
+
+Not a plugin: a registry the patching plugins consult. A patch replaces or
+reaches into something that is not a documented extension point, so it is
+only known to be right for the version it was written against. Each
+plugin calls :func:`require` with its name before it patches; if an
+installed package is not the version its patches were written for, the
+command stops with a message saying what to re-check, instead of quietly
+building a different site. Upgrading a pinned package means reading each
+patch listed for it here against the new source, then updating the version.
+"""
+
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+
+@dataclass(frozen=True)
+class Patch:
+    plugin: str        # plugins/<plugin>/ applies it
+    package: str       # the distribution whose internals it touches
+    version: str       # the version it was written against
+    target: str        # what it replaces or reaches into
+    why: str
+
+
+PATCHES = (
+    Patch("rest_strict", "Nikola", "8.3.3", "CompileRest.compile, CompileRest.compile_string",
+          "Nikola publishes whatever docutils said, and runs shortcodes (raw HTML, Jinja) from posts"),
+    Patch("rest_strict", "docutils", "0.23", "rst2html settings (traceback)",
+          "docutils exits the process when it gives up; we report the post instead"),
+    Patch("rest_safety", "Nikola", "8.3.3", "the listing directive class (docutils' private directive table)",
+          "Nikola's listing reads any path a post gives"),
+    Patch("rest_code", "docutils", "0.23", "docutils.parsers.rst.directives.body/misc.CodeBlock",
+          "listing and include :code: build docutils' CodeBlock; ours is reproducible"),
+    Patch("rest_abbr", "docutils", "0.23", "html5_polyglot.HTMLTranslator.visit_abbreviation",
+          "docutils cannot write an abbreviation's title"),
+    Patch("safe_templates", "Nikola", "8.3.3", "JinjaTemplates.lookup (autoescape, tojson, bytecode cache)",
+          "Nikola turns autoescaping off and makes tojson unsafe inside <script>"),
+    Patch("safe_templates", "Jinja2", "3.1.6", "Environment.autoescape, .cache, .bytecode_cache",
+          "changed on an environment Nikola has already made"),
+    Patch("rest_code", "Nikola", "8.3.3", "JinjaTemplates.lookup.filters (listing_code)",
+          "a filter added after Nikola made the environment"),
+    Patch("author_errors", "Nikola", "8.3.3", "Nikola._doit_config['reporter']",
+          "doit's reporter prints tracebacks for a post's mistakes"),
+    Patch("author_errors", "doit", "0.37.0", "ExecutedOnlyReporter, CatchedException.traceback",
+          "the reporter recognises a ContentError by its traceback's last line"),
+    Patch("published_posts", "Nikola", "8.3.3", "ScanPosts.scan (subclassed)",
+          "Nikola keeps drafts, private and future posts in the timeline"),
+    Patch("build_stamp", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced when nothing changed)",
+          "Nikola plans every task before it finds out nothing changed"),
+    Patch("build_speed", "Nikola", "8.3.3",
+          "utils.config_changed._calc_digest, post.to_datetime, rest.doc._find_post, "
+          "Nikola.sort_posts_chronologically",
+          "the same computation done thousands of times (bench/PROFILE.md)"),
+    Patch("build_speed", "doit", "0.37.0", "doit.dependency.inspect",
+          "inspect.signature on every up-to-date callable of every task"),
+)
+
+
+def installed(package):
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def mismatches(plugin, versions=installed):
+    """The patches of ``plugin`` whose package is not the version they were written for."""
+    return [p for p in PATCHES if p.plugin == plugin and versions(p.package) != p.version]
+
+
+def require(plugin, versions=installed):
+    """Stop the command if ``plugin``'s patches do not match the installed packages."""
+    if not any(p.plugin == plugin for p in PATCHES):
+        raise LookupError("plugins/{0} is not in plugins/patches.py: register its patches".format(plugin))
+    wrong = mismatches(plugin, versions)
+    if wrong:
+        for p in wrong:
+            sys.stderr.write(
+                "plugins/{0} patches {1} ({2}), written for {1} {3}, but {1} {4} is installed: "
+                "read the patch against the new version, then update plugins/patches.py.\n".format(
+                    p.plugin, p.package, p.target, p.version, versions(p.package) or "(none)"))
+        raise SystemExit(1)
