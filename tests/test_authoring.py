@@ -1,7 +1,16 @@
 """An author's mistake fails the build with the file and line, and publishes nothing.
 
-Each case is a tiny site under tests/sites/<case>/ (posts only); it is built
-with the project's own conf.py, plugins, theme and docutils.conf.
+What an author would lose if this failed: a broken or hostile post would be
+published (a docutils "System Message", a script, a file from the build
+machine), or the build would answer with a Python traceback instead of
+the line to fix.
+
+Two fixture sites hold one mistake per post, so each is built once:
+tests/sites/bad_rest/ (mistakes docutils or the URL rules find while a
+post is compiled; built with ``--continue`` so every post is reported) and
+tests/sites/bad_sources/ (mistakes found before anything is built: the
+metadata, the encoding, the slug). Each case names the post and a marker
+text; the expected line is the line of the post that holds the marker.
 """
 
 import pytest
@@ -12,69 +21,144 @@ from validate.links import broken_fragments, broken_links
 
 SITES = ROOT / "tests" / "sites"
 
-# case -> (slug of the bad post or None, fragments the message must contain)
-BAD = {
-    "unknown_directive": ("unknown-directive", ["posts/post.rst:11", 'Unknown directive type "frobnicate"']),
-    "broken_footnote": ("broken-footnote", ["posts/post.rst:9", "footnote"]),
-    "bad_underline": ("bad-underline", ["posts/post.rst:10", "Title underline too short"]),
-    "raw_html": ("raw-html", ["posts/post.rst:11", "'raw' is not allowed"]),
-    "raw_role": ("raw-role", ["posts/post.rst:9", "'raw-html' is not allowed"]),
-    "include_file": ("include-file", ["posts/post.rst:11", "'include' is not allowed"]),
-    "listing_escape": ("listing-escape", ["posts/post.rst:9", "not a file inside listings"]),
-    "missing_date": ("missing-date", ["posts/post.rst", "date"]),
-    "missing_title": ("missing-title", ["posts/post.rst:1", "'title' is missing"]),
-    "duplicate_slug": ("same-slug", ["posts/first.rst", "posts/second.rst"]),
+# post -> (marker on the line the message must name, or None; text the message must contain)
+BAD_REST = {
+    "unknown-directive": (".. frobnicate::", 'ERROR: Unknown directive type "frobnicate"'),
+    "broken-footnote": ("[#missing]_", "ERROR: Unknown target name"),
+    "bad-underline": ("=====", "WARNING: Title underline too short"),
+    "raw-html": (".. raw::", "'raw' is not allowed"),
+    "raw-role": (":raw-html:", "'raw-html' is not allowed"),
+    "include-file": (".. include::", "'include' is not allowed"),
+    "listing-escape": (".. listing::", "listing '../conf.py' is not a file inside listings"),
+    "missing-listing": (".. listing::", "listing 'no-such-file.py' is not a file inside listings"),
+    "embedded-player": (".. youtube::", "'youtube' is not allowed"),
+    "missing-image": (".. image::", "image '/images/no-such-photo.jpg' not found"),
+    "javascript-link": ("javascript:", "'javascript:' is not allowed in 'javascript:alert(1)'"),
+    "mixed-case-javascript": ("JaVaScRiPt:", "'javascript:' is not allowed in 'JaVaScRiPt:alert(1)'"),
+    "tab-in-scheme": (".. _here:", "'javascript:' is not allowed"),
+    "vbscript-link": ("vbscript:", "'vbscript:' is not allowed in 'vbscript:msgbox(1)'"),
+    "file-link": ("file:", "'file:' is not allowed in 'file:///etc/passwd'"),
+    "unknown-scheme": ("web+evil:", "'web+evil:' is not allowed"),
+    "data-image": (".. image::", "'data:' is not allowed in 'data:image/svg+xml"),
+    "scheme-relative": ("//evil", "scheme-relative URL '//evil.example/x' is not allowed"),
+    "backslash-relative": ("evil.example", "scheme-relative URL"),
+    "no-host": ("https:evil", "URL 'https:evil.example' has no host"),
+    "figure-target": (".. figure::", "'javascript:' is not allowed"),
+    "image-target": (".. image::", "'data:' is not allowed in 'data:text/html,<script>"),
+    "deep-nesting": (None, "SEVERE: docutils gave up: the post nests lists, quotes or sections too deeply"),
+}
+BAD_SOURCES = {
+    "missing-date": ("1", "metadata 'date' is missing or empty"),
+    "missing-title": ("1", "metadata 'title' is missing or empty"),
+    "no-time-zone": (".. date:", "has no time zone"),
+    "two-categories": (".. category:", "a post has one category, got 'events, summit'"),
+    "category-slash": (".. category:", "a category is one name, without '/'"),
+    "unknown-status": (".. status:", "unknown status 'drfat'"),
+    "control-character": ("A bell", "character U+0007 at column 8 cannot be published"),
+    "invalid-utf8": (b"Caf\xe9", "not valid UTF-8 (byte 0xe9 at column 4)"),
+    "previewimage-script": (".. previewimage:", "previewimage: URL scheme 'javascript:' is not allowed"),
+    "previewimage-missing": (".. previewimage:", "previewimage: image '/images/no-such-photo.jpg' not found"),
+    "previewimage-relative": (".. previewimage:", "previewimage: write the image's path from the site's root"),
+    "second": (".. slug:", "slug 'same-slug' is already used by posts/first.rst"),
 }
 
 
-def build_case(tmp_path, case):
-    return nikola_build(copy_site(tmp_path / case, overlay=SITES / case, with_posts=False))
+def build_case(tmp_path, case, *args):
+    return nikola_build(copy_site(tmp_path / case, overlay=SITES / case, with_posts=False), *args)
 
 
-@pytest.mark.parametrize("case", sorted(BAD))
-def test_mistake_fails_the_build_naming_file_and_line(tmp_path, case):
-    slug, fragments = BAD[case]
-    build = build_case(tmp_path, case)
-    assert build.returncode != 0, "{0} built without error:\n{1}".format(case, build.log)
-    for fragment in fragments:
-        assert fragment in build.log, "message lacks {0!r}:\n{1}".format(fragment, build.log)
-    page = build.output / "posts" / slug / "index.html"
-    if case != "duplicate_slug":
-        assert not page.exists(), "the broken post was published anyway"
-    for html in build.output.rglob("*.html") if build.output.exists() else []:
-        text = html.read_text(encoding="utf-8")
-        assert "System Message" not in text and "system-message" not in text, html
-        assert "root:" not in text and "alert(" not in text, html
+@pytest.fixture(scope="module")
+def bad_rest(tmp_path_factory):
+    return build_case(tmp_path_factory.mktemp("authoring"), "bad_rest", "--continue")
 
 
-def test_raw_html_never_reaches_any_output(tmp_path):
-    build = build_case(tmp_path, "raw_html")
-    leaked = [p for p in (build.root).rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".atom")
-              and "alert(" in p.read_text(encoding="utf-8", errors="replace")]
+@pytest.fixture(scope="module")
+def bad_sources(tmp_path_factory):
+    return build_case(tmp_path_factory.mktemp("authoring"), "bad_sources")
+
+
+def where(build, post, marker):
+    """``posts/<post>.rst:<line>`` of the first line holding ``marker`` (``posts/<post>.rst`` for None)."""
+    name = "posts/{0}.rst".format(post)
+    if marker is None:
+        return name + ":"
+    if marker.isdigit():
+        return "{0}:{1}:".format(name, marker)
+    lines = (build.root / name).read_bytes().splitlines()
+    needle = marker if isinstance(marker, bytes) else marker.encode()
+    return "{0}:{1}:".format(name, next(n for n, line in enumerate(lines, 1) if needle in line))
+
+
+def assert_author_sized(build):
+    """Non-zero exit, no traceback, and a one-line summary last."""
+    assert build.returncode != 0, build.log
+    assert "Traceback" not in build.log and "Please report errors" not in build.log, build.log
+    assert build.log.rstrip().splitlines()[-1].startswith("nikola build: "), build.log
+
+
+@pytest.mark.parametrize("post", sorted(BAD_REST))
+def test_a_mistake_in_a_post_fails_the_build_naming_file_and_line(bad_rest, post):
+    marker, message = BAD_REST[post]
+    assert_author_sized(bad_rest)
+    lines = [l for l in bad_rest.log.splitlines() if l.startswith(where(bad_rest, post, marker))]
+    assert [l for l in lines if message in l], "no line for {0} with {1!r}:\n{2}".format(post, message, bad_rest.log)
+    assert not (bad_rest.output / "posts" / post / "index.html").exists(), "the broken post was published anyway"
+
+
+@pytest.mark.parametrize("post", sorted(BAD_SOURCES))
+def test_a_mistake_in_a_posts_source_stops_the_build_before_it_starts(bad_sources, post):
+    marker, message = BAD_SOURCES[post]
+    assert_author_sized(bad_sources)
+    expected = where(bad_sources, post, marker) + " ERROR: "
+    assert [l for l in bad_sources.log.splitlines() if l.startswith(expected) and message in l], bad_sources.log
+    written = [p for p in bad_sources.output.rglob("*") if p.is_file()] if bad_sources.output.exists() else []
+    assert written == [], "nothing may be built when a source is broken"
+
+
+def test_every_bad_post_is_a_case_and_every_case_a_bad_post(bad_rest, bad_sources):
+    """The fixture sites and the tables above cannot drift apart."""
+    rest = {p.stem for p in (bad_rest.root / "posts").glob("*.rst")} - {"correct-post"}
+    sources = {p.stem for p in (bad_sources.root / "posts").glob("*.rst")} - {"first"}
+    assert (rest, sources) == (set(BAD_REST), set(BAD_SOURCES))
+
+
+def test_nothing_a_hostile_post_supplies_reaches_any_output(bad_rest):
+    leaked = [p for p in bad_rest.root.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".atom")
+              and ("alert(" in p.read_text(encoding="utf-8", errors="replace")
+                   or "root:" in p.read_text(encoding="utf-8", errors="replace"))]
     assert leaked == []
 
 
-def test_a_correct_post_builds_cleanly(tmp_path):
-    build = build_case(tmp_path, "good")
-    assert build.returncode == 0, build.log
-    assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
-    html = (build.output / "posts" / "a-good-post" / "index.html").read_text(encoding="utf-8")
+def test_a_correct_post_builds_cleanly(good_site):
+    assert "WARNING" not in good_site.log and "ERROR" not in good_site.log, good_site.log
+    html = (good_site.output / "posts" / "a-good-post" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="Technical Committee">TC</abbr>' in html
     assert 'class="admonition note"' in html
 
 
-def test_a_single_author_site_has_no_broken_links(tmp_path):
+def test_nikola_shortcodes_in_a_post_are_text(good_site):
+    """``{{% raw %}}`` and ``{{% template %}}`` would inject HTML or run Jinja on the build machine."""
+    html = (good_site.output / "posts" / "a-good-post" / "index.html").read_text(encoding="utf-8")
+    assert "{{% raw %}}&lt;b&gt;bold?&lt;/b&gt;{{% /raw %}}" in html
+    assert "{{% template %}}{{ 6 * 7 }}{{% /template %}}" in html and "42" not in html
+
+
+def test_a_single_author_site_has_no_broken_links(good_site):
     """Nikola makes author pages only for two or more authors: nothing may link to them."""
-    build = build_case(tmp_path, "good")
-    assert build.returncode == 0, build.log
-    site = Site(build.output)
-    assert not (build.output / "authors").exists()
+    site = Site(good_site.output)
+    assert not (good_site.output / "authors").exists()
     assert broken_links(site) == [] and broken_fragments(site) == []
 
 
-def test_code_blocks_are_identical_across_builds(tmp_path):
-    first = build_case(tmp_path / "one", "good")
-    second = build_case(tmp_path / "two", "good")
+def test_code_blocks_are_identical_across_builds(good_site, tmp_path):
+    second = build_case(tmp_path, "good")
     page = "posts/a-good-post/index.html"
-    assert (first.output / page).read_bytes() == (second.output / page).read_bytes()
-    assert "rest_code_" not in (first.output / page).read_text(encoding="utf-8")
+    assert (good_site.output / page).read_bytes() == (second.output / page).read_bytes()
+    assert "rest_code_" not in (good_site.output / page).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    build = build_case(tmp_path_factory.mktemp("authoring"), "good")
+    assert build.returncode == 0, build.log
+    return build
