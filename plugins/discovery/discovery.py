@@ -14,6 +14,8 @@
 from blinker import signal
 from nikola.plugin_categories import SignalHandler
 
+from plugins.rules import publication
+
 RELATED = 3
 KINDS = ("category", "tag", "author")
 
@@ -29,13 +31,11 @@ class Discovery(SignalHandler):
         return super().set_site(site)
 
     def count(self, site):
-        # Counted from the timeline, not from Nikola's classification, which
-        # is made by another handler of the same signal (order not defined).
+        # Counted from the published posts, not from Nikola's classification,
+        # which is made by another handler of the same signal (order not defined).
         lang = site.config["DEFAULT_LANG"]
         counts = {kind: {} for kind in KINDS}
-        for post in site.timeline:
-            if not post.use_in_feeds:
-                continue
+        for post in publication.published(site):
             names = {"category": [post.meta("category", lang)],
                      "tag": post.tags_for_language(lang),
                      "author": post.authors(lang)}
@@ -49,7 +49,7 @@ class Discovery(SignalHandler):
         """{category: its public posts, newest first}, sorted once per build."""
         if self._by_category is None:
             self._by_category = {
-                name: sorted((p for p in posts if p.use_in_feeds), key=lambda p: p.date, reverse=True)
+                name: sorted(posts, key=lambda p: p.date, reverse=True)
                 for name, posts in self.site.posts_per_classification["category"][lang].items()}
         return self._by_category
 

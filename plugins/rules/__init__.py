@@ -6,5 +6,5 @@ which is on ``sys.path``).
 
 * :mod:`.errors`: how a mistake in a post is reported to its author;
 * :mod:`.urls`: which URLs a post may use;
-* :mod:`.publication`: which posts are published, and which are not yet.
+* :mod:`.publication`: which posts are published, and which lists (author pages) exist;
 """

@@ -1,4 +1,4 @@
-"""Which posts are published: the one rule every plugin and template follows.
+"""Which posts are published, and which lists exist: one rule for every plugin.
 
 A post or page is published unless it is a draft (``.. status: draft`` or
 the tag ``draft``), private (``.. status: private``) or scheduled (dated in
@@ -7,6 +7,11 @@ Nikola reads the sources: unpublished posts are dropped from the site, so
 no page, feed, list, count, sitemap line, search entry or neighbour link
 can show them. ``make preview`` (``PREVIEW_UNPUBLISHED``) keeps them, and
 builds into another folder, so a preview never reaches ``output/``.
+
+In a preview, unpublished posts are in Nikola's timeline but still not in
+its published list, ``site.posts``, nor in its classifications (tags,
+categories, authors), which leave out what ``post.use_in_feeds`` calls
+hidden: plugins list posts from those, never from the timeline.
 """
 
 import datetime
@@ -35,3 +40,18 @@ def is_due(when, now=None):
         return False
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return now >= datetime.datetime.fromisoformat(when)
+
+
+def published(site):
+    """The published posts, newest first (Nikola's own list)."""
+    return site.posts
+
+
+def author_pages(site):
+    """True if the site has author pages and feeds.
+
+    Nikola 8.3.3 makes them only when two or more people write
+    (``plugins/task/authors.py``, ``generate_author_pages``); the theme reads
+    the same flag (``author_pages_generated``) to link them.
+    """
+    return bool(site.GLOBAL_CONTEXT.get("author_pages_generated"))

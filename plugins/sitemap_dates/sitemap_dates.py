@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 from nikola import utils
 from nikola.plugin_categories import Task
 
+from plugins.rules import publication
+
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -43,19 +45,18 @@ class SitemapDates(Task):
     def entries(self, lang):
         site = self.site
         absolute = lambda link: urljoin(site.config["SITE_URL"], link)  # noqa: E731
-        public = [p for p in site.timeline if p.is_post and p.use_in_feeds]
+        public = publication.published(site)
         newest = lambda posts: iso(max(p.updated for p in posts)) if posts else None  # noqa: E731
         found = {absolute("/"): newest(public)}
-        authors = site.GLOBAL_CONTEXT.get("author_pages_generated")
+        authors = publication.author_pages(site)
         for link in ("/archive.html", site.link("tag_index", None, lang)) + ((site.link("author_index", None, lang),) if authors else ()):
             found[absolute(link)] = newest(public)
         for post in site.timeline:
-            if post.is_draft or post.is_private or post.publish_later or post.meta("nositemap"):
+            if publication.why_unpublished(post) or post.meta("nositemap"):
                 continue
             found[post.permalink(lang, absolute=True)] = iso(post.updated) if post.is_post else None
         for kind in ("category", "tag") + (("author",) if authors else ()):
             for name, posts in site.posts_per_classification[kind][lang].items():
-                posts = [p for p in posts if p.use_in_feeds]
                 if posts:
                     found[absolute(site.link(kind, name, lang))] = newest(posts)
         found[absolute("/feeds/")] = newest(public)

@@ -7,6 +7,8 @@ from urllib.parse import urljoin
 
 import lxml.html
 
+from plugins.rules import publication
+
 from .writer import Document, Entry, pages
 
 TAXONOMIES = (
@@ -43,15 +45,15 @@ def feed_specs(site, lang) -> List[FeedSpec]:
     def url(path):
         return urljoin(site.config["SITE_URL"], path)
 
-    public = [p for p in site.posts if p.use_in_feeds]
+    public = publication.published(site)
     specs = [FeedSpec("index", None, blog, site.config["BLOG_DESCRIPTION"](lang), url("/"),
                       site.path("index_rss", None, lang), site.path("index_atom", None, lang), public)]
     for kind, title, description in TAXONOMIES:
-        if kind == "author" and not site.GLOBAL_CONTEXT.get("author_pages_generated"):
-            continue  # Nikola makes author pages only when two or more people write
+        if kind == "author" and not publication.author_pages(site):
+            continue
         classified = site.posts_per_classification[kind][lang]
         for name in sorted(classified, key=lambda n: n.lower()):
-            posts = [p for p in classified[name] if p.use_in_feeds]
+            posts = classified[name]
             if not posts:
                 continue
             specs.append(FeedSpec(
