@@ -30,6 +30,7 @@ import pytest
 
 import seeds
 from seeds import SEED_HOST, visible_text
+from site_model import text_of
 from sitebuild import ROOT
 
 # Where things are on a built post page. Only these depend on the theme.
@@ -280,6 +281,18 @@ def test_plain_seed_omissions_are_real(post):
 
 
 # --- every post ------------------------------------------------------------------------
+
+# Their only source holds just their opening (the Rocky nomination is a feed
+# teaser; the plain-text copy has the other two's first paragraphs, and the
+# MiniDNS post's quoted line of code is missing from it).
+INCOMPLETE = ("openstack-tc-nomination-rocky", "designate-mid-cycle", "minidns-tcp-and-the-internet")
+
+
+@pytest.mark.parametrize("slug", INCOMPLETE)
+def test_a_post_whose_source_is_incomplete_says_so_on_the_page(built, slug):
+    body = text_of(built.soup(built.post_page(slug)).select_one(".e-content"))
+    assert "Not preserved" in body and ("only the start" in body or "Only the opening" in body), body[-300:]
+
 
 @pytest.mark.parametrize("slug", ALL_SLUGS)
 def test_no_system_message(built, slug):
