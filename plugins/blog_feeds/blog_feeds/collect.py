@@ -1,6 +1,7 @@
 """Which feeds exist and what each one holds, read from Nikola's post data."""
 
 import html as html_lib
+import re
 from dataclasses import dataclass
 from typing import List, Optional
 from urllib.parse import urljoin
@@ -68,14 +69,21 @@ def feed_specs(site, lang) -> List[FeedSpec]:
     return specs
 
 
-def absolute_html(html, make_absolute):
-    """Every href and src in ``html`` passed through ``make_absolute``."""
+# Attributes the W3C Feed Validation Service calls a security risk in feed
+# HTML (SecurityRiskAttr): accessibility hints for the page, not for readers.
+_PAGE_ONLY_ATTRS = re.compile(r"^(role|aria-.*)$")
+
+
+def feed_html(html, make_absolute):
+    """``html`` for a feed: every href and src through ``make_absolute``, no role/aria-*."""
     if not html.strip():
         return html
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
     wrapper.rewrite_links(make_absolute)
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper) if len(wrapper) \
-        else (wrapper.text or "")
+    for el in wrapper.iter():
+        for name in [n for n in el.attrib if _PAGE_ONLY_ATTRS.match(n)]:
+            del el.attrib[name]
+    return (wrapper.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
 
 
 def _guid(site, post, lang):
@@ -110,21 +118,27 @@ def content(site, post, lang) -> str:
     if preview:
         html = '<figure><img src="{0}" alt=""></figure> {1}'.format(html_lib.escape(preview, quote=True), html)
     # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
-    return absolute_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
+    return feed_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
 
 
 def documents(site, spec: FeedSpec, entries):
-    """(output path, Document, format) for the current feeds and every archive page."""
+    """(output path, Document, format) for the current feeds and every archive page.
+
+    A feed whose whole history fits in one document is a complete feed
+    (RFC 5005 2): ``fh:complete``, no archives. Otherwise the current feed
+    holds the newest entries and links the newest archive page; archive
+    pages hold the whole history, oldest first (see :func:`.writer.pages`).
+    """
     lang_code = site.config["DEFAULT_LANG"]
     size = site.config["FEED_LENGTH"]  # posts in a current feed and in each archive page
-    archive = pages(entries, size)
+    archive = pages(entries, size) if len(entries) > size else []
     url = lambda path: urljoin(site.config["SITE_URL"], path)  # noqa: E731
     result = []
     for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
         newest_archive = spec.archive_path(len(archive), fmt) if archive else None
         result.append((path, Document(
             title=spec.title, description=spec.description, page=spec.page, url=url(path),
-            language=lang_code, entries=entries[:size],
+            language=lang_code, entries=entries[:size], complete=not archive,
             prev_archive=url(newest_archive) if newest_archive else None), fmt))
         for number, chunk in enumerate(archive, 1):
             own = spec.archive_path(number, fmt)

@@ -6,6 +6,7 @@ posts give byte-identical files: feedgen's wall-clock defaults
 entry's date.
 """
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional, Tuple
@@ -27,7 +28,7 @@ class Entry:
     updated: datetime
     author: str
     tags: Tuple[str, ...]
-    summary: str              # plain text
+    summary: str              # plain text (the post's description)
     content_html: str         # full post, every URL absolute
     guid_is_link: bool = True
     source: str = ""          # which post this is (not written to the feed)
@@ -43,6 +44,7 @@ class Document:
     language: str
     entries: List[Entry]      # newest first
     archive: bool = False
+    complete: bool = False              # the whole history is in this document (RFC 5005 2)
     current: Optional[str] = None       # the current feed (archives only)
     prev_archive: Optional[str] = None  # older archive
     next_archive: Optional[str] = None  # newer archive
@@ -69,6 +71,7 @@ def _generator(doc: Document, fmt: str) -> FeedGenerator:
         fg.updated(stamp)
         fg.lastBuildDate(stamp)
     fg.history.archive(doc.archive)
+    fg.history.complete(doc.complete)
     for rel, href in (("current", doc.current), ("prev-archive", doc.prev_archive),
                       ("next-archive", doc.next_archive)):
         if href and fmt == "rss":
@@ -89,7 +92,12 @@ def _generator(doc: Document, fmt: str) -> FeedGenerator:
         fe.dc.dc_creator(e.author)
         for tag in e.tags:
             fe.category(term=tag)
-        fe.summary(e.summary)
+        if fmt == "rss":
+            # An RSS item's description is HTML (readers render it): the plain
+            # text summary is escaped, so it can never become markup there.
+            fe.description(html.escape(e.summary, quote=False))
+        else:
+            fe.summary(e.summary)  # Atom says it is text (type="text")
         fe.content(e.content_html, type="html")
     return fg
 
