@@ -2,12 +2,20 @@
 
 Tests never read the project's own output/: they copy the sources, build
 with the same Nikola, plugins and theme, and read only that build.
+
+Each build runs ``nikola build`` in a process of its own, as an author's
+would, but not a fresh interpreter: the processes are forked from a build
+server (:func:`serve`) that has already imported Nikola and its heaviest
+dependencies (about 0.7 s of every ``nikola`` command). Nothing of a build
+(plugins, docutils registrations, patches) outlives its process. Set
+SITEBUILD_SUBPROCESS=1 to run the real ``nikola`` executable instead.
 """
 
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages",
               "images", "files", "listings")
 NIKOLA = str(Path(sys.executable).with_name("nikola"))
+# Imported once by the fork server, shared by every build it forks.
+PRELOAD = ["nikola.__main__", "nikola.plugins.command.auto", "nikola.plugins.compile.rest",
+           "docutils.writers.html5_polyglot", "mako.template", "feedgen.feed", "lxml.html",
+           "pygments.lexers", "PIL.Image", "natsort", "blinker"]
+TIMEOUT = 900
 
 
 @dataclass
@@ -45,11 +58,122 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True) -> Path:
     return dest
 
 
-def nikola_build(site: Path, *args, env=None) -> Build:
+def _environment(env):
     run_env = dict(os.environ, NIKOLA_NO_COLOR="1")
     run_env.pop("SITE_URL", None)  # tests check the documented default
+    run_env.pop("BLOG_PREVIEW", None)
     run_env.update(env or {})
-    proc = subprocess.run([NIKOLA, "build", *args], cwd=site, env=run_env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=900)
-    return Build(site, proc.returncode, proc.stdout)
+    return run_env
+
+
+def _run_nikola(site, args, env, log_path):
+    """In a forked process: ``nikola *args`` in ``site``, output to ``log_path``; returns the exit code."""
+    os.chdir(site)
+    os.environ.clear()
+    os.environ.update(env)
+    with open(log_path, "wb", buffering=0) as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+    sys.argv = ["nikola", *args]  # plugins/build_stamp reads it
+    sys.path.insert(0, "")  # as the nikola script has: the site's plugins package
+    from nikola.__main__ import main
+    try:
+        code = main(list(args))
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code or 0
+
+
+def serve():
+    """The build server: imports PRELOAD, then forks one process per request.
+
+    Requests and answers are JSON lines on stdin and stdout; a forked process
+    answers for itself (``{"id": ..., "code": ...}``), so builds may overlap.
+    """
+    import importlib
+    import json
+    import signal
+    for name in PRELOAD:
+        importlib.import_module(name)
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    for line in sys.stdin:
+        request = json.loads(line)
+        if os.fork() == 0:
+            try:
+                code = _run_nikola(request["site"], request["args"], request["env"], request["log"])
+            except BaseException as error:  # a bug in the harness: report it, never hang
+                Path(request["log"]).write_text("build server: {0!r}\n".format(error))
+                code = 99
+            answers.write(json.dumps({"id": request["id"], "code": code}) + "\n")
+            answers.flush()
+            os._exit(0)
+
+
+class _Server:
+    """The client side: one build server per test process, started on first use."""
+
+    def __init__(self):
+        import json
+        import threading
+        self._json = json
+        self._lock = threading.Lock()
+        self._waiting = {}
+        self._next = 0
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "import sitebuild; sitebuild.serve()"], cwd=str(Path(__file__).parent),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self._process.stdout:
+            answer = self._json.loads(line)
+            self._waiting[answer["id"]].put(answer["code"])
+
+    def build(self, site, args, env, log):
+        import queue
+        answer = queue.Queue()
+        with self._lock:
+            self._next += 1
+            self._waiting[self._next] = answer
+            self._process.stdin.write(self._json.dumps(
+                {"id": self._next, "site": str(site), "args": list(args), "env": env, "log": log}) + "\n")
+            self._process.stdin.flush()
+        return answer.get(timeout=TIMEOUT)
+
+
+_server = None
+
+
+def nikola(site: Path, *args, env=None) -> Build:
+    """``nikola *args`` in the folder ``site``."""
+    global _server
+    run_env = _environment(env)
+    if os.environ.get("SITEBUILD_SUBPROCESS"):
+        proc = subprocess.run([NIKOLA, *args], cwd=site, env=run_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
+        return Build(Path(site), proc.returncode, proc.stdout)
+    if _server is None:
+        _server = _Server()
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        code = _server.build(site, args, run_env, log.name)
+        text = Path(log.name).read_text(encoding="utf-8", errors="replace")
+    return Build(Path(site), code, text)
+
+
+def nikola_build(site: Path, *args, env=None) -> Build:
+    return nikola(site, "build", *args, env=env)
+
+
+def copy_built(built: Path, dest: Path) -> Path:
+    """A copy of a built site (sources, output, cache, doit's state) that builds as the original would.
+
+    Modification times are kept, so the copy's build stamp and doit's
+    records still match: a test can change a built site without building
+    one of its own first.
+    """
+    shutil.copytree(built, dest, symlinks=True, copy_function=shutil.copy2)
+    return dest

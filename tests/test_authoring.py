@@ -148,17 +148,3 @@ def test_a_single_author_site_has_no_broken_links(good_site):
     site = Site(good_site.output)
     assert not (good_site.output / "authors").exists()
     assert broken_links(site) == [] and broken_fragments(site) == []
-
-
-def test_code_blocks_are_identical_across_builds(good_site, tmp_path):
-    second = build_case(tmp_path, "good")
-    page = "posts/a-good-post/index.html"
-    assert (good_site.output / page).read_bytes() == (second.output / page).read_bytes()
-    assert "rest_code_" not in (good_site.output / page).read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory):
-    build = build_case(tmp_path_factory.mktemp("authoring"), "good")
-    assert build.returncode == 0, build.log
-    return build

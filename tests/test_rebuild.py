@@ -1,25 +1,27 @@
 """Rebuilds do what the author expects: nothing when nothing changed, everything needed otherwise.
 
+What an author would lose if this failed: an edit, a new setting or a
+deleted output file that the next build silently ignores.
+
 plugins/build_stamp lets a plain ``nikola build`` return at once when no
 source, setting, tool or output file changed since the last successful
-build. These tests make sure the shortcut never hides a change.
+build. These tests make sure the shortcut never hides a change. Each test
+starts from a copy of the good fixture site as built once for the session
+(modification times kept, so the copy is as up to date as the original).
 """
 
 import os
 
 import pytest
 
-from sitebuild import ROOT, copy_site, nikola_build
+from sitebuild import copy_built, nikola_build
 
 SKIPPED = "nothing changed since the last build"
 
 
 @pytest.fixture()
-def site(tmp_path):
-    root = copy_site(tmp_path / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False)
-    first = nikola_build(root)
-    assert first.returncode == 0, first.log
-    return root
+def site(good_site, tmp_path):
+    return copy_built(good_site.root, tmp_path / "site")
 
 
 def snapshot(output):

@@ -5,10 +5,7 @@ all read (see ``refs``). External URLs are listed, never fetched.
 """
 
 import ipaddress
-import os
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -161,18 +158,15 @@ def leftover_files(site_dir):
     Run in the site's folder (it reads conf.py and the sources); a file left
     from a deleted post is reported as an orphan of unknown origin.
     """
-    nikola = str(Path(sys.executable).with_name("nikola"))
-    env = dict(os.environ, NIKOLA_NO_COLOR="1")
-    env.pop("SITE_URL", None)
-    proc = subprocess.run([nikola, "check", "-f"], cwd=site_dir, env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    from sitebuild import nikola
+    run = nikola(site_dir, "check", "-f")
     problems = []
-    for line in proc.stdout.splitlines():
+    for line in run.log.splitlines():
         m = re.search(r"check: (output/\S.*)$", line)
         if m:
             problems.append("{0}: left over (no source builds it)".format(m.group(1).strip()))
-    if proc.returncode != 0 and not problems:
-        problems.append("nikola check -f exited {0}:\n{1}".format(proc.returncode, proc.stdout))
+    if run.returncode != 0 and not problems:
+        problems.append("nikola check -f exited {0}:\n{1}".format(run.returncode, run.log))
     return problems
 
 
