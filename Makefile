@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test links serve preview post deploy check clean lock
+.PHONY: help site build test test-fast golden links serve preview post deploy check clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -38,6 +38,9 @@ build: site  ## same as `make site`
 # CHROMIUM=path). .ci/run installs both when they are missing.
 test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
 	$(BIN)/python -m pytest
+
+golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to the output (review the diff)
+	$(BIN)/python tests/golden.py --update
 
 links: $(BIN)/.test site  ## check output/'s links and list its external links (never fetched)
 	cd tests && ../$(BIN)/python -m validate ../output

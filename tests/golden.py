@@ -1,0 +1,75 @@
+"""Golden output: a small site whose whole build is committed, byte for byte.
+
+tests/sites/golden/ holds three posts by two authors that use what posts
+use (a note, a footnote, an abbreviation, an image, numbered code with an
+emphasized line, a listing, an epigraph, a teaser, a preview image, links
+between posts); built with the project's conf.py, plugins, theme, pages,
+images and listings, its output/ must equal tests/golden/output/ file for
+file and byte for byte. Pagefind's index is left out: its filter and
+metadata files differ from run to run (Pagefind issue #638).
+
+After an intended change to the output, regenerate it and review the diff:
+
+    make golden        (runs: .venv/bin/python tests/golden.py --update)
+"""
+
+import difflib
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sitebuild import ROOT, copy_site, nikola_build  # noqa: E402
+
+SITE = ROOT / "tests" / "sites" / "golden"
+EXPECTED = ROOT / "tests" / "golden" / "output"
+LEFT_OUT = ("pagefind",)  # top-level folders not compared
+
+
+def files(output):
+    """{relative path: bytes} of every compared file under ``output``."""
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
+            if p.is_file() and p.relative_to(output).parts[0] not in LEFT_OUT}
+
+
+def build(dest):
+    """Build the golden site into ``dest``; return the Build."""
+    result = nikola_build(copy_site(dest, overlay=SITE, with_posts=False))
+    if result.returncode != 0:
+        raise RuntimeError("the golden site did not build:\n" + result.log)
+    return result
+
+
+def differences(actual, expected, limit=3, lines=12):
+    """Human-readable differences between two {path: bytes} maps ([] if equal)."""
+    out = ["only in the build: " + p for p in sorted(set(actual) - set(expected))]
+    out += ["missing from the build: " + p for p in sorted(set(expected) - set(actual))]
+    changed = [p for p in sorted(set(actual) & set(expected)) if actual[p] != expected[p]]
+    for path in changed[:limit]:
+        try:
+            diff = difflib.unified_diff(expected[path].decode().splitlines(), actual[path].decode().splitlines(),
+                                        "golden/" + path, "build/" + path, lineterm="", n=1)
+            out.append("\n".join(list(diff)[:lines]))
+        except UnicodeDecodeError:
+            out.append("binary file differs: " + path)
+    out += ["differs: " + p for p in changed[limit:]]
+    return out
+
+
+def update():
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build(Path(tmp) / "golden").output
+        if EXPECTED.exists():
+            shutil.rmtree(EXPECTED)
+        for rel, data in files(built).items():
+            target = EXPECTED / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    print("wrote {0}; review it with git diff before committing".format(EXPECTED.relative_to(ROOT)))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit(__doc__)
+    update()
