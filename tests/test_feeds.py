@@ -1,9 +1,17 @@
 """Feeds, as RSS subscribers and their readers see them.
 
+What a subscriber would lose if this failed: a feed their reader cannot
+parse or shows wrongly, a category, tag or author feed missing a post or
+holding another's, history they cannot fetch (RFC 5005), or old posts shown
+again as new (changed GUIDs).
+
 Every feed parses; RSS 2.0 and Atom carry what their specifications and the
-readers need; each category, tag and author feed holds exactly its posts;
-the RFC 5005 archive chain holds every post once; items carry the same
-content as the pages; two builds give the same bytes; awkward text survives.
+readers need, with zero errors and warnings by the W3C Feed Validation
+Service's rules; each category, tag and author feed holds exactly its posts;
+the feed history holds every post once; items carry the same content as the
+pages; awkward text survives. (That two builds give the same bytes is
+tests/test_golden.py's job; hostile metadata in a real build is
+tests/test_untrusted_posts.py's.)
 """
 
 import collections
@@ -11,17 +19,16 @@ import email.utils
 import re
 import sys
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.etree
 import lxml.html
-import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings, strategies as st
 
-from sitebuild import ROOT, copy_site, nikola_build
-from site_model import Site, text_of
+from sitebuild import ROOT
+from site_model import text_of
 from validate import feedrules
 
 sys.path.insert(0, str(ROOT / "plugins" / "blog_feeds"))
@@ -324,18 +331,6 @@ def test_seed_feed_items_keep_their_links_guids_dates_and_categories(built):
         assert mine.title == item.title
 
 
-# --- reproducibility -----------------------------------------------------------
-
-def test_two_clean_builds_give_byte_identical_feeds(built, tmp_path):
-    again = nikola_build(copy_site(tmp_path / "again"))
-    assert again.returncode == 0, again.log
-    second = Site(again.output)
-    first = {p.relative_to(built.root): p.read_bytes() for p in built.feeds()}
-    other = {p.relative_to(second.root): p.read_bytes() for p in second.feeds()}
-    assert sorted(first) == sorted(other)
-    assert [name for name in first if first[name] != other[name]] == []
-
-
 # --- awkward text --------------------------------------------------------------
 
 # Any character XML 1.0 can carry, weighted towards the awkward ones.
@@ -381,20 +376,3 @@ def test_awkward_titles_tags_and_authors_survive_both_formats(title, tag, author
     assert item.findtext("dc:creator", namespaces=NS) == author
     content = item.findtext("content:encoded", namespaces=NS)
     assert BeautifulSoup(content, "lxml").get_text() == title
-
-
-def test_awkward_metadata_survives_a_real_build(tmp_path):
-    case = ROOT / "tests" / "sites" / "awkward_metadata"
-    build = nikola_build(copy_site(tmp_path / "awkward", overlay=case, with_posts=False))
-    assert build.returncode == 0, build.log
-    site = Site(build.output)
-    for path in site.feeds():
-        parsed = feedparser.parse(path.read_bytes())
-        assert not parsed.bozo, (path, parsed.bozo_exception)
-    entry = feedparser.parse((site.root / "index.atom").read_bytes()).entries[0]
-    assert entry.title == 'Fish & Chips <b>not bold</b> "quoted" \u2014 \u05e9\u05dc\u05d5\u05dd \U0001F389'
-    assert entry.author == "Zo\u00eb O'Brien & \u0645\u0631\u064a\u0645"
-    assert sorted(t.term for t in entry.tags) == sorted(["c++ & <xml>", "caf\u00e9", "\U0001F680 launch"])
-    item = xml(site.root / "rss.xml").find("channel/item")
-    assert item.findtext("title") == entry.title
-    assert item.findtext("dc:creator", namespaces=NS) == entry.author
