@@ -27,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from validate.markup import footnote_references, footnotes  # noqa: F401 (the one model; used by test_content)
+
 DATA = Path(__file__).resolve().parent / "data"
 SEED_HOST = "http://graham.hayes.ie/"  # the host the seeds were published on
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -232,56 +234,9 @@ def admonition_titles(body: Tag) -> list:
             for a in body.select(".admonition")]
 
 
-def footnote_references(body: Tag) -> list:
-    return body.select('a.footnote-reference, a[role~="doc-noteref"]')
-
-
-def footnotes(body: Tag) -> list:
-    return body.select(".footnote")
-
-
 def label(node: Tag) -> str:
     """A footnote reference's or footnote label's text without its brackets."""
     return visible_text(node).strip("[] ")
-
-
-def footnote_backlinks(footnote: Tag) -> list:
-    return footnote.select('a[role~="doc-backlink"], .backrefs a, a.fn-backref')
-
-
-def footnote_problems(body: Tag, resolve, page) -> list:
-    """Where footnote references and footnotes fail to link to each other.
-
-    ``resolve(href)`` returns the (file, fragment) an href reaches, and
-    ``page`` is the file ``body`` is in: a reference must reach a footnote
-    on this page that links back to the reference's own id, and every
-    back-link must reach a reference.
-    """
-    problems = []
-    notes = {n.get("id"): n for n in footnotes(body)}
-    ref_ids = set()
-    for ref in footnote_references(body):
-        name = "footnote reference [{0}] (href {1!r})".format(label(ref), ref.get("href"))
-        target, fragment = resolve(ref.get("href", ""))
-        if target != page:
-            problems.append(name + " points at another page")
-        elif fragment not in notes:
-            problems.append(name + ": no footnote with id {0!r} in the body".format(fragment))
-        elif not ref.get("id"):
-            problems.append(name + " has no id, so nothing can link back to it")
-        elif (page, ref["id"]) not in [resolve(b["href"]) for b in footnote_backlinks(notes[fragment])]:
-            problems.append(name + ": footnote {0!r} does not link back to {1!r}".format(fragment, ref["id"]))
-        if ref.get("id"):
-            ref_ids.add(ref["id"])
-    for note_id, note in notes.items():
-        if not note_id:
-            problems.append("a footnote has no id: {0!r}".format(visible_text(note)[:60]))
-        for back in footnote_backlinks(note):
-            target, fragment = resolve(back["href"])
-            if target != page or fragment not in ref_ids:
-                problems.append("footnote {0!r}: back-link {1!r} reaches no footnote reference".format(
-                    note_id, back["href"]))
-    return problems
 
 
 def epigraph_attributions(body: Tag) -> list:

@@ -3,7 +3,7 @@
 import functools
 import re
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
@@ -37,21 +37,10 @@ class Site:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
     # --- links -----------------------------------------------------------
-    def is_internal(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in ("", ) and not url.startswith("//"):
-            return True
-        return url.startswith(self.site_url)
-
     def resolve(self, base: Path, url: str):
-        """Return (file, fragment) that an internal ``url`` on page ``base`` points at."""
-        absolute = urljoin(self.url_of(base), url)
-        parts = urlsplit(absolute)
-        path = unquote(parts.path)
-        target = self.root / path.lstrip("/")
-        if path.endswith("/") or target.is_dir():
-            target = target / "index.html"
-        return target, unquote(parts.fragment)
+        """(file, fragment) that ``url``, written on page ``base``, points at (tests/validate/refs.py's model)."""
+        from validate.refs import target_of
+        return target_of(self, urljoin(self.url_of(base), url))
 
     def ids(self, path: Path):
         return [el["id"] for el in self.soup(path).find_all(id=True)]

@@ -17,6 +17,7 @@ import pytest
 
 from sitebuild import ROOT, copy_site, nikola_build
 from site_model import Site
+from validate import markup
 from validate.links import broken_fragments, broken_links
 
 SITES = ROOT / "tests" / "sites"
@@ -120,6 +121,10 @@ def test_every_bad_post_is_a_case_and_every_case_a_bad_post(bad_rest, bad_source
     rest = {p.stem for p in (bad_rest.root / "posts").glob("*.rst")} - {"correct-post"}
     sources = {p.stem for p in (bad_sources.root / "posts").glob("*.rst")} - {"first"}
     assert (rest, sources) == (set(BAD_REST), set(BAD_SOURCES))
+
+
+def test_no_docutils_system_message_is_published(bad_rest):
+    assert markup.system_messages(Site(bad_rest.output)) == []
 
 
 def test_nothing_a_hostile_post_supplies_reaches_any_output(bad_rest):

@@ -1,16 +1,22 @@
 """The whole build, checked as a link checker and an HTML validator would.
 
+What a reader would lose if this failed: a link, image or #fragment that
+leads nowhere, a page they cannot reach, a footnote that does not take them
+to its note and back, a reST problem shown in place of the text, or a page
+a browser has to guess its way through (Nu Html Checker errors).
+
 Links are read from every HTML page, every feed (RSS and Atom, current and
 archived under feeds/archive/), the sitemaps, robots.txt and the
 stylesheets (see tests/validate/). Nothing external is fetched: external
 links are written to a report. The Nu Html Checker (vnu.jar) needs Java.
-The same checks run on the planted-fault sites in test_planted_faults.py.
+The same checks are shown to fail on planted faults in test_planted_faults.py.
 """
 
 import os
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from sitebuild import ROOT
 from validate import links, markup
@@ -73,6 +79,42 @@ def test_external_links_are_listed_never_fetched_and_well_formed(built):
     assert links.malformed_external_links(built) == []
 
 
+def test_no_post_links_to_the_home_page_by_mistake(built):
+    assert links.links_to_the_front_page(built) == []
+
+
+def test_footnote_references_and_back_links_pair_up_on_every_page(built):
+    assert markup.unpaired_footnotes(built) == []
+    assert any(built.soup(p).select('a[role~="doc-noteref"]') for p in built.html_pages()), "no footnote: checked nothing"
+
+
+def test_no_page_publishes_a_docutils_system_message(built):
+    assert markup.system_messages(built) == []
+
+
+def test_the_footnote_rule_fails_for_each_way_a_pair_can_break():
+    page = ROOT / "posts" / "p" / "index.html"
+
+    def resolve(href):
+        path, _, fragment = href.partition("#")
+        return (page if path == "" else ROOT / path, fragment)
+
+    good = ('<p>x <a role="doc-noteref" id="r1" href="#f1">[1]</a></p>'
+            '<aside class="footnote" id="f1"><span class="label">'
+            '<a role="doc-backlink" href="#r1">1</a></span><p>note</p></aside>')
+    assert markup.footnote_problems(fragment(good), resolve, page) == []
+    for broken in (good.replace('href="#r1"', 'href="#r2"'),   # back-link to nothing
+                   good.replace('href="#f1"', 'href="#f2"'),   # reference to nothing
+                   good.replace(' id="r1"', ""),                # nothing to link back to
+                   good.replace('href="#f1"', 'href="other/#f1"')):
+        assert markup.footnote_problems(fragment(broken), resolve, page), broken
+
+
+def fragment(html):
+    return BeautifulSoup(html, "lxml").body
+
+
+@pytest.mark.java
 def test_every_page_and_stylesheet_passes_the_nu_html_checker(vnu):
     errors, _warnings = vnu
     assert errors == []

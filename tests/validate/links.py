@@ -62,6 +62,24 @@ def broken_fragments(site):
     return sorted(set(problems))
 
 
+def links_to_the_front_page(site):
+    """Links in a post's text that land on the home page: a broken ``link://`` or ``:doc:``.
+
+    Nikola resolves ``link://slug/<missing>`` to the site root without a
+    word, so such a link looks fine to every other check.
+    """
+    home = site.root / START
+    problems = []
+    for page in sorted((site.root / "posts").glob("*/index.html")):
+        body = site.soup(page).select_one(".e-content")
+        for a in body.find_all("a", href=True) if body is not None else ():
+            absolute = urljoin(site.url_of(page), a["href"])
+            if is_location(a["href"]) and is_internal(site, absolute) and target_of(site, absolute)[0] == home:
+                problems.append("{0}: {1} leads to the home page (a broken link:// or :doc:?)".format(
+                    _rel(site, page), a["href"]))
+    return problems
+
+
 def local_links(site, forbidden_paths=()):
     """URLs that point at this machine: localhost, loopback, file: or a file-system path.
 

@@ -1,4 +1,4 @@
-"""HTML: the Nu Html Checker on every page, and alt text on every image.
+"""HTML: the Nu Html Checker, alt text, footnotes and docutils debris on every page.
 
 vnu.jar comes from the npm package ``vnu-jar``, pinned in package.json and
 package-lock.json (``make test`` installs it into node_modules/), and runs on
@@ -11,9 +11,9 @@ import re
 import shutil
 import subprocess
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from .refs import parse_html
+from .refs import parse_html, target_of
 
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -120,3 +120,76 @@ def images_without_alt(site):
                 problems.append("{0}: <img src={1!r}>: {2}".format(
                     page.relative_to(site.root).as_posix(), img.get("src"), why))
     return problems
+
+
+# --- footnotes: the one model of a reference and its note meeting ----------------
+
+def footnote_references(body) -> list:
+    return body.select('a.footnote-reference, a[role~="doc-noteref"]')
+
+
+def footnotes(body) -> list:
+    return body.select(".footnote")
+
+
+def footnote_backlinks(footnote) -> list:
+    return footnote.select('a[role~="doc-backlink"], .backrefs a, a.fn-backref')
+
+
+def footnote_problems(body, resolve, page) -> list:
+    """Where footnote references and footnotes fail to link to each other.
+
+    ``resolve(href)`` returns the (file, fragment) an href reaches, and
+    ``page`` is the file ``body`` is in: a reference must reach a footnote
+    on this page that links back to the reference's own id, and every
+    back-link must reach a reference.
+    """
+    problems = []
+    notes = {n.get("id"): n for n in footnotes(body)}
+    ref_ids = set()
+    for ref in footnote_references(body):
+        name = "footnote reference [{0}] (href {1!r})".format(ref.get_text().strip("[] "), ref.get("href"))
+        target, fragment = resolve(ref.get("href", ""))
+        if target != page:
+            problems.append(name + " points at another page")
+        elif fragment not in notes:
+            problems.append(name + ": no footnote with id {0!r} in the body".format(fragment))
+        elif not ref.get("id"):
+            problems.append(name + " has no id, so nothing can link back to it")
+        elif (page, ref["id"]) not in [resolve(b["href"]) for b in footnote_backlinks(notes[fragment])]:
+            problems.append(name + ": footnote {0!r} does not link back to {1!r}".format(fragment, ref["id"]))
+        if ref.get("id"):
+            ref_ids.add(ref["id"])
+    for note_id, note in notes.items():
+        if not note_id:
+            problems.append("a footnote has no id: {0!r}".format(" ".join(note.get_text().split())[:60]))
+        for back in footnote_backlinks(note):
+            target, fragment = resolve(back["href"])
+            if target != page or fragment not in ref_ids:
+                problems.append("footnote {0!r}: back-link {1!r} reaches no footnote reference".format(
+                    note_id, back["href"]))
+    return problems
+
+
+def unpaired_footnotes(site):
+    """Footnote references and back-links that do not meet, on every page."""
+    problems = []
+    for page in site.html_pages():
+        body = site.soup(page).body
+        if body is None:
+            continue
+        resolve = lambda href, page=page: target_of(site, urljoin(site.url_of(page), href))  # noqa: E731
+        rel = page.relative_to(site.root).as_posix()
+        problems += ["{0}: {1}".format(rel, p) for p in footnote_problems(body, resolve, page)]
+    return problems
+
+
+# --- docutils debris ------------------------------------------------------------------
+
+def system_messages(site):
+    """Pages that publish a docutils "System Message" (a reST problem shown to readers)."""
+    return ["{0}: {1}".format(page.relative_to(site.root).as_posix(), " ".join(m.get_text().split())[:120])
+            for page in site.html_pages()
+            for m in site.soup(page).select(".system-message, .system-messages, .problematic")] + [
+        "{0}: 'System Message' in the text".format(page.relative_to(site.root).as_posix())
+        for page in site.html_pages() if "System Message" in site.soup(page).get_text()]
