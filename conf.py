@@ -73,3 +73,11 @@ DISABLED_PLUGINS = ["sitemap", "robots"]
 DEPLOY_COMMANDS = {
     "default": [os.environ.get("DEPLOY_COMMAND", "echo 'Set DEPLOY_COMMAND to deploy output/'; false")],
 }
+
+# --- Hosting -----------------------------------------------------------
+# The theme's <meta http-equiv> policy; server/nginx/blog.conf sends the same as a header.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' https:; connect-src 'self'; font-src 'self'; manifest-src 'self'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
+)
