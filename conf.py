@@ -68,11 +68,6 @@ FEED_GUID_BASE = "http://graham.hayes.ie/"
 # plugins/sitemap_dates writes sitemap.xml (lastmod from post dates, not file
 # times) and robots.txt; Nikola's own versions are off.
 DISABLED_PLUGINS = ["sitemap", "robots"]
-# Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the
-# environment, e.g. "rsync -a --delete output/ host:/var/www/blog/".
-DEPLOY_COMMANDS = {
-    "default": [os.environ.get("DEPLOY_COMMAND", "echo 'Set DEPLOY_COMMAND to deploy output/'; false")],
-}
 
 # --- Hosting -----------------------------------------------------------
 # The theme's <meta http-equiv> policy; server/nginx/blog.conf sends the same as a header.
