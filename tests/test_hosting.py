@@ -185,6 +185,7 @@ def test_security_headers_on_every_kind_of_response(site_url, paths, kind):
 
 def test_security_headers_on_a_304(site_url, paths):
     etag = request(site_url, paths["rss"])[1]["ETag"]
+    assert etag, "no ETag to ask with"
     status, headers, _ = request(site_url, paths["rss"], {"If-None-Match": etag})
     assert status == 304 and headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Security-Policy"].endswith("; " + FRAME_ANCESTORS)
