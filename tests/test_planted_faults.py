@@ -211,7 +211,7 @@ def test_a_file_left_over_from_a_deleted_post_is_caught_by_nikola_check(tmp_path
 # --- the browser checks fail too (faults injected into the loaded page) -------
 
 def test_a_hidden_focus_ring_and_a_missing_skip_link_are_caught(chromium, site_url):
-    context = web.new_context(chromium, site_url, 1280, "light", "reduce")
+    context = web.new_context(chromium, site_url, 1280, "light", "reduce", bypass_csp=True)
     try:
         page = context.new_page()
         web.visit(page, "/feeds/")

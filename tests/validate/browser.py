@@ -44,13 +44,14 @@ class Visit:
                 + ["failed request: " + f for f in self.failed])
 
 
-def new_context(browser, base_url, width, scheme, motion="no-preference"):
+def new_context(browser, base_url, width, scheme, motion="no-preference", bypass_csp=False):
     """A browser context at ``width`` px in the ``scheme`` colour scheme that
     aborts (and records on ``context.third_party``) every request that leaves
-    ``base_url``'s origin. ``motion="reduce"`` asks for instant scrolling."""
+    ``base_url``'s origin. ``motion="reduce"`` asks for instant scrolling;
+    ``bypass_csp`` lets a test inject a fault the site's policy would block."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, 800)},
                                   color_scheme=scheme, reduced_motion=motion, base_url=base_url,
-                                  service_workers="block")
+                                  service_workers="block", bypass_csp=bypass_csp)
     context.third_party = []
     origin = _origin(base_url)
 
