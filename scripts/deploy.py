@@ -97,6 +97,8 @@ class Target:
 # --- the build ------------------------------------------------------------------
 
 def build(site):
+    if not Path(NIKOLA).is_file():
+        raise Refused("no {0}: run this with the virtualenv's Python (make deploy does)".format(NIKOLA))
     if subprocess.run([NIKOLA, "build"], cwd=site).returncode != 0:
         raise Refused("the build failed: nothing was deployed")
 
