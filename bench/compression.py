@@ -20,8 +20,10 @@ import brotli
 
 
 def kind(rel):
+    if rel == "sitemap.xml":
+        return "sitemap"
     if rel.endswith((".xml", ".atom")):
-        return "sitemap" if rel == "sitemap.xml" else "feed archives" if rel.startswith("feeds/archive/") else "current feeds"
+        return "feed archives" if rel.startswith("feeds/archive/") else "current feeds"
     return "HTML pages" if rel.endswith(".html") else "CSS, JS, JSON, SVG, text"
 
 

@@ -50,7 +50,8 @@ INCOMING = ".incoming-"
 
 
 class Refused(Exception):
-    """The deploy or rollback stopped before changing what readers see."""
+    """A check refused or a step failed. Readers see a change only at the switch,
+    the last step but pruning, so a refusal before it leaves the site as it was."""
 
 
 class Target:
@@ -134,7 +135,8 @@ def publish(output, target, keep=KEEP):
     # destination folder). --checksum: rsync's quick check (size and time to the
     # second) would link a changed file of the same size written in the same second.
     link_dest = ["--link-dest=../" + live] if live else []
-    target.run("rsync", "-a", "--checksum", *link_dest, str(output).rstrip("/") + "/", target.destination(incoming) + "/")
+    target.run("rsync", "-a", "--checksum", *link_dest,
+               str(output).rstrip("/") + "/", target.destination(incoming) + "/")
     target.run("mv", "-T", incoming, target.at("releases", release))
     target.switch(release)
     for old in target.releases()[:-keep]:

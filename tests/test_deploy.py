@@ -88,8 +88,8 @@ def test_deploy_twice_then_roll_back(site, tmp_path):
     stamp(site, "build A")
     first = run_deploy("deploy", str(target), "--site", str(site))
     assert first.returncode == 0, first.stdout
-    release_a = live(target)
-    assert tree(target / "current") == tree(site / "output")
+    release_a, build_a = live(target), tree(site / "output")
+    assert tree(target / "current") == build_a
     assert "built as build A" in (target / "current" / "posts" / "marker" / "index.html").read_text()
 
     stamp(site, "build B")
@@ -103,8 +103,7 @@ def test_deploy_twice_then_roll_back(site, tmp_path):
 
     back = run_deploy("rollback", str(target))
     assert back.returncode == 0, back.stdout
-    assert live(target) == release_a
-    assert "built as build A" in (target / "current" / "posts" / "marker" / "index.html").read_text()
+    assert live(target) == release_a and tree(target / "current") == build_a
     # nothing older than A: a second rollback is refused and changes nothing
     again = run_deploy("rollback", str(target))
     assert again.returncode == 1 and "no release older" in again.stdout

@@ -11,7 +11,6 @@ import http.client
 import re
 import runpy
 import subprocess
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli
