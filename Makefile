@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast golden links serve preview post deploy check clean lock
+.PHONY: help site build test test-fast golden links serve preview post deploy rollback check clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -57,8 +57,16 @@ post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
 	$(NIKOLA) new_post --format rest --title "$(TITLE)"
 
-deploy: site  ## build, then run DEPLOY_COMMAND (e.g. an rsync to your host)
-	$(NIKOLA) deploy
+# A folder (/srv/blog) or user@host:/srv/blog; see README, "Deploying".
+DEPLOY_TARGET ?=
+
+deploy: $(BIN)/.site  ## build, refuse orphans, publish a release: make deploy DEPLOY_TARGET=/srv/blog
+	@test -n "$(DEPLOY_TARGET)" || { echo 'usage: make deploy DEPLOY_TARGET=/srv/blog (or user@host:/srv/blog)'; exit 2; }
+	$(BIN)/python scripts/deploy.py deploy "$(DEPLOY_TARGET)"
+
+rollback: $(BIN)/.site  ## make the previous release live again: make rollback DEPLOY_TARGET=...
+	@test -n "$(DEPLOY_TARGET)" || { echo 'usage: make rollback DEPLOY_TARGET=/srv/blog (or user@host:/srv/blog)'; exit 2; }
+	$(BIN)/python scripts/deploy.py rollback "$(DEPLOY_TARGET)"
 
 check: site  ## Nikola's own checks: orphan files and internal links
 	$(NIKOLA) check -f -l

@@ -89,8 +89,3 @@ GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
 # times) and robots.txt, and plugins/published_posts scans the posts: Nikola's
 # own versions are off.
 DISABLED_PLUGINS = ["sitemap", "robots", "scan_posts"]
-# Deploy: copy output/ to any static host. Set DEPLOY_COMMAND in the
-# environment, e.g. "rsync -a --delete output/ host:/var/www/blog/".
-DEPLOY_COMMANDS = {
-    "default": [os.environ.get("DEPLOY_COMMAND", "echo 'Set DEPLOY_COMMAND to deploy output/'; false")],
-}

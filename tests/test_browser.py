@@ -1,6 +1,6 @@
 """The blog in a real browser: Debian's Chromium, driven by Playwright.
 
-The session's build is served on 127.0.0.1 (stdlib http.server). Six pages
+The session's build is served on 127.0.0.1 by nginx. Six pages
 a reader uses, at a phone width (390 px) and a desktop width (1280 px), in
 the light and the dark colour scheme: no console error, no request leaves
 the site's origin, axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation, the

@@ -64,7 +64,12 @@ def build_index(output, quiet=True):
 
 def _files(top):
     return {os.path.relpath(os.path.join(root, name), top)
-            for root, _, names in os.walk(top) for name in names}
+            for root, _, names in os.walk(top) for name in names if not precompressed(name)}
+
+
+def precompressed(name):
+    """X.gz and X.br are plugins/precompress's (its targets, refreshed after this task)."""
+    return name.endswith((".gz", ".br"))
 
 
 def synchronise(source, dest):
@@ -91,6 +96,7 @@ class SearchIndex(LateTask):
         bundle = os.path.join(output, BUNDLE)
         targets = sorted(
             os.path.join(root, name) for root, _, files in os.walk(bundle) for name in files
+            if not precompressed(name)
         ) or [os.path.join(bundle, "pagefind.js")]
 
         def unchanged(task, values):

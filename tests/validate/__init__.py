@@ -9,6 +9,7 @@ fixture site with a planted fault (expect that fault, and only it).
 - ``links``:   broken links and fragments, localhost and file paths,
                orphan pages, leftover files, the external-link report
 - ``markup``:  the Nu Html Checker (vnu.jar, needs Java), alt text
-- ``browser``: a local server and Chromium (Playwright): console errors,
+- ``nginx``:   the site served by nginx with server/nginx/blog.conf
+- ``browser``: Chromium (Playwright) on that server: console errors,
                third-party requests, axe-core, keyboard and footnotes
 """

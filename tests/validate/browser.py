@@ -1,19 +1,19 @@
 """A real browser on the built site: Debian's Chromium driven by Playwright.
 
-The site is served from its output folder by a stdlib http.server thread on
-127.0.0.1, so the only origin the pages may use is that one. Requests to any
-other origin are recorded and aborted: nothing leaves the machine.
+The site is served from its output folder by nginx with the repository's
+server/nginx/blog.conf (``serve``, from validate.nginx) on 127.0.0.1, so the
+pages get the headers readers get (the Content-Security-Policy included) and
+the only origin they may use is that one. Requests to any other origin are
+recorded and aborted: nothing leaves the machine.
 """
 
-import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from .nginx import serve  # noqa: F401 (the tests call web.serve)
 
 # Playwright's own browser download does not work here: Debian's chromium.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,31 +22,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 HEIGHTS = {390: 844, 1280: 800}
 # axe-core tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map,
-                          **{".atom": "application/atom+xml", ".xml": "application/xml",
-                             ".js": "text/javascript", ".wasm": "application/wasm"})
-
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(root):
-    """Serve ``root`` on http://127.0.0.1:<free port>; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "http://127.0.0.1:{0}".format(server.server_port)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def launch(playwright):

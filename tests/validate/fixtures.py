@@ -21,7 +21,7 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def site_url(built):
-    """The session's build, served on 127.0.0.1."""
+    """The session's build, served by nginx (server/nginx/blog.conf) on 127.0.0.1."""
     with web.serve(built.root) as base_url:
         yield base_url
 

@@ -1,0 +1,145 @@
+"""Precompressed copies of the built site, for servers that send files as they are.
+
+Beside every text file in ``output/`` worth compressing (``COMPRESSIBLE``
+types, ``MIN_SIZE`` bytes or more) this writes ``X.gz`` (gzip, level 9) and
+``X.br`` (Brotli, quality 10; 8 for feed archives). nginx's gzip_static and brotli_static send them
+to clients that accept them (server/nginx/blog.conf); a CDN upload sends them
+with Content-Encoding (README, "Deploying"). Pagefind's ``.pf_*`` and
+``.pagefind`` files are compressed by Pagefind already and are not touched.
+
+- Last: a late task that depends on every other task except build_stamp
+  (which depends on this one), so it sees the final output, Pagefind included.
+- Reproducible: gzip's header carries no file name and a zero time; Brotli
+  has neither. The same file gives the same bytes in every build.
+- Incremental: each copy gets its source's modification time, so "is the
+  copy fresh?" is two ``stat`` calls; only new or changed files are compressed.
+- Declared: ``X.gz`` and ``X.br`` of every file worth compressing are the
+  task's targets, so ``nikola check -f`` does not call them orphans.
+- Tidy: this plugin owns every ``X.gz`` and ``X.br`` whose X has a compressible
+  type; one whose X is gone (or no longer worth it) is removed. So a site must
+  not ship its own ``*.css.gz`` and the like.
+"""
+
+import gzip
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import brotli
+from nikola.plugin_categories import LateTask
+
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg", ".txt")
+# Below 1 KiB a response fits in one packet with its headers: nothing to gain.
+MIN_SIZE = 1024
+ENCODINGS = (".gz", ".br")
+# Measured on this site (bench/RESULTS.md, "Precompressed output"): Brotli
+# quality 11 is 2.6% smaller than 10 and takes 2.4-2.8 times as long; 10 is
+# 11% smaller than 8 and takes over ten times as long.
+BROTLI_QUALITY = 10
+# RFC 5005 feed archives are most of the bytes (112 of 134 MB at 1,000 posts)
+# and rarely read (a new subscriber's history): quality 8 compresses them in
+# seconds instead of a minute. (A changed quality applies to files compressed
+# from then on; `make clean` recompresses everything.)
+ARCHIVES, ARCHIVE_QUALITY = "feeds/archive/", 8
+GZIP_LEVEL = 9
+# Below this much work a pool of processes costs more than it saves.
+POOL_BYTES = 512 * 1024
+
+
+def worth_compressing(path, size):
+    return path.lower().endswith(COMPRESSIBLE) and size >= MIN_SIZE
+
+
+def is_ours(path):
+    """X.gz or X.br whose X has a compressible type."""
+    base, ext = os.path.splitext(path)
+    return ext in ENCODINGS and base.lower().endswith(COMPRESSIBLE)
+
+
+def scan(output):
+    """({source: stat} of files worth compressing, {copy: stat} of our copies)."""
+    sources, copies = {}, {}
+    for root, _, files in os.walk(output):
+        for name in files:
+            path = os.path.join(root, name)
+            st = os.stat(path)
+            if is_ours(path):
+                copies[path] = st
+            elif worth_compressing(path, st.st_size):
+                sources[path] = st
+    return sources, copies
+
+
+def encode(data, encoding, quality=BROTLI_QUALITY):
+    if encoding == ".gz":
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)  # no name, no time: reproducible
+    return brotli.compress(data, quality=quality)
+
+
+def compress(job):
+    """Write the copies ``job`` = (source, mtime_ns, encodings, quality) asks for."""
+    source, mtime_ns, encodings, quality = job
+    with open(source, "rb") as f:
+        data = f.read()
+    for encoding in encodings:
+        target, temp = source + encoding, source + encoding + ".tmp"
+        try:
+            with open(temp, "wb") as f:
+                f.write(encode(data, encoding, quality))
+            os.utime(temp, ns=(mtime_ns, mtime_ns))
+            os.replace(temp, target)  # a server reading X.gz sees the old copy or the new one
+        finally:
+            if os.path.exists(temp):
+                os.remove(temp)
+
+
+def stale_jobs(output, sources, copies):
+    jobs = []
+    for source, st in sorted(sources.items()):
+        todo = tuple(enc for enc in ENCODINGS
+                     if source + enc not in copies or copies[source + enc].st_mtime_ns != st.st_mtime_ns)
+        if todo:
+            archive = os.path.relpath(source, output).replace(os.sep, "/").startswith(ARCHIVES)
+            jobs.append((source, st.st_mtime_ns, todo, ARCHIVE_QUALITY if archive else BROTLI_QUALITY))
+    return jobs
+
+
+def precompress(output):
+    sources, copies = scan(output)
+    for copy in sorted(copies):
+        if copy[:-3] not in sources:  # its file is gone, or too small now
+            os.remove(copy)
+    jobs = stale_jobs(output, sources, copies)
+    work = sum(sources[job[0]].st_size for job in jobs)
+    workers = min(4, os.cpu_count() or 1)
+    if work < POOL_BYTES or workers < 2:
+        for job in jobs:
+            compress(job)
+    else:
+        # Brotli holds the GIL: threads do not help, processes do (1.7x on 2 cores).
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(compress, jobs, chunksize=4))
+
+
+class Precompress(LateTask):
+    name = "precompress"
+
+    def gen_tasks(self):
+        output = self.site.config["OUTPUT_FOLDER"]
+        sources, _ = scan(output) if os.path.isdir(output) else ({}, {})
+        # After every other late task (search_index writes Pagefind's files),
+        # except build_stamp, which runs after this one.
+        others = [p.plugin_object.name for p in self.site.plugin_manager.get_plugins_of_category("LateTask")
+                  if p.plugin_object.name not in (self.name, "build_stamp")]
+        yield {
+            "basename": self.name,
+            "name": output,
+            # What exists now: on a first build nothing, which only doit's
+            # `clean` reads; `nikola check -f` generates tasks after the build.
+            "targets": [source + enc for source in sorted(sources) for enc in ENCODINGS],
+            "task_dep": ["render_site"] + others,
+            # Always run: finding that every copy is fresh costs two stats per file.
+            "uptodate": [False],
+            "actions": [(precompress, (output,))],
+            "clean": True,
+        }
