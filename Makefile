@@ -32,12 +32,17 @@ site: $(BIN)/.site  ## set up .venv and build the site into output/
 
 build: site  ## same as `make site`
 
-# The whole suite: it builds the site into a temporary folder and checks that
-# build (links, feeds, pages, planted faults). The HTML checker (vnu.jar) needs
-# Java; the browser tests need Debian's Chromium at /usr/bin/chromium (or
-# CHROMIUM=path). .ci/run installs both when they are missing.
+# The whole suite, on two workers: it builds the site and the fixture sites
+# into a temporary folder and checks those builds. The HTML checker (vnu.jar)
+# needs Java; the browser tests need Debian's Chromium at /usr/bin/chromium (or
+# CHROMIUM=path); the hosting tests need nginx. .ci/run installs them when missing.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
+
 test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-fast: $(BIN)/.test  ## the edit-test loop: everything but the browser, Java and real-time scenarios
+	$(PYTEST) -m "not browser and not java and not e2e" --hypothesis-profile=fast
 
 golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to the output (review the diff)
 	$(BIN)/python tests/golden.py --update

@@ -89,3 +89,8 @@ GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
 # times) and robots.txt, and plugins/published_posts scans the posts: Nikola's
 # own versions are off.
 DISABLED_PLUGINS = ["sitemap", "robots", "scan_posts"]
+# plugins/precompress writes X.gz and X.br beside every text file for the web
+# server. BLOG_PRECOMPRESS=0 skips it (the test suite does, for the fixture
+# sites that do not test serving: it is most of a small build's time).
+if os.environ.get("BLOG_PRECOMPRESS") == "0":
+    DISABLED_PLUGINS.append("precompress")

@@ -1,20 +1,63 @@
-"""Fixture sites, each built once per test session (per worker with pytest -n).
+"""Fixture sites, each built once per test session.
 
-A test that changes a built site works on a copy (sitebuild.copy_built).
+Under ``pytest -n 2 --dist loadgroup`` (``make test``) the sites every worker
+needs are built once for all of them: the first worker to ask builds, the
+others wait for it and read the same folder; and the tests of a site that a
+test module builds for itself (a module-scoped fixture) run on one worker, so
+it is built once. A test that changes a built site
+works on a copy (sitebuild.copy_built).
 """
 
-import pytest
+import fcntl
+import json
+import os
+from pathlib import Path
 
-from sitebuild import ROOT, copy_site, nikola_build
+import pytest
+from hypothesis import settings
+
+from sitebuild import ROOT, Build, copy_site, nikola_build
 from site_model import Site
 
 SITES = ROOT / "tests" / "sites"
 
+# Property tests: 150 examples each in `make test`; `make test-fast` asks for
+# the "fast" profile (30), enough to catch a slip in the edit-test loop.
+settings.register_profile("full", max_examples=150, deadline=None)
+settings.register_profile("fast", max_examples=30, deadline=None)
+settings.load_profile("full")
+@pytest.hookimpl(tryfirst=True)  # before xdist turns the mark into a work unit
+def pytest_collection_modifyitems(config, items):
+    """Tests that share a module-scoped fixture (a site their module builds) run
+    on one worker under ``--dist loadgroup``, so it is built once."""
+    for item in items:
+        if any(defs and defs[-1].scope == "module" for defs in item._fixtureinfo.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def shared_build(tmp_path_factory, name, make):
+    """``make(folder) -> Build``, run once per session whatever the number of workers."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, above each worker's own
+    folder = base / "shared" / name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(folder) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = Path(str(folder) + ".json")
+        if record.exists():
+            data = json.loads(record.read_text(encoding="utf-8"))
+            return Build(Path(data["root"]), data["returncode"], data["log"])
+        build = make(folder)
+        record.write_text(json.dumps({"root": str(build.root), "returncode": build.returncode, "log": build.log}),
+                          encoding="utf-8")
+        return build
+
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The whole blog, built once per test session from a fresh copy."""
-    build = nikola_build(copy_site(tmp_path_factory.mktemp("site")))
+    """The whole blog, built once per test session from a fresh copy, as it is served."""
+    build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(copy_site(folder), served=True))
     assert build.returncode == 0, build.log
     return Site(build.output)
 
@@ -22,7 +65,7 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def good_site(tmp_path_factory):
     """tests/sites/good/: one correct post in the site's frame."""
-    build = nikola_build(copy_site(tmp_path_factory.mktemp("good") / "site", overlay=SITES / "good",
-                                   with_posts=False))
+    build = shared_build(tmp_path_factory, "good", lambda folder: nikola_build(
+        copy_site(folder, overlay=SITES / "good", with_posts=False)))
     assert build.returncode == 0, build.log
     return build

@@ -58,10 +58,12 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True) -> Path:
     return dest
 
 
-def _environment(env):
+def _environment(env, served):
     run_env = dict(os.environ, NIKOLA_NO_COLOR="1")
     run_env.pop("SITE_URL", None)  # tests check the documented default
     run_env.pop("BLOG_PREVIEW", None)
+    if not served:  # no X.gz/X.br copies: only a site nginx serves needs them (conf.py)
+        run_env["BLOG_PRECOMPRESS"] = "0"
     run_env.update(env or {})
     return run_env
 
@@ -86,6 +88,28 @@ def _run_nikola(site, args, env, log_path):
     return code or 0
 
 
+def _warm_up():
+    """Fill the caches every build would refill, without touching any shared state.
+
+    Pygments compiles its lexers' file-name patterns and token rules on first
+    use, Jinja its lexer's regular expressions once per set of settings, and
+    docutils its parser's: using each once, in its vanilla form (no plugin, no
+    registration), warms them and Python's own cache of compiled patterns.
+    """
+    import docutils.core
+    import jinja2
+    import pygments.lexers
+    pygments.lexers.get_lexer_for_filename("x.py")  # compiles every lexer's file-name patterns
+    for name in ("python", "text", "html", "bash", "console", "json", "yaml", "ini", "rst"):
+        list(pygments.lexers.get_lexer_by_name(name).get_tokens("x = 1\n"))  # its token rules
+    environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
+    for template in sorted((ROOT / "themes").rglob("*.tmpl")):
+        environment.parse(template.read_text(encoding="utf-8"))
+    docutils.core.publish_parts("Title\n=====\n\nA *paragraph* with a `link <https://example.org/>`_ [#]_.\n\n"
+                                ".. note::\n\n   A note.\n\n.. [#] A footnote.\n",
+                                writer_name="html5_polyglot", settings_overrides={"report_level": 5})
+
+
 def serve():
     """The build server: imports PRELOAD, then forks one process per request.
 
@@ -97,6 +121,7 @@ def serve():
     import signal
     for name in PRELOAD:
         importlib.import_module(name)
+    _warm_up()
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
@@ -148,10 +173,10 @@ class _Server:
 _server = None
 
 
-def nikola(site: Path, *args, env=None) -> Build:
-    """``nikola *args`` in the folder ``site``."""
+def nikola(site: Path, *args, env=None, served=False) -> Build:
+    """``nikola *args`` in the folder ``site``; ``served``: with the copies a web server needs."""
     global _server
-    run_env = _environment(env)
+    run_env = _environment(env, served)
     if os.environ.get("SITEBUILD_SUBPROCESS"):
         proc = subprocess.run([NIKOLA, *args], cwd=site, env=run_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
@@ -164,8 +189,8 @@ def nikola(site: Path, *args, env=None) -> Build:
     return Build(Path(site), code, text)
 
 
-def nikola_build(site: Path, *args, env=None) -> Build:
-    return nikola(site, "build", *args, env=env)
+def nikola_build(site: Path, *args, env=None, served=False) -> Build:
+    return nikola(site, "build", *args, env=env, served=served)
 
 
 def copy_built(built: Path, dest: Path) -> Path:

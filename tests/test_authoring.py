@@ -20,6 +20,7 @@ from site_model import Site
 from validate import markup
 from validate.links import broken_fragments, broken_links
 
+
 SITES = ROOT / "tests" / "sites"
 
 # post -> (marker on the line the message must name, or None; text the message must contain)

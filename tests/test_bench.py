@@ -18,6 +18,9 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import run  # noqa: E402
 
+pytestmark = pytest.mark.e2e
+
+
 N = 5
 
 

@@ -24,6 +24,8 @@ from validate import nginx
 sys.path.insert(0, str(ROOT / "scripts"))
 import deploy  # noqa: E402
 
+pytestmark = pytest.mark.e2e
+
 DEPLOY = [sys.executable, str(ROOT / "scripts" / "deploy.py")]
 STYLESHEET = "themes/openstack/assets/css/site.css"
 MARKER_POST = """\
@@ -76,7 +78,7 @@ def site(tmp_path_factory):
     root = copy_site(tmp_path_factory.mktemp("deploy") / "site", overlay=ROOT / "tests" / "sites" / "good",
                      with_posts=False)
     stamp(root, "first")
-    build = nikola_build(root)
+    build = nikola_build(root, served=True)
     assert build.returncode == 0, build.log
     return root
 

@@ -9,6 +9,7 @@ tests/golden.py; after an intended change: ``make golden`` and review the diff.
 import golden
 
 
+
 def test_the_golden_site_builds_exactly_the_committed_output(tmp_path):
     build = golden.build(tmp_path / "golden")
     found = golden.differences(golden.files(build.output), golden.files(golden.EXPECTED))

@@ -28,6 +28,7 @@ from site_model import Site
 from validate import browser as web
 from validate import links, markup
 
+
 pytest_plugins = ["validate.fixtures"]
 
 FAULTS = ROOT / "tests" / "sites" / "faults"
@@ -155,15 +156,14 @@ def test_a_colour_pair_below_aa_contrast_is_caught_by_axe_on_its_page_only(fault
         try:
             page = context.new_page()
             results = {}
-            for post in ("low-contrast", "fault-free"):
+            for post in ("low-contrast", "fault-free"):  # every other rule: test_browser, on the real site
                 record = web.visit(page, "/posts/{0}/".format(post))
-                results[post] = (record.problems(), web.axe_violations(page))
+                results[post] = (record.problems(), web.axe_violations(page, rules=["color-contrast"]))
         finally:
             context.close()
     (problems, violations), (control_problems, control) = results["low-contrast"], results["fault-free"]
     assert problems == [] and control_problems == [] and control == []
     assert [v for v in violations if v.startswith("color-contrast (serious)")], violations
-    assert [v for v in violations if not v.startswith("color-contrast ")] == []
 
 
 @pytest.mark.browser
@@ -171,7 +171,7 @@ def test_a_hidden_focus_ring_and_a_missing_skip_link_are_caught(chromium, site_u
     context = web.new_context(chromium, site_url, 1280, "light", "reduce", bypass_csp=True)
     try:
         page = context.new_page()
-        web.visit(page, "/feeds/")
+        web.visit(page, "/archive.html")
         page.add_style_tag(content=":focus-visible, :focus { outline: none !important; box-shadow: none !important; }")
         assert [p for p in web.tab_order_problems(page) if p.startswith("focus not visible")]
         assert [p for p in web.skip_link_problems(page) if p.startswith("focus not visible")]

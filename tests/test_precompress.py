@@ -13,6 +13,7 @@ import pytest
 
 from sitebuild import ROOT, copy_site, nikola_build
 
+
 # The plugin's rule, restated as the specification the tests hold it to.
 TEXT = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg", ".txt")
 MIN_SIZE = 1024
@@ -66,14 +67,14 @@ def test_gzip_copies_carry_no_file_name_and_no_time(built):
 def tiny(tmp_path_factory):
     """The small fixture site, built once; tests below copy or rebuild it."""
     root = copy_site(tmp_path_factory.mktemp("precompress") / "site", overlay=GOOD, with_posts=False)
-    build = nikola_build(root)
+    build = nikola_build(root, served=True)
     assert build.returncode == 0, build.log
     return root
 
 
 def test_two_clean_builds_give_byte_identical_copies(tiny, tmp_path):
     again = copy_site(tmp_path / "again", overlay=GOOD, with_posts=False)
-    build = nikola_build(again)
+    build = nikola_build(again, served=True)
     assert build.returncode == 0, build.log
     first, second = tiny / "output", again / "output"
     names = [c.relative_to(first) for c in copies(first)]
@@ -103,7 +104,7 @@ def rebuilt(tiny, tmp_path_factory):
     before = snapshot()
     post = site / "posts" / "post.rst"
     post.write_text(post.read_text() + "\nA paragraph added by the edit.\n")
-    build = nikola_build(site)
+    build = nikola_build(site, served=True)
     assert build.returncode == 0, build.log
     return before, snapshot(), stale
 

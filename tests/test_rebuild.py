@@ -16,6 +16,7 @@ import pytest
 
 from sitebuild import copy_built, nikola_build
 
+
 SKIPPED = "nothing changed since the last build"
 
 

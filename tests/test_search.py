@@ -10,6 +10,7 @@ import pytest
 from validate import browser as web
 
 pytest_plugins = ["validate.fixtures"]
+pytestmark = pytest.mark.browser
 
 RESULT_TITLES = "#search-results h2 a"
 

@@ -29,7 +29,8 @@ import pytest
 import hostile
 from sitebuild import ROOT, copy_site, nikola_build
 from site_model import Site, text_of
-from validate import feedrules
+from validate import feedrules, markup
+
 
 SITES = ROOT / "tests" / "sites"
 DC = {"dc": "http://purl.org/dc/elements/1.1/"}
@@ -149,6 +150,13 @@ def looks_like_html(problem):
 pytest_plugins = ["validate.fixtures"]
 
 
+@pytest.mark.java
+def test_every_hostile_page_passes_the_nu_html_checker(hostile_site):
+    site, _ = hostile_site
+    assert markup.vnu_errors(site.html_pages(), root=site.root) == []
+
+
+@pytest.mark.browser
 def test_no_page_runs_a_posts_text_in_chromium(hostile_site, chromium):
     """Every page of the hostile site, loaded with a dialog listener and the CSP watching."""
     from validate import browser as web
@@ -215,9 +223,10 @@ def test_a_preview_shows_them_and_never_touches_output(unpublished):
     assert banner is not None and "draft" in text_of(banner)
 
 
+@pytest.mark.e2e
 def test_a_scheduled_post_appears_on_the_first_build_after_its_date(tmp_path):
     root = copy_site(tmp_path / "site", overlay=SITES / "good", with_posts=False)
-    due = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=3)
+    due = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=2)
     (root / "posts" / "soon.rst").write_text(
         (SITES / "good" / "posts" / "post.rst").read_text(encoding="utf-8")
         .replace("a-good-post", "soon").replace("2020-01-01 12:00:00+00:00", due.isoformat()), encoding="utf-8")

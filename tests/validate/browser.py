@@ -7,6 +7,7 @@ the only origin they may use is that one. Requests to any other origin are
 recorded and aborted: nothing leaves the machine.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +38,7 @@ class Visit:
     console_errors: list = field(default_factory=list)
     third_party: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    in_flight: set = field(default_factory=set, repr=False)  # requests not answered yet
 
     def problems(self):
         return (["console error: " + e for e in self.console_errors]
@@ -52,6 +54,10 @@ def new_context(browser, base_url, width, scheme, motion="no-preference", bypass
     context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, 800)},
                                   color_scheme=scheme, reduced_motion=motion, base_url=base_url,
                                   service_workers="block", bypass_csp=bypass_csp)
+    # axe-core in every document from its start: a script the browser keeps
+    # compiled, instead of half a megabyte sent and parsed for each page.
+    from axe_playwright_python.base import AXE_SCRIPT
+    context.add_init_script(AXE_SCRIPT)
     context.third_party = []
     origin = _origin(base_url)
 
@@ -72,14 +78,14 @@ def _origin(url):
     return (parts.scheme, parts.hostname, parts.port)
 
 
-def visit(page, path, idle=True):
-    """Load ``path`` (relative to the context's base URL) and record what went wrong.
-
-    ``idle`` also waits for the network to stay quiet for 500 ms, so requests
-    that scripts make after the load event are seen too."""
-    record = Visit(path)
+@contextlib.contextmanager
+def watching(page):
+    """Record, while the block runs, console errors, uncaught exceptions, failed
+    requests and requests to other origins (aborted by the context's guard)."""
+    record = Visit(page.url)
     context = page.context
     already = len(context.third_party)
+    in_flight = record.in_flight
 
     def on_console(msg):
         if msg.type == "error":
@@ -91,41 +97,72 @@ def visit(page, path, idle=True):
             record.failed.append("{0} {1}".format(response.status, response.url))
 
     def on_failed(request):
+        in_flight.discard(request)
         if request.url not in context.third_party:
             record.failed.append("{0} ({1})".format(request.url, request.failure))
 
     def on_pageerror(exc):
         record.console_errors.append("uncaught: {0}".format(exc))
 
-    page.on("console", on_console)
-    page.on("pageerror", on_pageerror)
-    page.on("response", on_response)
-    page.on("requestfailed", on_failed)
+    def on_request(request):
+        in_flight.add(request)
+
+    def on_finished(request):
+        in_flight.discard(request)
+
+    listeners = {"console": on_console, "pageerror": on_pageerror, "response": on_response,
+                 "requestfailed": on_failed, "request": on_request, "requestfinished": on_finished}
+    for event, listener in listeners.items():
+        page.on(event, listener)
     try:
-        response = page.goto(path, wait_until="load")
-        if idle:
-            page.wait_for_load_state("networkidle")
-        if response is None or response.status != 200:
-            record.failed.append("{0}: HTTP {1}".format(path, response and response.status))
+        yield record
     finally:
-        page.remove_listener("console", on_console)
-        page.remove_listener("pageerror", on_pageerror)
-        page.remove_listener("response", on_response)
-        page.remove_listener("requestfailed", on_failed)
-    record.third_party = context.third_party[already:]
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+        record.third_party = context.third_party[already:]
+
+
+def visit(page, path, idle=True, record=None):
+    """Load ``path`` (relative to the context's base URL) and record what went wrong.
+
+    ``idle`` also waits, after the load event, until no request has been in
+    flight for 100 ms (at most 5 s), so requests that scripts make after the
+    load event are seen too. (Playwright's "networkidle" waits a fixed 500 ms
+    of quiet, which most of a page load's time would be.) With ``record``
+    (from :func:`watching`), problems go there."""
+    if record is None:
+        with watching(page) as record:
+            return visit(page, path, idle, record)
+    record.url = path
+    response = page.goto(path, wait_until="load")
+    if idle:
+        quiet = 0
+        for _ in range(100):  # 50 ms steps: at most 5 s
+            page.wait_for_timeout(50)
+            quiet = quiet + 1 if not record.in_flight else 0
+            if quiet == 2:
+                break
+    if response is None or response.status != 200:
+        record.failed.append("{0}: HTTP {1}".format(path, response and response.status))
     return record
 
 
 # --- axe-core ---------------------------------------------------------------
 
 def axe_violations(page, tags=WCAG_TAGS, rules=None):
-    """axe-core violations on the loaded page, one line per rule and element."""
-    from axe_playwright_python.sync_playwright import Axe
+    """axe-core violations on the loaded page, one line per rule and element.
+
+    axe-core (from axe-playwright-python) is already in the page when the
+    context comes from :func:`new_context` (an init script), and put in once
+    otherwise, not before every run as that package's ``Axe.run`` does."""
+    from axe_playwright_python.base import AXE_SCRIPT
     options = {"runOnly": {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags},
                "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
+    if page.evaluate("() => typeof window.axe === 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    response = page.evaluate("(options) => axe.run(document, options)", options)
     out = []
-    for v in results.response["violations"]:
+    for v in response["violations"]:
         for node in v["nodes"]:
             out.append("{0} ({1}): {2} at {3}: {4}".format(
                 v["id"], v.get("impact"), v["help"], " ".join(map(str, node.get("target", []))),
@@ -180,9 +217,22 @@ def focus_problems(page, info):
     return problems
 
 
+# Back to the top of the page, with the keyboard's starting point there too: a
+# blur alone leaves Tab to continue from the last focused element (after the
+# skip link has moved it to #content, Tab would go on from there).
+FROM_THE_TOP = r"""() => {
+  window.scrollTo({top: 0, left: 0, behavior: 'instant'});
+  const mark = document.createElement('span');
+  mark.tabIndex = -1;
+  document.body.prepend(mark);
+  mark.focus({preventScroll: true});
+  mark.remove();
+}"""
+
+
 def skip_link_problems(page):
     """First Tab focuses the skip link, visibly; Enter moves focus to main#content."""
-    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
+    page.evaluate(FROM_THE_TOP)
     page.keyboard.press("Tab")
     info = page.evaluate(FOCUS_STYLE)
     if info is None:
@@ -200,24 +250,79 @@ def skip_link_problems(page):
     return problems
 
 
-def tab_order_problems(page, limit=400):
+def press_tab(page):
+    """Press Tab the way the keyboard does, in one round trip to the browser.
+
+    Focus moves on the key going down (Chrome DevTools Protocol's raw key-down,
+    the event a keyboard sends); Playwright's ``keyboard.press`` also sends the
+    key-up and waits twice as long, which a walk over a few hundred stops feels.
+    """
+    session = getattr(page, "_tab_session", None)
+    if session is None:
+        session = page._tab_session = page.context.new_cdp_session(page)
+    session.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Tab", "code": "Tab",
+                                            "windowsVirtualKeyCode": 9})
+
+
+# Records every element that receives focus, in order.
+RECORD_STOPS = r"""() => {
+  window.__stops = [];
+  if (window.__recording) return;
+  window.__recording = true;
+  document.addEventListener('focusin', (event) => window.__stops.push(event.target), true);
+}"""
+# Each recorded stop, focused again (as the keyboard left it: a script moving
+# focus after a keyboard move keeps :focus-visible), so the browser scrolls it
+# into view as it did when the Tab reached it (instantly: reduced motion), and
+# measured: its focus style and whether it is on screen.
+READ_STOPS = r"""() => window.__stops.map((el) => {
+  el.focus({focusVisible: true});
+  const s = getComputedStyle(el), r = el.getBoundingClientRect();
+  return {tag: el.tagName.toLowerCase(), id: el.id, cls: String(el.className), href: el.getAttribute('href'),
+          text: (el.textContent || '').trim().slice(0, 40),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                   && !/^(transparent|rgba\(.*,\s*0\))$/.test(s.outlineColor),
+          shadow: s.boxShadow !== 'none',
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+                   && r.top < innerHeight && r.left < innerWidth,
+          first: el === window.__stops[0]};
+})"""
+FOCUSABLE = "() => document.querySelectorAll('a[href], area[href], input, select, textarea, button, iframe, [tabindex], [contenteditable]').length"
+
+
+def tab_order_problems(page, schemes=(None,), limit=400):
     """Every element the keyboard reaches shows its focus, on screen.
 
-    Tabs until focus leaves the document after the last stop; a page with
-    more than ``limit`` stops is reported, not half-checked."""
-    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
-    problems, seen = [], 0
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        info = page.evaluate(FOCUS_STYLE)
-        if info is None:
-            break  # focus left the document: every stop was visited
-        seen += 1
-        problems += focus_problems(page, info)
-    else:
-        problems.append("more than {0} keyboard stops: not all were checked".format(limit))
-    if seen == 0:
-        problems.append("Tab reaches nothing on the page")
+    Presses Tab once more than the page has candidate stops, recording each
+    element that gets focus, until focus has come back to the first one
+    (after the last stop it leaves the page, then returns): one round trip
+    per press. Then, in each of ``schemes`` (colour schemes; None: as the
+    page is), every stop's focus style and place on screen are read. A page
+    with more than ``limit`` stops is reported, not half-checked."""
+    page.evaluate(FROM_THE_TOP)
+    page.evaluate(RECORD_STOPS)
+    presses = min(limit, page.evaluate(FOCUSABLE)) + 2
+    for _ in range(presses):
+        press_tab(page)
+    problems = []
+    for scheme in schemes:
+        label = "" if scheme is None else scheme + ": "
+        if scheme is not None:
+            page.emulate_media(color_scheme=scheme)
+        stops = page.evaluate(READ_STOPS)
+        wrapped = next((i for i, stop in enumerate(stops) if i and stop["first"]), None)
+        stops = stops[:wrapped]
+        if not stops:
+            problems.append(label + "Tab reaches nothing on the page")
+        elif wrapped is None and presses > limit:
+            problems.append(label + "more than {0} keyboard stops: not all were checked".format(limit))
+        elif wrapped is None:
+            problems.append(label + "focus never came back round after {0} presses of Tab (a keyboard trap?)".format(presses))
+        for info in stops:
+            if not (info["outline"] or info["shadow"]):
+                problems.append(label + "focus not visible (no outline, no box-shadow) on " + _describe(info))
+            if not info["visible"]:
+                problems.append(label + "focused element is off screen: " + _describe(info))
     return problems
 
 
@@ -228,9 +333,10 @@ IN_VIEW = """(id) => { const el = document.getElementById(id); if (!el) return f
 TARGET = "() => { const t = document.querySelector(':target'); return t ? t.id : null; }"
 
 
-def footnote_problems(page):
-    """Each footnote reference leads to its footnote, and its back-link back to it."""
+def footnote_problems(page, limit=None):
+    """Each footnote reference (the first ``limit`` of them) leads to its footnote, and its back-link back to it."""
     refs = page.eval_on_selector_all('a[role="doc-noteref"]', "els => els.map(e => [e.id, e.getAttribute('href')])")
+    refs = refs[:limit]
     if not refs:
         return ["no footnote reference on the page"]
     problems = []

@@ -28,17 +28,18 @@ def site_url(built):
 
 @pytest.fixture(scope="session")
 def tab(chromium, site_url):
-    """tab(width, scheme[, motion]) -> a page in a context of that size, colour
-    scheme and motion preference, made once and reused."""
+    """tab(width, scheme[, motion]) -> a page at that width, in that colour
+    scheme and motion preference: one page per width, reused, its media
+    features set again each time (a test may have switched them)."""
     pages, contexts = {}, []
 
     def get(width, scheme, motion="no-preference"):
-        key = (width, scheme, motion)
-        if key not in pages:
+        if width not in pages:
             context = web.new_context(chromium, site_url, width, scheme, motion)
             contexts.append(context)
-            pages[key] = context.new_page()
-        return pages[key]
+            pages[width] = context.new_page()
+        pages[width].emulate_media(color_scheme=scheme, reduced_motion=motion)
+        return pages[width]
 
     yield get
     for context in contexts:

@@ -170,14 +170,15 @@ def orphan_pages(site):
     return sorted("{0}: not reachable from {1}".format(_rel(site, p), START) for p in pages - seen)
 
 
-def leftover_files(site_dir):
+def leftover_files(site_dir, served=False):
     """`nikola check -f`: files in output/ that no current source would build.
 
-    Run in the site's folder (it reads conf.py and the sources); a file left
-    from a deleted post is reported as an orphan of unknown origin.
+    Run in the site's folder (it reads conf.py and the sources), with the
+    settings of its build (``served``: as the site is served, see sitebuild);
+    a file left from a deleted post is reported as an orphan of unknown origin.
     """
     from sitebuild import nikola
-    run = nikola(site_dir, "check", "-f")
+    run = nikola(site_dir, "check", "-f", served=served)
     problems = []
     for line in run.log.splitlines():
         m = re.search(r"check: (output/\S.*)$", line)
