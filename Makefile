@@ -79,6 +79,17 @@ check: site  ## Nikola's own checks: orphan files and internal links
 clean:  ## remove generated files (output/, preview/, cache/, .doit.db); keeps .venv
 	rm -rf output preview cache .doit.db .doit.db.* .doit-preview.db*
 
-lock:  ## re-pin requirements.txt from its direct dependencies (needs the registry)
-	@echo "Edit the direct pins at the top of README.md's dependency table, then:"
-	@echo "  python3 -m venv /tmp/lock && /tmp/lock/bin/pip install nikola==8.3.3 docutils pygments jinja2 feedgen aiohttp watchdog && /tmp/lock/bin/pip freeze"
+# Re-pin from the direct dependencies in requirements*.in, with hashes, from
+# PyPI only (the machine's own pip settings and wheel folders are ignored).
+# UPGRADE=1 takes the newest releases the .in files allow; without it, the
+# current pins are kept where they still fit. pip-tools is pinned here.
+LOCK_VENV := /tmp/openstack-blog-lock
+PIP_COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--pip-args "--isolated --index-url https://pypi.org/simple" $(if $(UPGRADE),--upgrade)
+
+lock:  ## re-pin requirements.txt and requirements-test.txt from requirements*.in, with hashes (UPGRADE=1: newest)
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/pip install --quiet --isolated --index-url https://pypi.org/simple pip-tools==7.6.2; }
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-test.txt requirements-test.in
