@@ -176,6 +176,28 @@ def test_no_page_runs_a_posts_text_in_chromium(hostile_site, chromium):
     assert dialogs == [] and problems == []
 
 
+@pytest.mark.browser
+def test_search_shows_a_posts_text_as_text(hostile_site, chromium):
+    """Pagefind's excerpts are built from the page's text: markup in it stays text."""
+    from validate import browser as web
+    site, _ = hostile_site
+    with web.serve(site.root) as base_url:
+        context = web.new_context(chromium, base_url, 1280, "light")
+        try:
+            page = context.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            record = web.visit(page, "/search/?q=onerror")
+            page.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)",
+                                   timeout=15000)
+            excerpts = page.locator("#search-results .search-excerpt").all_inner_texts()
+            planted = page.locator("#search-results .search-excerpt :not(mark)").count()
+        finally:
+            context.close()
+    assert excerpts and any("<img src=x onerror=" in e for e in excerpts), excerpts
+    assert planted == 0 and dialogs == [] and record.console_errors == []
+
+
 # --- unpublished means unpublished ---------------------------------------------------
 
 UNPUBLISHED = ("zqxdraft", "zqxprivate", "zqxtagged", "zqxfuture")

@@ -27,7 +27,7 @@ import pygments
 import pygments.util
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
-from docutils.parsers.rst.roles import set_classes
+from docutils.parsers.rst.roles import normalize_options
 from markupsafe import Markup, escape
 from nikola.plugin_categories import ConfigPlugin
 from nikola.plugins.compile.rest import listing as nikola_listing
@@ -76,7 +76,7 @@ class CodeBlock(Directive):
             raise self.error('Cannot find Pygments lexer for language "{0}"'.format(language))
         if "tab-width" in self.options:
             self.content = [line.replace("\t", " " * self.options["tab-width"]) for line in self.content]
-        set_classes(self.options)
+        self.options = normalize_options(self.options)
         classes = ["code", language] + self.options.get("classes", [])
         numbered = "number-lines" in self.options or "linenos" in self.options
         start = self.options.get("number-lines") or self.options.get("linenos") or 1
