@@ -126,7 +126,7 @@ def visit(page, path, idle=True, record=None):
     """Load ``path`` (relative to the context's base URL) and record what went wrong.
 
     ``idle`` also waits, after the load event, until no request has been in
-    flight for 100 ms (at most 5 s), so requests that scripts make after the
+    flight for 75 ms (at most 5 s), so requests that scripts make after the
     load event are seen too. (Playwright's "networkidle" waits a fixed 500 ms
     of quiet, which most of a page load's time would be.) With ``record``
     (from :func:`watching`), problems go there."""
@@ -137,10 +137,10 @@ def visit(page, path, idle=True, record=None):
     response = page.goto(path, wait_until="load")
     if idle:
         quiet = 0
-        for _ in range(100):  # 50 ms steps: at most 5 s
-            page.wait_for_timeout(50)
+        for _ in range(200):  # 25 ms steps: at most 5 s
+            page.wait_for_timeout(25)
             quiet = quiet + 1 if not record.in_flight else 0
-            if quiet == 2:
+            if quiet == 3:
                 break
     if response is None or response.status != 200:
         record.failed.append("{0}: HTTP {1}".format(path, response and response.status))
