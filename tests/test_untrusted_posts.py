@@ -156,46 +156,44 @@ def test_every_hostile_page_passes_the_nu_html_checker(hostile_site):
     assert markup.vnu_errors(site.html_pages(), root=site.root) == []
 
 
+@pytest.fixture(scope="module")
+def hostile_tab(hostile_site, chromium):
+    """A page on the hostile site, served by nginx, that records every dialog (page.dialogs)."""
+    from validate import browser as web
+    site, _ = hostile_site
+    with web.serve(site.root) as base_url:
+        context = web.new_context(chromium, base_url, 1280, "light")
+        page = context.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append((page.url, dialog.message)), dialog.dismiss()))
+        yield page
+        context.close()
+
+
 @pytest.mark.browser
-def test_no_page_runs_a_posts_text_in_chromium(hostile_site, chromium):
+def test_no_page_runs_a_posts_text_in_chromium(hostile_site, hostile_tab):
     """Every page of the hostile site, loaded with a dialog listener and the CSP watching."""
     from validate import browser as web
     site, _ = hostile_site
-    with web.serve(site.root) as base_url:
-        context = web.new_context(chromium, base_url, 1280, "light")
-        try:
-            page = context.new_page()
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append((page.url, dialog.message)), dialog.dismiss()))
-            problems = []
-            for path in site.html_pages():
-                record = web.visit(page, "/" + path.relative_to(site.root).as_posix(), idle=False)
-                problems += record.console_errors  # a Content-Security-Policy refusal is one
-        finally:
-            context.close()
-    assert dialogs == [] and problems == []
+    problems = []
+    for path in site.html_pages():
+        record = web.visit(hostile_tab, "/" + path.relative_to(site.root).as_posix(), idle=False)
+        problems += record.console_errors  # a Content-Security-Policy refusal is one
+    assert hostile_tab.dialogs == [] and problems == []
 
 
 @pytest.mark.browser
-def test_search_shows_a_posts_text_as_text(hostile_site, chromium):
-    """Pagefind's excerpts are built from the page's text: markup in it stays text."""
+def test_search_shows_a_posts_text_as_text(hostile_tab):
+    """Pagefind's excerpts are built from the page's text (Pagefind escapes it, and the
+    search page keeps only text and <mark> from them): markup in a post stays text."""
     from validate import browser as web
-    site, _ = hostile_site
-    with web.serve(site.root) as base_url:
-        context = web.new_context(chromium, base_url, 1280, "light")
-        try:
-            page = context.new_page()
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            record = web.visit(page, "/search/?q=onerror")
-            page.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)",
-                                   timeout=15000)
-            excerpts = page.locator("#search-results .search-excerpt").all_inner_texts()
-            planted = page.locator("#search-results .search-excerpt :not(mark)").count()
-        finally:
-            context.close()
+    record = web.visit(hostile_tab, "/search/?q=onerror")
+    hostile_tab.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)",
+                                  timeout=15000)
+    excerpts = hostile_tab.locator("#search-results .search-excerpt").all_inner_texts()
+    planted = hostile_tab.locator("#search-results .search-excerpt :not(mark)").count()
     assert excerpts and any("<img src=x onerror=" in e for e in excerpts), excerpts
-    assert planted == 0 and dialogs == [] and record.console_errors == []
+    assert planted == 0 and hostile_tab.dialogs == [] and record.console_errors == []
 
 
 # --- unpublished means unpublished ---------------------------------------------------
