@@ -142,3 +142,13 @@ def test_footnote_reference_and_back_link_move_the_reader_to_each_other(tab, wid
     page = tab(width, "light", motion)
     web.visit(page, FOOTNOTES, idle=False)
     assert web.footnote_problems(page, limit) == []
+
+
+def test_photos_hosted_elsewhere_pass_the_content_security_policy(tab):
+    """Some posts show photos from the hosts their authors used: the policy allows
+    https images, so they load for readers (here the test's guard aborts them)."""
+    page = tab(1280, "light")
+    record = web.visit(page, "/posts/dublin-ptg-summary/")
+    assert [u for u in record.third_party if u.startswith("https://pbs.twimg.com/")], record.third_party
+    assert [e for e in record.console_errors if "Content Security Policy" in e] == []
+
