@@ -49,6 +49,11 @@ PATCHES = (
           "Nikola keeps drafts, private and future posts in the timeline"),
     Patch("build_stamp", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced when nothing changed)",
           "Nikola plans every task before it finds out nothing changed"),
+    Patch("preview", "Nikola", "8.3.3", "Nikola.render_template (its write; plugins/preview/atomic_pages.py)",
+          "Nikola truncates a page and then writes it: a server can send half of it"),
+    Patch("preview", "Nikola", "8.3.3", "Post objects swapped into Nikola's timeline and post lists "
+          "(plugins/preview/renderer.py)",
+          "the preview re-reads one saved post without scanning the whole site"),
     Patch("build_speed", "Nikola", "8.3.3",
           "utils.config_changed._calc_digest, post.to_datetime, rest.doc._find_post, "
           "Nikola.sort_posts_chronologically, Post.reading_time",

@@ -38,16 +38,15 @@ import io
 import logging
 import os
 import re
-import tempfile
 
 import docutils.core
 import docutils.io
 import docutils.utils
 import nikola.plugins.compile.rest as nikola_rest
 from nikola.plugin_categories import ConfigPlugin
-from nikola.utils import LocaleBorg, makedirs
+from nikola.utils import LocaleBorg
 
-from plugins.rules import errors
+from plugins.rules import errors, files
 
 from plugins import patches
 
@@ -84,18 +83,6 @@ def _gcc_style(level, msg):
     if not where or not line.isdigit():
         where, line = m.group("where"), None
     return errors.line(where, line, name, m.group("text"))
-
-
-def _write_atomically(dest, text):
-    makedirs(os.path.dirname(dest))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(dest) or ".", prefix=".tmp-")
-    try:
-        with io.open(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def settings_for(site):
@@ -171,8 +158,8 @@ def make_strict(compiler, site):
         if recorder.problems:
             errors.report(recorder.problems)
             raise errors.ContentError("{0}: {1}; nothing of it was published".format(
-                source, errors.plural(len(recorder.problems), "reStructuredText problem")))
-        _write_atomically(dest, output)
+                source, errors.plural(len(recorder.problems), "reStructuredText problem")), recorder.problems)
+        files.write_atomically(dest, output)
         if post is None:
             if deps.list:
                 real_logger.error("Cannot save dependencies for post {0} (post unknown)", source)

@@ -19,13 +19,9 @@ import os
 from nikola import utils
 from nikola.plugin_categories import Task
 
+from plugins.rules import files
+
 from . import collect, writer
-
-
-def write_file(path, data):
-    utils.makedirs(os.path.dirname(path))
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 class BlogFeeds(Task):
@@ -77,7 +73,7 @@ class BlogFeeds(Task):
 
         full = dataclasses.replace(doc, entries=[
             dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
-        write_file(target, writer.render(full, fmt))
+        files.write_atomically(target, writer.render(full, fmt))
 
     def _feeds_page(self, lang, listing):
         site = self.site
