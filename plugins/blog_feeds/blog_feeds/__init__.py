@@ -55,7 +55,9 @@ class BlogFeeds(Task):
                         "basename": self.name,
                         "name": target,
                         "targets": [target],
-                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}),
+                        # The compiled posts whose HTML the document carries.
+                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}
+                                           if doc.with_content else ()),
                         "uptodate": [utils.config_changed(
                             {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
                             "blog_feeds:" + target)],
@@ -71,7 +73,7 @@ class BlogFeeds(Task):
                 self._html[source, lang] = collect.content(self.site, posts[source], lang)
             return self._html[source, lang]
 
-        full = dataclasses.replace(doc, entries=[
+        full = doc if not doc.with_content else dataclasses.replace(doc, entries=[
             dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
         files.write_atomically(target, writer.render(full, fmt))
 
