@@ -27,8 +27,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Both cores by default (doit processes; the output is byte for byte the same
+# as one process's, bench/compare.py). JOBS=1 for one process.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 site: $(BIN)/.site  ## set up .venv and build the site into output/
-	$(NIKOLA) build
+	$(NIKOLA) build -n $(JOBS)
 
 build: site  ## same as `make site`
 
@@ -50,13 +54,15 @@ golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to
 links: $(BIN)/.test site  ## check output/'s links and list its external links (never fetched)
 	cd tests && ../$(BIN)/python -m validate ../output
 
+# One long-running process (plugins/preview): a saved post is re-rendered at
+# once, then a background `nikola build` brings the rest of the site up to date.
 serve: $(BIN)/.site  ## preview on http://127.0.0.1:8000 with live reload
-	$(NIKOLA) auto --address 127.0.0.1 --port 8000
+	$(NIKOLA) preview --address 127.0.0.1 --port 8000
 
 # Drafts, private and scheduled posts, as they will look: built into preview/
 # (never output/, which is what `make site` and `make deploy` publish).
 preview: $(BIN)/.site  ## preview drafts, private and scheduled posts too, on http://127.0.0.1:8001
-	BLOG_PREVIEW=1 $(NIKOLA) auto --address 127.0.0.1 --port 8001
+	BLOG_PREVIEW=1 $(NIKOLA) preview --address 127.0.0.1 --port 8001
 
 post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }

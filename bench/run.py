@@ -9,10 +9,17 @@ first, so drift on a shared machine hits both alike):
 
 * ours: ``nikola build`` in a fresh copy (full clean build), again with
   nothing changed (no-op), then after appending a paragraph to one post
-  (one-post edit); the same three with ``nikola build -n 2``;
+  (one-post edit); the same three with ``nikola build -n 2`` (what
+  ``make site`` runs on two cores); then the preview (``nikola preview``,
+  what ``make serve`` runs): five saves of that post, each timed from the
+  save until its URL serves the new text, and until the background build
+  is done; what precompression (plugins/precompress) costs, by running it
+  alone on a copy of the output without its copies; the output's size, by
+  part, with and without the ``.gz``/``.br`` copies;
 * Pelican (latest 4.x, in bench/work/pelican-venv): the same three, its
   content cache on (the clean build starts without a cache);
-* Hugo (Debian's ``hugo``, if installed): the same three on the Markdown twin;
+* Hugo (Debian's ``hugo``, if installed): the same three on the Markdown twin,
+  and the same five saves under ``hugo server`` (its fast render mode);
 * the floor: docutils alone on the N bodies in one process (bench/floor.py).
 
 Each build runs in a fresh subprocess; its wall time, CPU time and peak
@@ -26,6 +33,11 @@ the tables to bench/RESULTS.md. Nothing here asserts anything about speed.
 
 import argparse
 import datetime as dt
+import shlex
+import socket
+import tempfile
+import urllib.error
+import urllib.request
 import gzip
 import json
 import os
@@ -52,8 +64,15 @@ PELICAN_VENV = WORK / "pelican-venv"
 PELICAN_REQUIREMENTS = BENCH / "requirements-pelican.txt"
 SITE_URL = "http://graham.hayes.ie/"  # conf.py's default; links to it are local files
 
-# Targets from the issue, at N = 1,000 (checked in the report, never in a test).
-TARGETS = {"full": 35.0, "edit": 3.5, "noop": 2.0, "peak_rss_mb": 500.0, "post_weight_kb": 40.0}
+# The goals of issue 13 (checked in the report, never in a test): per N.
+GOALS = {
+    1000: {"edit": 3.5, "preview": 0.5, "peak_rss_mb": 250.0},
+    10000: {"edit": 8.0, "preview": 0.5, "peak_rss_mb": 1024.0},
+}
+RATIO_DEFAULT, RATIO_ONE_PROCESS, SIZE_RATIO = 1.0, 1.4, 2.5
+PREVIEW_EDITS = 5
+PREVIEW_LIMIT = 900  # seconds: start-up at N = 10,000 included
+COPIES = (".gz", ".br")
 
 
 def our_python():
@@ -175,6 +194,171 @@ def written(before, after):
     return {"total": len(changed), "by_folder": by_folder}
 
 
+# --- output size, precompression ---------------------------------------------------
+
+def output_parts(folder):
+    """Bytes and files of ``folder`` by part, the ``.gz``/``.br`` copies apart."""
+    parts = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            if name.endswith(COPIES):
+                part = "copies"
+            elif rel.startswith("feeds/archive/"):
+                part = "feed archives"
+            elif name.endswith((".xml", ".atom")) and rel != "sitemap.xml":
+                part = "current feeds"
+            elif rel.startswith("pagefind/"):
+                part = "search index"
+            elif name.endswith(".html"):
+                part = "pages"
+            else:
+                part = "other"
+            entry = parts.setdefault(part, {"bytes": 0, "files": 0})
+            entry["bytes"] += os.path.getsize(path)
+            entry["files"] += 1
+    own = sum(v["bytes"] for k, v in parts.items() if k != "copies")
+    return {"own_bytes": own, "copies_bytes": parts.get("copies", {}).get("bytes", 0), "parts": parts}
+
+
+def precompress_cost(output):
+    """Wall and CPU seconds of plugins/precompress alone, on a copy of ``output`` without its copies."""
+    with tempfile.TemporaryDirectory(dir=Path(output).parent.parent) as tmp:
+        copy = Path(tmp) / "output"
+        shutil.copytree(output, copy, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+        code = ("import sys, time, resource; sys.path.insert(0, {0!r});"
+                "from plugins.precompress import precompress as p; t = time.perf_counter();"
+                "p.precompress({1!r}); r = resource.getrusage(resource.RUSAGE_SELF);"
+                "c = resource.getrusage(resource.RUSAGE_CHILDREN);"
+                "print(time.perf_counter() - t, r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime)").format(
+                    str(Path(output).parent), str(copy))
+        out = subprocess.run([str(our_python()), "-c", code], capture_output=True, text=True, check=True).stdout
+    wall, cpu = map(float, out.split())
+    return {"wall": wall, "cpu": cpu}
+
+
+# --- the preview: save a post, wait until its URL serves the new text -----------
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, socket.timeout):
+        return None, ""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PreviewServer:
+    """A preview server process and what it printed; ``url`` once it serves."""
+
+    def __init__(self, cmd, cwd, url=None, pattern=None):
+        self.log, self.url = [], url
+        self.proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     env=dict(os.environ, NIKOLA_NO_COLOR="1"), start_new_session=True)
+        self.ready = threading.Event()
+
+        def read():
+            for line in self.proc.stdout:
+                self.log.append(line)
+                m = pattern and re.search(pattern, line)
+                if m:
+                    self.url = m.group(1)
+                    self.ready.set()
+        threading.Thread(target=read, daemon=True).start()
+
+    def wait_serving(self, started):
+        while time.perf_counter() - started < PREVIEW_LIMIT:
+            if self.proc.poll() is not None:
+                raise RuntimeError("the preview server stopped:\n" + "".join(self.log[-30:]))
+            if self.url and _get(self.url)[0] == 200:
+                return time.perf_counter() - started
+            time.sleep(0.05)
+        raise RuntimeError("the preview server never served:\n" + "".join(self.log[-30:]))
+
+    def peak_rss_mb(self):
+        try:
+            with open("/proc/{0}/status".format(self.proc.pid)) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return None
+
+    def stop(self):
+        os.killpg(self.proc.pid, 15)
+        self.proc.wait(30)
+
+
+def preview_saves(server, source, page_url, status_url=None, edits=PREVIEW_EDITS):
+    """Save ``source`` ``edits`` times; seconds until ``page_url`` serves each new text (and
+    until the background build is done, where the server says so)."""
+    saves = []
+    for i in range(edits):
+        marker = "Preview save {0} at {1:.0f}: this sentence is new.".format(i + 1, time.time() * 1000)
+        before = json.loads(_get(status_url)[1]) if status_url else None
+        with open(source, "a", encoding="utf-8") as f:
+            f.write("\n{0}\n".format(marker))
+        t0 = time.perf_counter()
+        while marker not in _get(page_url)[1]:
+            if time.perf_counter() - t0 > PREVIEW_LIMIT:
+                raise RuntimeError("the preview never served a save:\n" + "".join(server.log[-30:]))
+            time.sleep(0.005)
+        served = time.perf_counter() - t0
+        settled = None
+        if status_url:
+            while True:
+                code, body = _get(status_url)
+                status = json.loads(body) if code == 200 else None
+                if status and not status["building"] and (status["generation"] > before["generation"]
+                                                          or status["boot"] != before["boot"]):
+                    break
+                if time.perf_counter() - t0 > PREVIEW_LIMIT:
+                    raise RuntimeError("the background build never ended:\n" + "".join(server.log[-30:]))
+                time.sleep(0.05)
+            settled = time.perf_counter() - t0
+        else:
+            time.sleep(1.0)  # let the server finish whatever it does after a save
+        saves.append({"served": served, "settled": settled})
+    return saves
+
+
+def our_preview(work, slug):
+    started = time.perf_counter()
+    server = PreviewServer([our_python().with_name("nikola"), "preview", "--port", "0"], work,
+                           pattern=r"on (http://127\.0\.0\.1:\d+/)")
+    try:
+        startup = server.wait_serving(started)
+        saves = preview_saves(server, Path(work) / "posts" / (slug + ".rst"),
+                              server.url + "posts/{0}/".format(slug), server.url + "__preview/status")
+        return {"startup": startup, "saves": saves, "peak_rss_mb": server.peak_rss_mb()}
+    finally:
+        server.stop()
+
+
+def hugo_preview(work, slug):
+    port = _free_port()
+    started = time.perf_counter()
+    url = "http://127.0.0.1:{0}/".format(port)
+    server = PreviewServer([shutil.which("hugo"), "server", "--bind", "127.0.0.1", "--port", str(port),
+                            "--baseURL", url], work, url=url)
+    try:
+        startup = server.wait_serving(started)
+        saves = preview_saves(server, Path(work) / "content" / "posts" / (slug + ".md"), url + "posts/{0}/".format(slug))
+        return {"startup": startup, "saves": saves, "peak_rss_mb": server.peak_rss_mb()}
+    finally:
+        server.stop()
+
+
 # --- page weight -------------------------------------------------------------
 
 class _Assets(HTMLParser):
@@ -289,17 +473,26 @@ class Engine:
         m["files_written_by_folder"] = w["by_folder"]
         return m
 
-    def cycle(self, edit_slug, typical_slug):
-        """Full clean build, no-op rebuild, one-post edit; page weight after the full build."""
+    def cycle(self, edit_slug, typical_slug, preview=False):
+        """Full clean build, no-op rebuild, one-post edit; page weight and size after the
+        full build; with ``preview``, the preview's saves after the edit."""
         self.fresh_copy()
         full = self.build()
-        weight = {"home": page_weight(self.work / self.output_dir, "index.html"),
-                  "post": page_weight(self.work / self.output_dir, self.post_page(typical_slug))}
-        noop = self.build()
+        out = self.work / self.output_dir
+        weight = {"home": page_weight(out, "index.html"), "post": page_weight(out, self.post_page(typical_slug))}
+        result = {"full": full, "weight": weight, "size": output_parts(out)}
+        if preview and isinstance(self, Ours):
+            result["precompress"] = precompress_cost(out)
+        result["noop"] = self.build()
         with open(self.post_source(edit_slug), "a", encoding="utf-8") as f:
             f.write(generate.EDIT_PARAGRAPH)
-        edit = self.build()
-        return {"full": full, "noop": noop, "edit": edit, "weight": weight}
+        result["edit"] = self.build()
+        if preview:
+            result["preview"] = self.preview(edit_slug)
+        return result
+
+    def preview(self, slug):
+        return None
 
 
 class Ours(Engine):
@@ -316,6 +509,9 @@ class Ours(Engine):
 
     def post_source(self, slug):
         return self.work / "posts" / (slug + ".rst")
+
+    def preview(self, slug):
+        return our_preview(self.work, slug)
 
 
 class Pelican(Engine):
@@ -337,6 +533,9 @@ class Hugo(Engine):
 
     def post_source(self, slug):
         return self.work / "content" / "posts" / (slug + ".md")
+
+    def preview(self, slug):
+        return hugo_preview(self.work, slug)
 
 
 def ensure_pelican():
@@ -438,7 +637,7 @@ def log(msg):
 
 
 def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=True,
-          work=WORK, seed=generate.DEFAULT_SEED):
+          work=WORK, seed=generate.DEFAULT_SEED, repeat_large=1, preview=True):
     """Run every measurement; returns the report as a dict (also what the JSON holds)."""
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -446,8 +645,9 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
     hugo_v = hugo_version() if hugo else None
     report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
               "machine": machine(), "versions": versions(pelican_v, hugo_v), "source": source_state(),
-              "repeat": repeat, "seed": seed, "sizes": {}}
+              "repeat": repeat, "repeat_large": repeat_large, "seed": seed, "sizes": {}}
     for n in sizes:
+        repeats = repeat if n < 10000 else repeat_large
         corpus = work / "corpus-{0}".format(n)
         posts = generate.make_posts(n, seed)
         generate.write_nikola_site(posts, corpus / "ours")
@@ -458,7 +658,7 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
         edit_slug = posts[generate.edit_target(n)].slug
         typical_slug = posts[generate.edit_target(n)].slug
         runs = {"ours": [], "ours_n2": [], "pelican": [], "hugo": [], "floor": []}
-        for r in range(repeat):
+        for r in range(repeats):
             engines = [Ours(corpus / "ours", work / "run" / "ours", n)]
             if pelican_v:
                 p = Pelican(corpus / "pelican", work / "run" / "pelican", n)
@@ -469,18 +669,18 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
             if hugo_v:
                 engines.append(Hugo(corpus / "hugo", work / "run" / "hugo", n))
             for engine in engines:
-                log("N={0} repeat {1}/{2}: {3}".format(n, r + 1, repeat, engine.name))
-                result = engine.cycle(edit_slug, typical_slug)
+                log("N={0} repeat {1}/{2}: {3}".format(n, r + 1, repeats, engine.name))
+                result = engine.cycle(edit_slug, typical_slug, preview=preview and engine.name in ("ours", "hugo"))
                 log("  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(
                     result["full"]["wall"], result["noop"]["wall"], result["edit"]["wall"],
                     max(result[k]["peak_rss_mb"] for k in ("full", "noop", "edit")),
                     result["full"]["output_files"]))
                 runs[engine.name].append(result)
             if with_floor:
-                log("N={0} repeat {1}/{2}: floor".format(n, r + 1, repeat))
+                log("N={0} repeat {1}/{2}: floor".format(n, r + 1, repeats))
                 runs["floor"].append(floor(corpus / "ours" / "posts"))
                 log("  floor {0:.1f}s".format(runs["floor"][-1]["seconds"]))
-        report["sizes"][str(n)] = {"posts": n, "edited": edit_slug, "typical": typical_slug,
+        report["sizes"][str(n)] = {"posts": n, "repeats": repeats, "edited": edit_slug, "typical": typical_slug,
                                    "runs": {k: v for k, v in runs.items() if v},
                                    "summary": summarize(runs)}
     report["machine"]["loadavg_end"] = os.getloadavg()
@@ -512,12 +712,34 @@ def summarize(runs):
         e["peak_tree_pss_mb"] = stats([max(r[p]["peak_tree_pss_mb"] or 0 for p in ("full", "noop", "edit"))
                                        for r in rs])
         e["output_files"] = stats([r["full"]["output_files"] for r in rs])
+        e["own_mb"] = stats([r["size"]["own_bytes"] / 1e6 for r in rs if "size" in r])
+        e["copies_mb"] = stats([r["size"]["copies_bytes"] / 1e6 for r in rs if "size" in r])
+        e["parts"] = rs[-1].get("size", {}).get("parts")
+        saves = [save for r in rs if r.get("preview") for save in r["preview"]["saves"]]
+        if saves:
+            e["preview"] = stats([x["served"] for x in saves])
+            e["preview_settled"] = stats([x["settled"] for x in saves])
+            e["preview_startup"] = stats([r["preview"]["startup"] for r in rs if r.get("preview")])
+            e["preview_rss_mb"] = stats([r["preview"]["peak_rss_mb"] for r in rs if r.get("preview")])
+        if any("precompress" in r for r in rs):
+            e["precompress"] = stats([r["precompress"]["wall"] for r in rs if "precompress" in r])
+            e["precompress_cpu"] = stats([r["precompress"]["cpu"] for r in rs if "precompress" in r])
         for page in ("home", "post"):
             e["weight_" + page] = rs[-1]["weight"][page]
         s[engine] = e
     if runs.get("ours") and runs.get("pelican"):
         s["ratio_ours_pelican"] = {
             phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"])])
+            for phase in ("full", "noop", "edit")}
+        s["ratio_ours_pelican"]["size"] = stats([o["size"]["own_bytes"] / p["size"]["own_bytes"]
+                                                 for o, p in zip(runs["ours"], runs["pelican"])])
+        s["ratio_ours_pelican"]["size_with_copies"] = stats([
+            (o["size"]["own_bytes"] + o["size"]["copies_bytes"]) / p["size"]["own_bytes"]
+            for o, p in zip(runs["ours"], runs["pelican"])])
+    if runs.get("ours_n2") and runs.get("pelican"):
+        # ours_n2 runs after the pair (ours, Pelican) of its repeat: paired with that Pelican run.
+        s["ratio_default_pelican"] = {
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"])])
             for phase in ("full", "noop", "edit")}
     if runs.get("floor"):
         s["floor"] = stats([f["seconds"] for f in runs["floor"]])
@@ -546,29 +768,70 @@ def _kb(b):
     return "{0:.1f}".format(b / 1024)
 
 
-def render_markdown(report):
-    m, v, src = report["machine"], report["versions"], report.get("source", {})
+MARK_START, MARK_END = "<!-- notes -->", "<!-- /notes -->"
+HEAD = {"ours": "ours, one process", "ours_n2": "ours, `make site` (`-n 2`)", "pelican": "Pelican", "hugo": "Hugo"}
+
+
+def _merge(reports):
+    """One report from several runs of the benchmark (e.g. N = 100 and 1,000 repeated, 10,000 once)."""
+    merged = dict(reports[0])
+    merged["sizes"] = {}
+    for r in reports:
+        merged["sizes"].update(r["sizes"])
+    merged["runs_of"] = [{"date": r["date"], "sizes": sorted(r["sizes"], key=int), "repeat": r["repeat"],
+                          "machine": r["machine"], "source": r.get("source", {})} for r in reports]
+    return merged
+
+
+def _size_table(n, s, engines):
+    lines = ["Output size, MB (the site's own files; `.gz`/`.br` copies apart):", "",
+             "| part | " + " | ".join(HEAD[e] for e in engines) + " |", "|---" * (len(engines) + 1) + "|"]
+    names = ["pages", "current feeds", "feed archives", "search index", "other"]
+    for part in names + ["own total", "copies (`.gz` + `.br`)", "with copies"]:
+        cells = []
+        for e in engines:
+            parts = s[e].get("parts") or {}
+            own = sum(v["bytes"] for k, v in parts.items() if k != "copies")
+            copies = parts.get("copies", {}).get("bytes", 0)
+            value = {"own total": own, "copies (`.gz` + `.br`)": copies, "with copies": own + copies}.get(
+                part, parts.get(part, {}).get("bytes", 0))
+            cells.append("{0:.1f}".format(value / 1e6) if parts else "-")
+        lines.append("| {0} | {1} |".format(part, " | ".join(cells)))
+    return lines + [""]
+
+
+def render_markdown(report, notes=""):
+    m, v = report["machine"], report["versions"]
+    runs_of = report.get("runs_of") or [{"date": report["date"], "sizes": sorted(report["sizes"], key=int),
+                                         "repeat": report["repeat"], "machine": m, "source": report.get("source", {})}]
     lines = [
         "# Benchmark results",
         "",
-        "Written by `bench/run.py` (see bench/README.md); raw numbers in `bench/results/`;"
-        " where our build's time goes: bench/PROFILE.md.",
-        "Times are wall-clock seconds, median of {0} paired, alternating runs, with the"
-        " (min-max) spread. The machine is shared with other work: CPU seconds (user+sys of"
-        " the build's processes) are less disturbed by it than wall time.".format(report["repeat"]),
+        "Written by `bench/run.py` (see bench/README.md) from the JSON files in `bench/results/` named below;"
+        " where our build's time goes: bench/PROFILE.md. The notes between the `notes` markers are written by"
+        " hand and kept when the tables are regenerated.",
+        "Times are wall-clock seconds, the median of the paired, alternating runs with the (min-max) spread;"
+        " a single value is a single run. The machine is shared with other work: CPU seconds (user+sys of"
+        " the build's processes) are less disturbed by it than wall time.",
+        "",
+        MARK_START, notes.strip("\n"), MARK_END,
         "",
         "## Machine and versions",
         "",
-        "- date: {0}".format(report["date"]),
-        "- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}; load average {5} at the start, "
-        "{6} at the end (the machine is shared)".format(
-            m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"],
-            " ".join("{0:.2f}".format(x) for x in m["loadavg_start"]),
-            " ".join("{0:.2f}".format(x) for x in m.get("loadavg_end", ()))),
-        "- sources measured: commit {0}{1} (site digest {2})".format(
-            src.get("commit"), (", with uncommitted changes to " + ", ".join(
-                line[3:] for line in src["uncommitted"])) if src.get("uncommitted") else "",
-            src.get("site_digest")),
+        "- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}".format(
+            m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"]),
+    ]
+    for run in runs_of:
+        src = run["source"]
+        lines.append("- {0}: N = {1}, {2} repeat(s); load average {3} at the start, {4} at the end; sources: "
+                     "commit {5}{6} (site digest {7})".format(
+                         run["date"], ", ".join(run["sizes"]), run["repeat"] if "10000" not in run["sizes"] else 1,
+                         " ".join("{0:.2f}".format(x) for x in run["machine"]["loadavg_start"]),
+                         " ".join("{0:.2f}".format(x) for x in run["machine"].get("loadavg_end", ())),
+                         src.get("commit"), (", with uncommitted changes to " + ", ".join(
+                             l[3:] for l in src["uncommitted"])) if src.get("uncommitted") else "",
+                         src.get("site_digest")))
+    lines += [
         "- ours: Python {python}, Nikola {nikola}, docutils {docutils}, doit {doit}, Pygments {pygments}, "
         "Jinja2 {jinja2}, feedgen {feedgen}".format(**v),
         "- Pelican {0} (docutils {1}, in its own virtualenv, bench/requirements-pelican.txt)".format(
@@ -577,41 +840,53 @@ def render_markdown(report):
             v.get("hugo") or "not run"),
         "",
     ]
-    for n, size in report["sizes"].items():
+    goal_rows = []
+    for n, size in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
         s = size["summary"]
         engines = [e for e in ("ours", "ours_n2", "pelican", "hugo") if e in s]
-        head = {"ours": "ours", "ours_n2": "ours `-n 2`", "pelican": "Pelican", "hugo": "Hugo"}
-        cols = [head[e] for e in engines]
-        ratio = s.get("ratio_ours_pelican")
-        lines += ["## N = {0} posts".format(n), "",
-                  "| | " + " | ".join(cols) + (" | ours / Pelican |" if ratio else " |"),
-                  "|---" * (len(cols) + 1 + (1 if ratio else 0)) + "|"]
+        ratio, dratio = s.get("ratio_ours_pelican"), s.get("ratio_default_pelican")
+        lines += ["## N = {0} posts ({1} run{2})".format(n, size.get("repeats", report["repeat"]),
+                                                       "" if size.get("repeats", report["repeat"]) == 1 else "s"), "",
+                  "| | " + " | ".join(HEAD[e] for e in engines) + (" | ours / Pelican |" if ratio else " |"),
+                  "|---" * (len(engines) + 1 + (1 if ratio else 0)) + "|"]
 
-        def row(label, key, unit="s", digits=1, ratio_key=None):
+        def row(label, key, unit="s", digits=1, ratio_text=""):
             cells = [_s(s[e].get(key), unit, digits) for e in engines]
-            extra = ""
-            if ratio:
-                extra = " | " + (_s(ratio.get(ratio_key), "x", 2) if ratio_key else "")
-            lines.append("| {0} | {1}{2} |".format(label, " | ".join(cells), extra))
+            lines.append("| {0} | {1}{2} |".format(label, " | ".join(cells), (" | " + ratio_text) if ratio else ""))
 
-        row("full clean build", "full", ratio_key="full")
-        row("no-op rebuild", "noop", ratio_key="noop")
-        row("one-post edit", "edit", ratio_key="edit")
+        def both(phase):
+            if not ratio:
+                return ""
+            text = "one process {0}".format(_s(ratio.get(phase), "x", 2))
+            if dratio:
+                text += "; `make site` {0}".format(_s(dratio.get(phase), "x", 2))
+            return text
+
+        row("full clean build", "full", ratio_text=both("full"))
+        row("no-op rebuild", "noop", ratio_text=both("noop"))
+        row("one-post edit (`build`)", "edit", ratio_text=both("edit"))
+        row("preview: save until its URL serves the new text", "preview", digits=2)
+        row("preview: save until the background build is done", "preview_settled")
+        row("preview: start-up until it serves", "preview_startup")
+        row("precompression alone (of the full build)", "precompress")
         row("full build, CPU s (user+sys)", "full_cpu")
-        row("no-op, CPU s", "noop_cpu")
         row("edit, CPU s", "edit_cpu")
         row("peak RSS, largest process", "peak_rss_mb", " MB", 0)
         row("peak memory, process tree (PSS)", "peak_tree_pss_mb", " MB", 0)
+        row("peak RSS, preview server", "preview_rss_mb", " MB", 0)
+        row("output, own files", "own_mb", " MB", 1, _s(ratio.get("size"), "x", 2) if ratio else "")
+        row("output with `.gz`/`.br` copies", "copies_mb", " MB of copies", 1,
+            ("with copies " + _s(ratio.get("size_with_copies"), "x", 2)) if ratio else "")
         row("output files", "output_files", "", 0)
-        row("files written by the no-op", "noop_written", "", 0)
         row("files written by the edit", "edit_written", "", 0)
         lines.append("")
         if "ours" in engines:
             last = size["runs"]["ours"][-1]["edit"].get("files_written_by_folder")
             if last:
-                top = sorted(last.items(), key=lambda kv: -kv[1])[:4]
+                top = sorted(last.items(), key=lambda kv: -kv[1])[:5]
                 lines += ["Our edit rewrote, by output folder: " + ", ".join(
                     "`{0}/` {1}".format(k, v) for k, v in top) + ".", ""]
+        lines += _size_table(n, s, engines)
         if "floor" in s:
             lines += [
                 "Floor, docutils alone on the {0} bodies in one process (`bench/floor.py`): {1}; "
@@ -628,46 +903,34 @@ def render_markdown(report):
                     continue
                 w = s[e]["weight_" + page]
                 lines.append("| {0} `{1}` | {2} | {3} | {4} | {5} | **{6}** | {7} | {8}{9} |".format(
-                    page, w["page"], head[e], _kb(w["html"]), _kb(w["css"]), _kb(w["js"]),
+                    page, w["page"], HEAD[e], _kb(w["html"]), _kb(w["css"]), _kb(w["js"]),
                     _kb(w["total"]), _kb(w["total_gzip"]), len(w["files"]),
                     (", off-site: " + ", ".join(w["external"])) if w["external"] else ""))
         lines.append("")
-    big = report["sizes"].get("1000")
-    if big and "ours" in big["summary"]:
-        s = big["summary"]["ours"]
-        post_kb = s["weight_post"]["total"] / 1024
-        checks = [
-            ("full clean build", "<= {0:.0f} s".format(TARGETS["full"]), s["full"]["median"], TARGETS["full"], "s"),
-            ("one-post edit", "<= {0} s".format(TARGETS["edit"]), s["edit"]["median"], TARGETS["edit"], "s"),
-            ("no-op rebuild", "<= {0:.0f} s".format(TARGETS["noop"]), s["noop"]["median"], TARGETS["noop"], "s"),
-            ("peak memory (whole process tree, Pagefind included)", "< {0:.0f} MB".format(TARGETS["peak_rss_mb"]),
-             max(s["peak_rss_mb"]["max"], (s.get("peak_tree_pss_mb") or {}).get("max") or 0),
-             TARGETS["peak_rss_mb"], " MB"),
-            ("typical post, HTML+CSS+JS", "< {0:.0f} KB".format(TARGETS["post_weight_kb"]), post_kb,
-             TARGETS["post_weight_kb"], " KiB"),
-        ]
-        lines += ["## Targets at N = 1,000 (ours, one process)", "",
-                  "Medians (memory: the largest of the runs).", "",
-                  "| | target | now | |", "|---|---|---|---|"]
-        for label, target, now, limit, unit in checks:
-            lines.append("| {0} | {1} | {2:.1f}{3} | {4} |".format(
-                label, target, now, unit, "met" if now <= limit else "not yet ({0:.2f}x)".format(now / limit)))
-        lines.append("")
-        n2 = big["summary"].get("ours_n2")
-        if n2 and n2.get("peak_tree_pss_mb"):
-            lines += ["With `-n 2`: full build {0}, process tree peak {1:.0f} MB.".format(
-                _s(n2["full"]), n2["peak_tree_pss_mb"]["max"]), ""]
+        goal_rows += _goals(int(n), s)
+    if goal_rows:
+        lines += ["## Goals (issue 13)", "",
+                  "| N | goal | target | now | |", "|---|---|---|---|---|"] + goal_rows + [""]
     lines += [
         "## What is measured",
         "",
-        "- full clean build: a fresh copy of the generated site, no output, cache or state;"
-        " `nikola build` (and `nikola build -n 2`), `pelican` with an empty cache, `hugo`.",
+        "- full clean build: a fresh copy of the generated site, no output, cache or state; `nikola build`"
+        " (one process) and `nikola build -n 2` (what `make site` runs on two cores), `pelican` with an"
+        " empty cache, `hugo`.",
         "- no-op rebuild: the same command again, nothing changed.",
         "- one-post edit: a paragraph appended to the body of one post from the middle of the"
         " corpus, then the same command.",
+        "- preview: `nikola preview` (what `make serve` runs) started on the built site, then {0} saves"
+        " of that post, each a new sentence appended; the time from the write until its URL serves a page"
+        " with the new sentence (polled every 5 ms), and until the preview says its background build is"
+        " done. Hugo: `hugo server` (fast render mode, rendering to memory), the same saves on the"
+        " Markdown twin.".format(PREVIEW_EDITS),
+        "- precompression: plugins/precompress alone, on a copy of the full build's output without its"
+        " copies (its share of the full build's time).",
         "- peak RSS: the largest process (wait4 rusage); process tree: the summed proportional set"
         " size of every process of the build, sampled every 0.2 s (matters for `-n 2`).",
-        "- files written: output files whose mtime, size or inode changed.",
+        "- output size: bytes of every file; ours also without the `.gz`/`.br` copies, which are a"
+        " web server's optimisation (the goal is judged on the site's own files).",
         "- Pelican: reST reader, feeds for all posts, each category, tag and author (RSS and Atom,"
         " full content), ten posts per index page, `LOAD_CONTENT_CACHE` and `CACHE_CONTENT` on, its"
         " default theme. It rewrites every output file on every run.",
@@ -678,6 +941,36 @@ def render_markdown(report):
     return "\n".join(lines)
 
 
+def _goals(n, s):
+    rows = []
+    ours, pelican = s.get("ours"), s.get("pelican")
+
+    def add(goal, target, now, ok):
+        rows.append("| {0:,} | {1} | {2} | {3} | {4} |".format(n, goal, target, now, "met" if ok else "not met"))
+
+    goals = GOALS.get(n)
+    if not goals or not ours:
+        return rows
+    if ours.get("preview"):
+        add("preview: save to new text served", "<= {0} s".format(goals["preview"]), _s(ours["preview"], digits=2),
+            ours["preview"]["median"] <= goals["preview"])
+    ratio, dratio = s.get("ratio_ours_pelican"), s.get("ratio_default_pelican")
+    if dratio:
+        add("full build, `make site` / Pelican", "<= {0}".format(RATIO_DEFAULT), _s(dratio["full"], "x", 2),
+            dratio["full"]["median"] <= RATIO_DEFAULT)
+    if ratio:
+        add("full build, one process / Pelican", "<= {0}".format(RATIO_ONE_PROCESS), _s(ratio["full"], "x", 2),
+            ratio["full"]["median"] <= RATIO_ONE_PROCESS)
+    add("one-post `nikola build`", "<= {0} s".format(goals["edit"]), _s(ours["edit"]), ours["edit"]["median"] <= goals["edit"])
+    peak = max(ours["peak_rss_mb"]["max"], (s.get("ours_n2") or {}).get("peak_rss_mb", {"max": 0})["max"])
+    add("peak memory, largest process", "<= {0:.0f} MiB".format(goals["peak_rss_mb"]), "{0:.0f} MiB".format(peak),
+        peak <= goals["peak_rss_mb"])
+    if ratio:
+        add("output size / Pelican (own files)", "<= {0}".format(SIZE_RATIO), _s(ratio["size"], "x", 2),
+            ratio["size"]["median"] <= SIZE_RATIO)
+    return rows
+
+
 def write_outputs(report, results_dir=BENCH / "results", markdown=BENCH / "RESULTS.md"):
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -685,8 +978,22 @@ def write_outputs(report, results_dir=BENCH / "results", markdown=BENCH / "RESUL
     path = results_dir / "results-{0}.json".format(stamp)
     path.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     if markdown:
-        Path(markdown).write_text(render_markdown(report))
+        write_markdown(report, markdown)
     return path
+
+
+def kept_notes(markdown):
+    try:
+        text = Path(markdown).read_text()
+    except OSError:
+        return ""
+    if MARK_START in text and MARK_END in text:
+        return text.split(MARK_START, 1)[1].split(MARK_END, 1)[0]
+    return ""
+
+
+def write_markdown(report, markdown):
+    Path(markdown).write_text(render_markdown(report, kept_notes(markdown)))
 
 
 def main(argv=None):
@@ -702,14 +1009,17 @@ def main(argv=None):
     ap.add_argument("--work", type=Path, default=WORK)
     ap.add_argument("--results", type=Path, default=BENCH / "results")
     ap.add_argument("--markdown", type=Path, default=BENCH / "RESULTS.md")
-    ap.add_argument("--report-only", type=Path, metavar="JSON",
-                    help="rewrite the Markdown from a saved results JSON")
+    ap.add_argument("--repeat-large", type=int, default=1,
+                    help="repeats for N >= 10,000 (default 1: a single run, documented as such)")
+    ap.add_argument("--no-preview", dest="preview", action="store_false")
+    ap.add_argument("--report-only", type=Path, nargs="+", metavar="JSON",
+                    help="rewrite the Markdown from saved results JSON files (merged by N)")
     args = ap.parse_args(argv)
     if args.report_only:
-        Path(args.markdown).write_text(render_markdown(json.loads(args.report_only.read_text())))
+        write_markdown(_merge([json.loads(p.read_text()) for p in args.report_only]), args.markdown)
         return
     report = bench(args.sizes, args.repeat, args.pelican, args.hugo, args.parallel, args.floor,
-                   args.work, args.seed)
+                   args.work, args.seed, args.repeat_large, args.preview)
     path = write_outputs(report, args.results, args.markdown)
     log("wrote {0} and {1}".format(path, args.markdown))
 

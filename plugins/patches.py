@@ -27,7 +27,7 @@ class Patch:
 PATCHES = (
     Patch("rest_strict", "Nikola", "8.3.3", "CompileRest.compile, CompileRest.compile_string",
           "Nikola publishes whatever docutils said, and runs shortcodes (raw HTML, Jinja) from posts"),
-    Patch("rest_strict", "docutils", "0.23", "rst2html settings (traceback)",
+    Patch("rest_strict", "docutils", "0.23", "rst2html settings (traceback; made once, copied per post)",
           "docutils exits the process when it gives up; we report the post instead"),
     Patch("rest_safety", "Nikola", "8.3.3", "the listing directive class (docutils' private directive table)",
           "Nikola's listing reads any path a post gives"),
@@ -49,10 +49,17 @@ PATCHES = (
           "Nikola keeps drafts, private and future posts in the timeline"),
     Patch("build_stamp", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced when nothing changed)",
           "Nikola plans every task before it finds out nothing changed"),
+    Patch("preview", "Nikola", "8.3.3", "Nikola.render_template (its write; plugins/preview/atomic_pages.py)",
+          "Nikola truncates a page and then writes it: a server can send half of it"),
+    Patch("preview", "Nikola", "8.3.3", "Post objects swapped into Nikola's timeline and post lists "
+          "(plugins/preview/renderer.py)",
+          "the preview re-reads one saved post without scanning the whole site"),
     Patch("build_speed", "Nikola", "8.3.3",
           "utils.config_changed._calc_digest, post.to_datetime, rest.doc._find_post, "
-          "Nikola.sort_posts_chronologically",
+          "Nikola.sort_posts_chronologically, Post.reading_time",
           "the same computation done thousands of times (bench/PROFILE.md)"),
+    Patch("build_speed", "lxml", "6.1.3", "lxml.html.HtmlMixin.iterlinks",
+          "a Python walk over every element of every page, post and feed entry (bench/PROFILE.md)"),
     Patch("build_speed", "doit", "0.37.0", "doit.dependency.inspect",
           "inspect.signature on every up-to-date callable of every task"),
 )

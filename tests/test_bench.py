@@ -4,7 +4,8 @@ Nothing here times anything or compares numbers; speed is measured by
 `bench/run.py` and reported in bench/RESULTS.md. This only keeps the
 benchmark's code path (generate the corpus, build it fresh, rebuild with
 nothing changed, rebuild after an edit, weigh the pages, run the docutils
-floor, write the report) from rotting.
+floor, run the preview and save a post five times, measure precompression
+and the output's size, write the report) from rotting.
 """
 
 import sys
@@ -67,6 +68,10 @@ def test_benchmark_reports_every_measurement(report):
                                     "weight_home", "weight_post"}
     assert summary["floor_warnings"] == 0
     assert "full_over_floor" in summary
+    assert len(ours["preview"]["saves"]) == run.PREVIEW_EDITS
+    assert all(save["served"] > 0 and save["settled"] >= save["served"] for save in ours["preview"]["saves"])
+    assert ours["size"]["own_bytes"] > 0 and set(ours["size"]["parts"]) >= {"pages", "current feeds"}
+    assert ours["precompress"]["cpu"] >= 0
     assert "## N = {0} posts".format(N) in run.render_markdown(data)
 
 

@@ -2,7 +2,7 @@
 
 Beside every text file in ``output/`` worth compressing (``COMPRESSIBLE``
 types, ``MIN_SIZE`` bytes or more) this writes ``X.gz`` (gzip, level 9) and
-``X.br`` (Brotli, quality 10 for pages; 8 for feeds). nginx's gzip_static and brotli_static send them
+``X.br`` (Brotli, quality 8). nginx's gzip_static and brotli_static send them
 to clients that accept them (server/nginx/blog.conf); a CDN upload sends them
 with Content-Encoding (README, "Deploying"). Pagefind's ``.pf_*`` and
 ``.pagefind`` files are compressed by Pagefind already and are not touched.
@@ -32,17 +32,15 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg"
 # Below 1 KiB a response fits in one packet with its headers: nothing to gain.
 MIN_SIZE = 1024
 ENCODINGS = (".gz", ".br")
-# Measured on this site (bench/RESULTS.md, "Precompressed output"): Brotli
-# quality 11 is 2.6% smaller than 10 and takes 2.4-2.8 times as long; 10 is
-# 11% smaller than 8 and takes over ten times as long. Pages (HTML, CSS,
-# JavaScript: what a browser waits for) get 10.
-BROTLI_QUALITY = 10
-# Feeds are most of the bytes (123 of 162 MB at 1,000 posts; 3.6 of 4.2 MB
-# here) and are read by feed readers, which mostly ask "changed?" (304):
-# quality 8 compresses them over ten times faster (1.4 s -> 0.1 s of this
-# site's 2.4 s), 3 points of ratio bigger. (A changed quality applies to files
-# compressed from then on; `make clean` recompresses everything.)
-FEEDS, FEED_QUALITY = (".xml", ".atom"), 8
+# Brotli quality 8 for every file. Measured at 1,000 posts (bench/RESULTS.md,
+# "Precompressed output"): for the 16 MB of pages, quality 10 is 7% smaller
+# (3.83 against 4.12 MB; about 0.3 KB of a 12 KB post page) but takes 8 CPU
+# seconds against 0.6, the largest single cost of a clean build after
+# docutils; 9 is no smaller than 8 and slower than 10; 11 takes 24 s. Feeds
+# (read by feed readers, which mostly get a 304) were at 8 already.
+# (A changed quality applies to files compressed from then on; `make clean`
+# recompresses everything.)
+BROTLI_QUALITY = 8
 GZIP_LEVEL = 9
 # Below this much work a pool of processes costs more than it saves.
 POOL_BYTES = 512 * 1024
@@ -101,7 +99,7 @@ def stale_jobs(output, sources, copies):
         todo = tuple(enc for enc in ENCODINGS
                      if source + enc not in copies or copies[source + enc].st_mtime_ns != st.st_mtime_ns)
         if todo:
-            jobs.append((source, st.st_mtime_ns, todo, FEED_QUALITY if source.endswith(FEEDS) else BROTLI_QUALITY))
+            jobs.append((source, st.st_mtime_ns, todo, BROTLI_QUALITY))
     return jobs
 
 

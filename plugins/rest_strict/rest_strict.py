@@ -25,21 +25,28 @@ build machine. So this plugin replaces both methods on the reST compiler
 * docutils giving up (a recursion limit on absurdly deep nesting, a
   severe error) is reported the same way, naming the post;
 * otherwise the HTML is written atomically (temporary file, then rename),
-  so ``nikola auto`` keeps serving the previous page until a good one.
+  so the preview keeps serving the previous page until a good one.
+
+docutils' settings are made once per process and language, not once per
+post: Nikola's ``rst2html`` builds them from every component's option
+spec and re-reads docutils.conf for every post (about 2 s of a 1,000-post
+build, bench/PROFILE.md). Each post gets a shallow copy with its own
+dependency list, the only setting docutils changes while it works.
 """
 
 import io
 import logging
 import os
 import re
-import tempfile
 
+import docutils.core
+import docutils.io
 import docutils.utils
 import nikola.plugins.compile.rest as nikola_rest
 from nikola.plugin_categories import ConfigPlugin
-from nikola.utils import LocaleBorg, makedirs
+from nikola.utils import LocaleBorg
 
-from plugins.rules import errors
+from plugins.rules import errors, files
 
 from plugins import patches
 
@@ -78,18 +85,6 @@ def _gcc_style(level, msg):
     return errors.line(where, line, name, m.group("text"))
 
 
-def _write_atomically(dest, text):
-    makedirs(os.path.dirname(dest))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(dest) or ".", prefix=".tmp-")
-    try:
-        with io.open(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def settings_for(site):
     """Nikola 8.3.3's docutils settings for posts, plus: exceptions reach us."""
     return {
@@ -109,6 +104,26 @@ def settings_for(site):
     }
 
 
+_SETTINGS = {}
+
+
+def settings_copy(site):
+    """A fresh copy of the docutils settings ``rst2html`` would build, made once per language."""
+    overrides = settings_for(site)
+    key = overrides["language_code"]
+    if key not in _SETTINGS:
+        # What rst2html does for every post (Publisher.process_programmatic_settings).
+        pub = docutils.core.Publisher(nikola_rest.NikolaReader(), None, None, settings=None,
+                                      source_class=docutils.io.StringInput,
+                                      destination_class=docutils.io.StringOutput)
+        pub.set_components(None, "restructuredtext", "html5_polyglot")
+        pub.process_programmatic_settings(None, overrides, "nikola")
+        _SETTINGS[key] = pub.settings
+    settings = _SETTINGS[key].copy()
+    settings.record_dependencies = docutils.utils.DependencyList()
+    return settings
+
+
 def make_strict(compiler, site):
     """(compile_string, compile) replacements bound to ``compiler``."""
 
@@ -118,7 +133,7 @@ def make_strict(compiler, site):
             m_data, data = compiler.split_metadata(data, post, lang)
             add_ln = len(m_data.splitlines()) + 1
         output, error_level, deps, _document = nikola_rest.rst2html(
-            data, settings_overrides=settings_for(site), logger=compiler.logger,
+            data, settings=settings_copy(site), logger=compiler.logger,
             source_path=source_path, l_add_ln=add_ln, transforms=site.rst_transforms)
         if not isinstance(output, str):
             output = output.decode("utf-8")  # as Nikola does for empty files
@@ -143,8 +158,8 @@ def make_strict(compiler, site):
         if recorder.problems:
             errors.report(recorder.problems)
             raise errors.ContentError("{0}: {1}; nothing of it was published".format(
-                source, errors.plural(len(recorder.problems), "reStructuredText problem")))
-        _write_atomically(dest, output)
+                source, errors.plural(len(recorder.problems), "reStructuredText problem")), recorder.problems)
+        files.write_atomically(dest, output)
         if post is None:
             if deps.list:
                 real_logger.error("Cannot save dependencies for post {0} (post unknown)", source)

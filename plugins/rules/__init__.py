@@ -7,4 +7,5 @@ which is on ``sys.path``).
 * :mod:`.errors`: how a mistake in a post is reported to its author;
 * :mod:`.urls`: which URLs a post may use;
 * :mod:`.publication`: which posts are published, and which lists (author pages) exist;
+* :mod:`.files`: writing an output file atomically (never half of it on disk).
 """

@@ -17,8 +17,13 @@ class ContentError(Exception):
 
     Its problem lines have already been printed by :func:`report`; the
     message is the one-line summary. plugins/author_errors recognises this
-    class by name in doit's failure report, so keep the name.
+    class by name in doit's failure report, so keep the name. ``problems``
+    holds those lines (the preview shows them in the browser).
     """
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def line(path, lineno, level, message):

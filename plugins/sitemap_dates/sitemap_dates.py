@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from nikola import utils
 from nikola.plugin_categories import Task
 
-from plugins.rules import publication
+from plugins.rules import files, publication
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -34,9 +34,7 @@ def render_sitemap(entries):
 
 
 def write(path, text):
-    utils.makedirs(os.path.dirname(path))
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    files.write_atomically(path, text)
 
 
 class SitemapDates(Task):

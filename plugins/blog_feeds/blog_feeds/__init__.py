@@ -19,13 +19,9 @@ import os
 from nikola import utils
 from nikola.plugin_categories import Task
 
+from plugins.rules import files
+
 from . import collect, writer
-
-
-def write_file(path, data):
-    utils.makedirs(os.path.dirname(path))
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 class BlogFeeds(Task):
@@ -59,7 +55,9 @@ class BlogFeeds(Task):
                         "basename": self.name,
                         "name": target,
                         "targets": [target],
-                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}),
+                        # The compiled posts whose HTML the document carries.
+                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}
+                                           if doc.with_content else ()),
                         "uptodate": [utils.config_changed(
                             {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
                             "blog_feeds:" + target)],
@@ -75,9 +73,9 @@ class BlogFeeds(Task):
                 self._html[source, lang] = collect.content(self.site, posts[source], lang)
             return self._html[source, lang]
 
-        full = dataclasses.replace(doc, entries=[
+        full = doc if not doc.with_content else dataclasses.replace(doc, entries=[
             dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
-        write_file(target, writer.render(full, fmt))
+        files.write_atomically(target, writer.render(full, fmt))
 
     def _feeds_page(self, lang, listing):
         site = self.site

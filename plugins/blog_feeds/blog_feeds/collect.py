@@ -128,6 +128,16 @@ def documents(site, spec: FeedSpec, entries):
     (RFC 5005 2): ``fh:complete``, no archives. Otherwise the current feed
     holds the newest entries and links the newest archive page; archive
     pages hold the whole history, oldest first (see :func:`.writer.pages`).
+
+    Every current feed carries each post in full, and so do the blog's own
+    archive pages, RSS and Atom: the whole text of every post is there. The
+    archive pages of a category, tag or author feed carry each entry's
+    title, link, GUID, dates, author, tags and summary, not the post's
+    HTML: a post is in one category, two to four tags and one author feed,
+    so in full it was written into twelve archive documents, which made the
+    archives 110 of the 135 MB of a 1,000-post site (bench/RESULTS.md,
+    "Output size"). A subscriber who backfills a tag's history gets every
+    entry, and its link to the full post.
     """
     lang_code = site.config["DEFAULT_LANG"]
     size = site.config["FEED_LENGTH"]  # posts in a current feed and in each archive page
@@ -148,5 +158,6 @@ def documents(site, spec: FeedSpec, entries):
                 language=lang_code, entries=chunk, archive=True, current=url(path),
                 prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
                 next_archive=url(spec.archive_path(number + 1, fmt)) if number < len(archive) else None,
+                with_content=spec.kind == "index",
             ), fmt))
     return result

@@ -48,6 +48,7 @@ class Document:
     current: Optional[str] = None       # the current feed (archives only)
     prev_archive: Optional[str] = None  # older archive
     next_archive: Optional[str] = None  # newer archive
+    with_content: bool = True           # False: entries without the post's HTML (see collect.documents)
 
 
 def newest(entries):
@@ -98,7 +99,8 @@ def _generator(doc: Document, fmt: str) -> FeedGenerator:
             fe.description(html.escape(e.summary, quote=False))
         else:
             fe.summary(e.summary)  # Atom says it is text (type="text")
-        fe.content(e.content_html, type="html")
+        if doc.with_content:
+            fe.content(e.content_html, type="html")
     return fg
 
 

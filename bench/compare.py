@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Are two builds the same site? Byte for byte, Pagefind's index and the precompressed copies aside.
+
+    python bench/compare.py OUTPUT_A OUTPUT_B
+
+The check every speed change must pass: a clean build of the benchmark corpus
+before the change and after it give the same files with the same bytes
+(tests/test_golden.py does the same for a small site on every test run).
+Pagefind's filter and metadata files differ from run to run (Pagefind issue
+#638), and X.gz / X.br are derived from X. Exit status 0 when equal, 1 with the
+differences listed otherwise.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import golden  # noqa: E402
+
+
+def compare(a, b):
+    return golden.differences(golden.files(Path(b)), golden.files(Path(a)))
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.exit(__doc__)
+    found = compare(*argv)
+    for line in found:
+        print(line)
+    n = len(golden.files(Path(argv[0])))
+    print("{0}: {1} files compared".format("equal" if not found else "DIFFERENT", n))
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
