@@ -299,11 +299,11 @@ class PreviewServer:
         self.proc.wait(30)
 
 
-def preview_saves(server, source, page_url, status_url=None, edits=PREVIEW_EDITS):
-    """Save ``source`` ``edits`` times; seconds until ``page_url`` serves each new text (and
+def preview_saves(server, source, page_url, status_url=None):
+    """Save ``source`` PREVIEW_EDITS times; seconds until ``page_url`` serves each new text (and
     until the background build is done, where the server says so)."""
     saves = []
-    for i in range(edits):
+    for i in range(PREVIEW_EDITS):
         marker = "Preview save {0} at {1:.0f}: this sentence is new.".format(i + 1, time.time() * 1000)
         before = json.loads(_get(status_url)[1]) if status_url else None
         with open(source, "a", encoding="utf-8") as f:
