@@ -46,7 +46,7 @@ def test_corpus_is_deterministic_and_in_our_metadata_format(tmp_path):
 def report(tmp_path_factory):
     work = tmp_path_factory.mktemp("bench")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(run, "PREVIEW_EDITS", 2)  # the code path, not a median: two saves prove it
+        mp.setattr(run, "PREVIEW_EDITS", 1)  # the code path, not a median: one save proves it
         return run.bench([N], repeat=1, pelican=False, hugo=False, parallel=False, with_floor=True,
                          work=work), work
 
@@ -70,7 +70,7 @@ def test_benchmark_reports_every_measurement(report):
                                     "weight_home", "weight_post"}
     assert summary["floor_warnings"] == 0
     assert "full_over_floor" in summary
-    assert len(ours["preview"]["saves"]) == 2
+    assert len(ours["preview"]["saves"]) == 1
     assert all(save["served"] > 0 and save["settled"] >= save["served"] for save in ours["preview"]["saves"])
     assert ours["size"]["own_bytes"] > 0 and set(ours["size"]["parts"]) >= {"pages", "current feeds"}
     assert ours["precompress"]["cpu"] >= 0

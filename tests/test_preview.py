@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import golden
-from sitebuild import NIKOLA, ROOT, _environment, copy_site, nikola_build
+from sitebuild import NIKOLA, ROOT, _environment, copy_built, copy_site, nikola_build
 
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["validate.fixtures"]
@@ -91,8 +91,9 @@ class Preview:
 
 
 @pytest.fixture(scope="module")
-def preview(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("preview") / "site", overlay=SITES / "good", with_posts=False)
+def preview(tmp_path_factory, good_site):
+    # A copy of the built good site: the preview's first build finds it up to date.
+    root = copy_built(good_site.root, tmp_path_factory.mktemp("preview") / "site")
     running = Preview(root)
     yield running
     running.stop()
