@@ -33,7 +33,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg"
 MIN_SIZE = 1024
 ENCODINGS = (".gz", ".br")
 # Brotli quality 8 for every file. Measured at 1,000 posts (bench/RESULTS.md,
-# "Precompressed output"): for the 16 MB of pages, quality 10 is 7% smaller
+# "Precompressed output", in the notes): for the 16 MB of pages, quality 10 is 7% smaller
 # (3.83 against 4.12 MB; about 0.3 KB of a 12 KB post page) but takes 8 CPU
 # seconds against 0.6, the largest single cost of a clean build after
 # docutils; 9 is no smaller than 8 and slower than 10; 11 takes 24 s. Feeds
