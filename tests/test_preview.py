@@ -185,6 +185,9 @@ def test_the_browser_reloads_and_shows_mistakes_over_the_last_good_page(preview,
     page.wait_for_selector("#preview-problems", timeout=LIMIT * 1000)
     assert "{0}:".format(POST) in page.inner_text("#preview-problems")
     assert "Unknown directive type" in page.inner_text("#preview-problems")
+    for scheme in ("light", "dark"):  # the overlay is readable over the page in either scheme
+        page.emulate_media(color_scheme=scheme)
+        assert web.axe_violations(page, rules=["color-contrast"]) == [], scheme
     save(post, good + "\nSeen in the browser after a reload.\n")
     page.wait_for_selector("text=Seen in the browser after a reload.", timeout=LIMIT * 1000)
     page.wait_for_selector("#preview-problems", state="detached", timeout=LIMIT * 1000)
