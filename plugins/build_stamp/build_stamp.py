@@ -36,7 +36,7 @@ from nikola import utils
 from nikola.plugin_categories import LateTask
 
 from plugins import patches
-from plugins.rules import publication
+from plugins.rules import files, publication
 
 STAMP = os.path.join("cache", "build-stamp.json")
 SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
@@ -47,9 +47,9 @@ PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
 
 
 def _tree(digest, top, skip=(), hidden=True):
-    for root, dirs, files in os.walk(top):
+    for root, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d not in skip and (hidden or not d.startswith(".")))
-        for name in sorted(files):
+        for name in sorted(names):
             if not hidden and name.startswith("."):
                 continue  # like Nikola's globs: hidden files are not part of the site
             path = os.path.join(root, name)
@@ -101,11 +101,8 @@ def read_stamp():
 
 
 def write_stamp(inputs, output, due):
-    utils.makedirs(os.path.dirname(STAMP))
     stamp = {"inputs": inputs, "output": output_digest(output), "due": due}
-    with open(STAMP + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(stamp, f)
-    os.replace(STAMP + ".tmp", STAMP)
+    files.write_atomically(STAMP, json.dumps(stamp))
 
 
 class BuildStamp(LateTask):

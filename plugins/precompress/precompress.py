@@ -70,22 +70,22 @@ def scan(output):
     return sources, copies
 
 
-def encode(data, encoding, quality=BROTLI_QUALITY):
+def encode(data, encoding):
     if encoding == ".gz":
         return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)  # no name, no time: reproducible
-    return brotli.compress(data, quality=quality)
+    return brotli.compress(data, quality=BROTLI_QUALITY)
 
 
 def compress(job):
-    """Write the copies ``job`` = (source, mtime_ns, encodings, quality) asks for."""
-    source, mtime_ns, encodings, quality = job
+    """Write the copies ``job`` = (source, mtime_ns, encodings) asks for."""
+    source, mtime_ns, encodings = job
     with open(source, "rb") as f:
         data = f.read()
     for encoding in encodings:
         target, temp = source + encoding, source + encoding + ".tmp"
         try:
             with open(temp, "wb") as f:
-                f.write(encode(data, encoding, quality))
+                f.write(encode(data, encoding))
             os.utime(temp, ns=(mtime_ns, mtime_ns))
             os.replace(temp, target)  # a server reading X.gz sees the old copy or the new one
         finally:
@@ -93,13 +93,13 @@ def compress(job):
                 os.remove(temp)
 
 
-def stale_jobs(output, sources, copies):
+def stale_jobs(sources, copies):
     jobs = []
     for source, st in sorted(sources.items()):
         todo = tuple(enc for enc in ENCODINGS
                      if source + enc not in copies or copies[source + enc].st_mtime_ns != st.st_mtime_ns)
         if todo:
-            jobs.append((source, st.st_mtime_ns, todo, BROTLI_QUALITY))
+            jobs.append((source, st.st_mtime_ns, todo))
     return jobs
 
 
@@ -108,7 +108,7 @@ def precompress(output):
     for copy in sorted(copies):
         if copy[:-3] not in sources:  # its file is gone, or too small now
             os.remove(copy)
-    jobs = stale_jobs(output, sources, copies)
+    jobs = stale_jobs(sources, copies)
     work = sum(sources[job[0]].st_size for job in jobs)
     workers = min(4, os.cpu_count() or 1)
     if work < POOL_BYTES or workers < 2:

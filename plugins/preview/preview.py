@@ -116,7 +116,7 @@ class Preview(Command):
         self.build_problems = []  # from the last background build
         self.renders = concurrent.futures.ThreadPoolExecutor(1)
         print("preview: building the site first ({0})".format(" ".join(self.build_cmd[-2:])), flush=True)
-        code, lines = self.run_build_sync()
+        _code, lines = self.run_build_sync()
         self.build_problems = lines
         self.renderer = Renderer(self.site)
         self.server.set_status(problems=self.problems())

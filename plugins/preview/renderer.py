@@ -21,7 +21,7 @@ import os
 
 from nikola.post import Post
 
-from plugins.rules import errors, metadata, publication
+from plugins.rules import errors, metadata, publication, urls
 
 
 def _fields(meta):
@@ -47,14 +47,9 @@ class Renderer:
 
     def check(self, source, old):
         """Metadata problems of ``source``, as plugins/published_posts reports them."""
-        bad = metadata.text_problem(source)
-        if bad:
-            return [errors.line(source, bad[0], "ERROR", bad[1])]
-        fields = metadata.read_fields(source)
-        config = self.site.config
-        folders = dict(config["IMAGE_FOLDERS"], **config["FILES_FOLDERS"])
-        found = metadata.problems_in(source, fields, metadata.REQUIRED if old.is_post else metadata.REQUIRED_FOR_PAGES,
-                                     folders)
+        found, fields = metadata.source_problems(source, old.is_post, urls.site_folders(self.site.config))
+        if not fields:
+            return found
         slug = fields.get("slug", ("", 0))
         for post in self.site.timeline:
             if post is not old and post.meta("slug") == slug[0] and post.folder_relative == old.folder_relative \

@@ -26,7 +26,7 @@ import os
 # The module, not the class: Nikola loads a plugin module only if it defines one plugin class.
 from nikola.plugins.misc import scan_posts
 
-from plugins.rules import errors, metadata, publication
+from plugins.rules import errors, metadata, publication, urls
 
 from plugins import patches
 
@@ -46,13 +46,8 @@ def source_problems(post_pages, folders):
     """Every problem of every source, as ``file:line: ERROR: ...`` lines."""
     problems, slugs = [], {}
     for path, is_post, destination in sources(post_pages):
-        bad = metadata.text_problem(path)
-        if bad:
-            problems.append(errors.line(path, bad[0], "ERROR", bad[1]))
-            continue
-        fields = metadata.read_fields(path)
-        required = metadata.REQUIRED if is_post else metadata.REQUIRED_FOR_PAGES
-        problems.extend(metadata.problems_in(path, fields, required, folders))
+        found, fields = metadata.source_problems(path, is_post, folders)
+        problems.extend(found)
         slug, line = fields.get("slug", ("", 0))
         if slug:
             key = (os.path.normpath(destination), slug)
@@ -69,7 +64,7 @@ class PublishedPosts(scan_posts.ScanPosts):
     def scan(self):
         patches.require("published_posts")
         config = self.site.config
-        problems = source_problems(config["post_pages"], dict(config["IMAGE_FOLDERS"], **config["FILES_FOLDERS"]))
+        problems = source_problems(config["post_pages"], urls.site_folders(config))
         if problems:
             errors.stop(problems, "nikola build: {0} in the sources; nothing was built.".format(
                 errors.plural(len(problems), "problem")))

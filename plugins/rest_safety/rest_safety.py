@@ -116,7 +116,7 @@ def _with_line(node):
 
 def make_url_check(site):
     """A transform refusing URLs a post may not use, and images that do not exist."""
-    folders = dict(site.config["IMAGE_FOLDERS"], **site.config["FILES_FOLDERS"])
+    folders = urls.site_folders(site.config)
 
     def page_url(document):
         post = site.post_per_input_file.get(getattr(document.settings, "_nikola_source_path", None))

@@ -145,7 +145,7 @@ def make_strict(compiler, site):
         real_logger = compiler.logger
         recorder = compiler.logger = _Recorder(real_logger)
         try:
-            output, _level, deps, shortcode_deps = compile_string(data, source, is_two_file, post, lang)
+            output, _level, deps, _shortcode_deps = compile_string(data, source, is_two_file, post, lang)
         except RecursionError:
             recorder.problems.append(errors.line(
                 source, None, "SEVERE", "docutils gave up: the post nests lists, quotes or sections "
@@ -165,7 +165,6 @@ def make_strict(compiler, site):
                 real_logger.error("Cannot save dependencies for post {0} (post unknown)", source)
         else:
             post._depfile[dest] += deps.list
-            post._depfile[dest] += shortcode_deps
         return True
 
     return compile_string, compile

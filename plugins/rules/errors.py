@@ -9,7 +9,6 @@ is for bugs in the build itself, and shown only with ``NIKOLA_DEBUG=1``
 
 import sys
 
-LEVELS = ("WARNING", "ERROR", "SEVERE")
 
 
 class ContentError(Exception):

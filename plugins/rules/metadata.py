@@ -27,17 +27,16 @@ STATUSES = ("published", "featured", "draft", "private")
 _FIELD = re.compile(r"^\.\.\s+(?P<key>[A-Za-z_][\w-]*):\s*(?P<value>.*?)\s*$")
 
 
-def read_fields(path):
-    """{key: (value, line)} from the ``.. key: value`` lines at the top of ``path``."""
+def read_fields(text):
+    """{key: (value, line)} from the ``.. key: value`` lines at the top of a source's text."""
     fields = {}
-    with open(path, encoding="utf-8-sig") as f:
-        for number, line in enumerate(f, 1):
-            m = _FIELD.match(line)
-            if not m:
-                if line.strip():
-                    break
-                continue
-            fields[m.group("key").lower()] = (m.group("value"), number)
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        m = _FIELD.match(line)
+        if not m:
+            if line.strip():
+                break
+            continue
+        fields[m.group("key").lower()] = (m.group("value"), number)
     return fields
 
 
@@ -56,24 +55,37 @@ def parse_date(value):
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
-def text_problem(path):
-    """(line, message) if ``path`` is not UTF-8 text a page can show, else None."""
+def _read_text(path):
+    """(text, None) for a source that is UTF-8 text a page can show, else (None, (line, message))."""
     with open(path, "rb") as f:
         data = f.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         start = data.rfind(b"\n", 0, e.start) + 1
-        return (data.count(b"\n", 0, e.start) + 1,
-                "not valid UTF-8 (byte 0x{0:02x} at column {1}): save the file as UTF-8".format(
-                    data[e.start], e.start - start + 1))
+        return None, (data.count(b"\n", 0, e.start) + 1,
+                      "not valid UTF-8 (byte 0x{0:02x} at column {1}): save the file as UTF-8".format(
+                          data[e.start], e.start - start + 1))
     bad = _FORBIDDEN.search(text)
     if bad:
         start = text.rfind("\n", 0, bad.start()) + 1
-        return (text.count("\n", 0, bad.start()) + 1,
-                "character U+{0:04X} at column {1} cannot be published: remove it".format(
-                    ord(bad.group()), bad.start() - start + 1))
-    return None
+        return None, (text.count("\n", 0, bad.start()) + 1,
+                      "character U+{0:04X} at column {1} cannot be published: remove it".format(
+                          ord(bad.group()), bad.start() - start + 1))
+    return text, None
+
+
+def source_problems(path, is_post, folders):
+    """(problems, fields) of one source: its text, then its metadata (read once).
+
+    What plugins/published_posts checks for every source before a build and
+    plugins/preview's fast path for one saved post; ``fields`` is empty when
+    the text itself cannot be published."""
+    text, bad = _read_text(path)
+    if bad:
+        return [errors.line(path, bad[0], "ERROR", bad[1])], {}
+    fields = read_fields(text)
+    return problems_in(path, fields, REQUIRED if is_post else REQUIRED_FOR_PAGES, folders), fields
 
 
 def problems_in(path, fields, required=REQUIRED, folders=None):

@@ -57,6 +57,11 @@ def is_site_path(url):
     return not _SCHEME.match(seen) and seen[:2].replace("\\", "/") != "//"
 
 
+def site_folders(config):
+    """Where the site's images and files come from: {source folder: output folder}."""
+    return dict(config["IMAGE_FOLDERS"], **config["FILES_FOLDERS"])
+
+
 def source_of(url, page_url, folders):
     """The source file a site URL on page ``page_url`` is copied from, or None.
 

@@ -33,10 +33,6 @@ def render_sitemap(entries):
     return "\n".join(lines) + "\n"
 
 
-def write(path, text):
-    files.write_atomically(path, text)
-
-
 class SitemapDates(Task):
     name = "sitemap_dates"
 
@@ -75,6 +71,6 @@ class SitemapDates(Task):
                 "name": target,
                 "targets": [target],
                 "uptodate": [utils.config_changed({"text": text}, "sitemap_dates:" + name)],
-                "actions": [(write, (target, text))],
+                "actions": [(files.write_atomically, (target, text))],
                 "clean": True,
             }
