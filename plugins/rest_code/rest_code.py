@@ -39,20 +39,23 @@ from plugins import patches
 
 _LINE_ANCHOR = re.compile(r'<a id="([^"]+)" name="\1"></a>')
 _NUMBERS = '<td class="linenos linenodiv"><a href='
-_REGION = '<div class="code"><table'
 
 
 def valid_anchors(html):
     return _LINE_ANCHOR.sub(r'<span id="\1"></span>', html)
 
 
+def focusable(html, label):
+    """A block wider than the page scrolls: keyboard users must reach it (WCAG 2.1.1)."""
+    return html.replace('<div class="code">', '<div class="code" tabindex="0" role="region" aria-label="{0}">'.format(
+        escape(label)), 1)
+
+
 def listing_code(code, title):
     """A listing page's Pygments table, valid and accessible (Markup: Pygments escaped the source)."""
     html = valid_anchors(str(code))
     html = html.replace(_NUMBERS, '<td class="linenos linenodiv" aria-hidden="true"><a tabindex="-1" href=')
-    html = html.replace(_REGION, '<div class="code" tabindex="0" role="region" aria-label="{0}"><table'.format(
-        escape(title)), 1)
-    return Markup(html)
+    return Markup(focusable(html, title))
 
 
 class CodeBlock(Directive):
@@ -91,10 +94,8 @@ class CodeBlock(Directive):
             linenostart=start,
             hl_lines=self.emphasized(),
         )
-        html = valid_anchors(pygments.highlight("\n".join(self.content), lexer, formatter))
-        # A block wider than the page scrolls: keyboard users must reach it (WCAG 2.1.1).
-        html = html.replace('<div class="code">', '<div class="code" tabindex="0" role="region" '
-                            'aria-label="Code ({0})">'.format(language), 1)
+        html = focusable(valid_anchors(pygments.highlight("\n".join(self.content), lexer, formatter)),
+                         "Code ({0})".format(language))
         node = nodes.raw("", html, format="html")
         self.add_name(node)
         if "source" in self.options:  # set by include :code: (refused in posts) as in Nikola
