@@ -19,16 +19,17 @@ import golden  # noqa: E402
 
 
 def compare(a, b):
-    return golden.differences(golden.files(Path(b)), golden.files(Path(a)))
+    """(differences, files compared) between the outputs ``a`` and ``b``."""
+    files_a = golden.files(Path(a))
+    return golden.differences(golden.files(Path(b)), files_a), len(files_a)
 
 
 def main(argv):
     if len(argv) != 2:
         sys.exit(__doc__)
-    found = compare(*argv)
+    found, n = compare(*argv)
     for line in found:
         print(line)
-    n = len(golden.files(Path(argv[0])))
     print("{0}: {1} files compared".format("equal" if not found else "DIFFERENT", n))
     return 1 if found else 0
 

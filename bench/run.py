@@ -33,7 +33,6 @@ the tables to bench/RESULTS.md. Nothing here asserts anything about speed.
 
 import argparse
 import datetime as dt
-import shlex
 import socket
 import tempfile
 import urllib.error
@@ -778,9 +777,15 @@ def _merge(reports):
     merged["sizes"] = {}
     for r in reports:
         merged["sizes"].update(r["sizes"])
-    merged["runs_of"] = [{"date": r["date"], "sizes": sorted(r["sizes"], key=int), "repeat": r["repeat"],
-                          "machine": r["machine"], "source": r.get("source", {})} for r in reports]
+    merged["runs_of"] = [_run_of(r) for r in reports]
     return merged
+
+
+def _run_of(report):
+    """When one run of the benchmark was made, of which sizes, how many times, from which sources."""
+    return {"date": report["date"], "sizes": sorted(report["sizes"], key=int),
+            "repeats": sorted({s["repeats"] for s in report["sizes"].values()}),
+            "machine": report["machine"], "source": report.get("source", {})}
 
 
 def _size_table(n, s, engines):
@@ -802,8 +807,7 @@ def _size_table(n, s, engines):
 
 def render_markdown(report, notes=""):
     m, v = report["machine"], report["versions"]
-    runs_of = report.get("runs_of") or [{"date": report["date"], "sizes": sorted(report["sizes"], key=int),
-                                         "repeat": report["repeat"], "machine": m, "source": report.get("source", {})}]
+    runs_of = report.get("runs_of") or [_run_of(report)]
     lines = [
         "# Benchmark results",
         "",
@@ -825,7 +829,7 @@ def render_markdown(report, notes=""):
         src = run["source"]
         lines.append("- {0}: N = {1}, {2} repeat(s); load average {3} at the start, {4} at the end; sources: "
                      "commit {5}{6} (site digest {7})".format(
-                         run["date"], ", ".join(run["sizes"]), run["repeat"] if "10000" not in run["sizes"] else 1,
+                         run["date"], ", ".join(run["sizes"]), "/".join(map(str, run["repeats"])),
                          " ".join("{0:.2f}".format(x) for x in run["machine"]["loadavg_start"]),
                          " ".join("{0:.2f}".format(x) for x in run["machine"].get("loadavg_end", ())),
                          src.get("commit"), (", with uncommitted changes to " + ", ".join(
@@ -943,7 +947,7 @@ def render_markdown(report, notes=""):
 
 def _goals(n, s):
     rows = []
-    ours, pelican = s.get("ours"), s.get("pelican")
+    ours = s.get("ours")
 
     def add(goal, target, now, ok):
         rows.append("| {0:,} | {1} | {2} | {3} | {4} |".format(n, goal, target, now, "met" if ok else "not met"))

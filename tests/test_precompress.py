@@ -6,12 +6,11 @@ of changed files only and removes copies whose file is gone.
 """
 
 import gzip
-import shutil
 
 import brotli
 import pytest
 
-from sitebuild import ROOT, copy_site, nikola_build
+from sitebuild import ROOT, copy_built, copy_site, nikola_build
 
 
 # The plugin's rule, restated as the specification the tests hold it to.
@@ -91,7 +90,7 @@ def rebuilt(tiny, tmp_path_factory):
     """A copy of the built tiny site (times kept) after an edit to its post and
     two planted stale copies: (before, after) snapshots and the stale paths."""
     site = tmp_path_factory.mktemp("rebuilt") / "site"
-    shutil.copytree(tiny, site, symlinks=True)
+    copy_built(tiny, site)
     output = site / "output"
     stale = [output / "posts" / "deleted-post" / "index.html.gz", output / "gone.xml.br"]
     for path in stale:

@@ -27,7 +27,7 @@ import lxml.etree
 import pytest
 
 import hostile
-from sitebuild import ROOT, copy_site, nikola_build
+from sitebuild import ROOT, copy_built, copy_site, nikola_build
 from site_model import Site, text_of
 from validate import feedrules, markup
 
@@ -244,8 +244,8 @@ def test_a_preview_shows_them_and_never_touches_output(unpublished):
 
 
 @pytest.mark.e2e
-def test_a_scheduled_post_appears_on_the_first_build_after_its_date(tmp_path):
-    root = copy_site(tmp_path / "site", overlay=SITES / "good", with_posts=False)
+def test_a_scheduled_post_appears_on_the_first_build_after_its_date(good_site, tmp_path):
+    root = copy_built(good_site.root, tmp_path / "site")
     due = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=2)
     (root / "posts" / "soon.rst").write_text(
         (SITES / "good" / "posts" / "post.rst").read_text(encoding="utf-8")
@@ -257,17 +257,17 @@ def test_a_scheduled_post_appears_on_the_first_build_after_its_date(tmp_path):
     second = nikola_build(root)  # no file changed: only the clock
     assert second.returncode == 0 and "nothing changed" not in second.log, second.log
     assert (second.output / "posts" / "soon" / "index.html").is_file()
-    assert site_link(second, "soon") in (second.output / "rss.xml").read_text(encoding="utf-8")
+    assert site_link("soon") in (second.output / "rss.xml").read_text(encoding="utf-8")
 
 
-def site_link(build, slug):
+def site_link(slug):
     return "http://graham.hayes.ie/posts/{0}/".format(slug)
 
 
 # --- nothing lingers -------------------------------------------------------------------
 
-def test_a_deleted_post_leaves_the_site_on_the_next_build(tmp_path):
-    root = copy_site(tmp_path / "site", overlay=SITES / "good", with_posts=False)
+def test_a_deleted_post_leaves_the_site_on_the_next_build(good_site, tmp_path):
+    root = copy_built(good_site.root, tmp_path / "site")
     gone = root / "posts" / "gone.rst"
     gone.write_text((SITES / "good" / "posts" / "post.rst").read_text(encoding="utf-8")
                     .replace("a-good-post", "gone-post").replace(".. tags: test", ".. tags: test, zqxgone"),
