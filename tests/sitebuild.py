@@ -25,7 +25,7 @@ SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages",
               "images", "files", "listings")
 NIKOLA = str(Path(sys.executable).with_name("nikola"))
 # Imported once by the fork server, shared by every build it forks.
-PRELOAD = ["nikola.__main__", "nikola.plugins.command.auto", "nikola.plugins.compile.rest",
+PRELOAD = ["nikola.__main__", "nikola.plugins.compile.rest",
            "docutils.writers.html5_polyglot", "mako.template", "feedgen.feed", "lxml.html",
            "pygments.lexers", "PIL.Image", "natsort", "blinker"]
 TIMEOUT = 900

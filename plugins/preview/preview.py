@@ -4,6 +4,8 @@ Like Hugo's fast-render mode, and unlike ``nikola auto`` (a whole
 ``nikola build`` process per save: about 4 s at 1,000 posts before the page
 changes), one long-running process keeps the site loaded:
 
+The command is here; the running preview is plugins/preview/session.py.
+
 1. at start, ``nikola build`` (so output/ is what a clean build gives),
    then the server (plugins/preview/server.py) on --address:--port;
 2. a file watcher (watchdog) sees a save; after 20 ms of quiet the changed
@@ -24,72 +26,9 @@ changes), one long-running process keeps the site loaded:
    reconnect and reload), so the next fast render starts from the new site.
 """
 
-import asyncio
-import concurrent.futures
-import os
-import re
-import sys
-import time
-import uuid
-
-from aiohttp import web
 from nikola.plugin_categories import Command
-from watchdog.events import FileSystemEventHandler
-from watchdog.observers import Observer
 
 from plugins import patches
-from plugins.preview.renderer import NotHere, Renderer
-from plugins.preview.server import Server, url_paths
-from plugins.rules import errors
-
-QUIET = 0.02  # seconds of no events before a save is handled
-WATCHED = ("posts", "pages", "themes", "plugins", "images", "files", "listings")
-ROOT_FILES = ("conf.py", "docutils.conf")
-RESTART = ("conf.py", "docutils.conf", "plugins" + os.sep)
-# Reading a file is an event too (opened, closed_no_write): only writes count.
-CHANGES = ("created", "modified", "deleted", "moved", "closed")
-PROBLEM = re.compile(r"^\S.*?:(\d+:)? (ERROR|WARNING|SEVERE): ")
-
-
-def ignored(path):
-    name = os.path.basename(path)
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".pyc"))
-            or "__pycache__" in path.split(os.sep) or name == "4913")
-
-
-class Watcher(FileSystemEventHandler):
-    def __init__(self, loop, queue, root):
-        self.loop, self.queue, self.root = loop, queue, root
-
-    def on_any_event(self, event):
-        if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
-            return
-        for path in (event.src_path, getattr(event, "dest_path", None)):
-            if path and not ignored(path):
-                rel = os.path.normpath(os.path.relpath(path, self.root))
-                self.loop.call_soon_threadsafe(self.queue.put_nowait, rel)
-
-
-def restart_argv():
-    """This command again, in a new Python process."""
-    if sys.argv[0].endswith("__main__.py"):  # python -m nikola preview ...
-        return [sys.executable, "-m", "nikola"] + sys.argv[1:]
-    return [sys.executable] + sys.argv
-
-
-def html_times(output):
-    """{path: (mtime_ns, size)} of every page in ``output``."""
-    found = {}
-    for root, _, names in os.walk(output):
-        for name in names:
-            if name.endswith(".html"):
-                path = os.path.join(root, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                found[path] = (st.st_mtime_ns, st.st_size)
-    return found
 
 
 class Preview(Command):
@@ -105,158 +44,5 @@ class Preview(Command):
 
     def _execute(self, options, args):
         patches.require("preview")
-        self.root = os.getcwd()
-        self.output = self.site.config["OUTPUT_FOLDER"]
-        self.build_cmd = [sys.executable, "-m", "nikola", "build"]
-        self.server = Server(self.output, self.site.config["CONTENT_SECURITY_POLICY"], uuid.uuid4().hex)
-        self.restart = False
-        self.pending = False
-        self.build_task = None
-        self.file_problems = {}  # source: its lines, from the fast path
-        self.build_problems = []  # from the last background build
-        self.renders = concurrent.futures.ThreadPoolExecutor(1)
-        print("preview: building the site first ({0})".format(" ".join(self.build_cmd[-2:])), flush=True)
-        _code, lines = self.run_build_sync()
-        self.build_problems = lines
-        self.renderer = Renderer(self.site)
-        self.server.set_status(problems=self.problems())
-        try:
-            asyncio.run(self.serve(options["address"], options["port"]))
-        except KeyboardInterrupt:
-            pass
-        return 0
-
-    # --- building ---------------------------------------------------------------
-
-    def run_build_sync(self):
-        import subprocess
-        proc = subprocess.run(self.build_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        return proc.returncode, self.report_build(proc.stdout, proc.returncode)
-
-    def report_build(self, text, code):
-        lines = [l for l in text.splitlines() if PROBLEM.match(l)]
-        for line in text.splitlines():
-            if PROBLEM.match(line) or line.startswith(("nikola build:", "ERROR", "Execution aborted")):
-                print(line, file=sys.stderr, flush=True)
-        if code != 0 and not lines:
-            lines = ["nikola build failed (exit status {0}); its output is above".format(code)]
-            print(text, file=sys.stderr, flush=True)
-        return lines
-
-    def problems(self):
-        lines = list(self.build_problems)
-        for source_lines in self.file_problems.values():
-            lines.extend(l for l in source_lines if l not in lines)
-        return lines
-
-    async def background(self):
-        while self.pending:
-            self.pending = False
-            self.server.set_status(building=True)
-            before = html_times(self.output)
-            started = time.perf_counter()
-            proc = await asyncio.create_subprocess_exec(
-                *self.build_cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-            out, _ = await proc.communicate()
-            self.build_problems = self.report_build(out.decode("utf-8", "replace"), proc.returncode)
-            if proc.returncode == 0:
-                self.file_problems.clear()
-            after = html_times(self.output)
-            changed = sorted(p for p, v in after.items() if before.get(p) != v)
-            print("preview: site up to date in {0:.1f} s ({1} pages rewritten)".format(
-                time.perf_counter() - started, len(changed)), flush=True)
-            if self.pending:
-                continue
-            self.server.set_status(building=False, generation=self.server.status["generation"] + 1,
-                                   problems=self.problems())
-            if changed:
-                self.server.reload(url_paths(self.output, changed))
-            if self.restart or self.renderer.stale:
-                print("preview: restarting with the new settings, plugins or posts", flush=True)
-                os.execv(sys.executable, restart_argv())
-        self.build_task = None
-
-    def schedule_build(self):
-        self.pending = True
-        if self.build_task is None:
-            self.build_task = asyncio.ensure_future(self.background())
-
-    # --- changes ----------------------------------------------------------------
-
-    def render(self, source):
-        started = time.perf_counter()
-        try:
-            written = self.renderer.render(source)
-        except errors.ContentError as error:
-            self.file_problems[source] = error.problems or [str(error)]
-            return None
-        self.file_problems.pop(source, None)
-        print("preview: {0} re-rendered in {1:.2f} s".format(source, time.perf_counter() - started), flush=True)
-        return written
-
-    async def handle(self, changed):
-        loop = asyncio.get_running_loop()
-        for path in sorted(changed):
-            if path.startswith(RESTART) or path in RESTART:
-                self.restart = True
-            is_source = path.startswith(("posts" + os.sep, "pages" + os.sep)) and path.endswith(".rst")
-            if not is_source:
-                continue
-            try:
-                written = await loop.run_in_executor(self.renders, self.render, path)
-            except NotHere:
-                self.restart = True  # a new, deleted, renamed or unpublished post: the site changes shape
-                continue
-            except Exception as error:  # a bug in the fast path: the background build still runs
-                print("preview: could not re-render {0} ({1!r}); the background build will".format(path, error),
-                      file=sys.stderr, flush=True)
-                continue
-            self.server.set_status(problems=self.problems())
-            if written:
-                self.server.reload(url_paths(self.output, written))
-        self.schedule_build()
-
-    async def watch(self, queue):
-        while True:
-            changed = {await queue.get()}
-            while True:  # wait for a quiet moment: an editor's save is several events
-                try:
-                    changed.add(await asyncio.wait_for(queue.get(), QUIET))
-                except asyncio.TimeoutError:
-                    break
-            await self.handle(changed)
-
-    async def serve(self, address, port):
-        loop = asyncio.get_running_loop()
-        queue = asyncio.Queue()
-        observer = Observer()
-        handler = Watcher(loop, queue, self.root)
-        for folder in WATCHED:
-            if os.path.isdir(folder):
-                observer.schedule(handler, os.path.abspath(folder), recursive=True)
-        root_handler = _RootFiles(loop, queue, self.root)
-        observer.schedule(root_handler, self.root, recursive=False)
-        observer.start()
-        runner = web.AppRunner(self.server.app(), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, address, port)
-        await site.start()
-        bound = runner.addresses[0]
-        print("preview: serving {0} on http://{1}:{2}/ (Ctrl-C to stop)".format(self.output, bound[0], bound[1]),
-              flush=True)
-        try:
-            await self.watch(queue)
-        finally:
-            observer.stop()
-            await runner.cleanup()
-
-
-class _RootFiles(Watcher):
-    """conf.py and docutils.conf, in the site's top folder."""
-
-    def on_any_event(self, event):
-        if event.event_type not in CHANGES:
-            return
-        for path in (event.src_path, getattr(event, "dest_path", None)):
-            if path and os.path.basename(path) in ROOT_FILES and os.path.dirname(os.path.abspath(path)) == self.root:
-                self.loop.call_soon_threadsafe(self.queue.put_nowait, os.path.basename(path))
+        from plugins.preview.session import Session  # the server and watcher: for this command only
+        return Session(self.site).run(options["address"], options["port"])

@@ -8,7 +8,7 @@ site), compiles it with the strict reST compiler (plugins/rest_strict: a
 mistake raises ContentError with its file:line problems and writes
 nothing) and renders its page with Nikola's own page renderer, written
 atomically. Everything else (lists, taxonomies, feeds, search, sitemap)
-is the background build's job (plugins/preview/preview.py).
+is the background build's job (plugins/preview/session.py).
 
 The new ``Post`` replaces the old one in Nikola's timeline and post lists
 (registered in plugins/patches.py): other structures still hold the old

@@ -523,9 +523,12 @@ def _check_namespaces(feed, root):
                 feed.log("UnknownNamespace", el.sourceline, uri)
 
 
+_C1_OR_REPLACEMENT = re.compile("[\u0080-\u009f\ufffd]")
+
+
 def _check_characters(feed, root):
     def bad(value):
-        if any(0x80 <= ord(c) <= 0x9F or c == "\ufffd" for c in value):
+        if _C1_OR_REPLACEMENT.search(value):
             return True
         if re.search("[\u00c2\u00c3][\u0080-\u00bf]", value):  # UTF-8 read as Latin-1
             try:
