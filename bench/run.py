@@ -598,10 +598,10 @@ def _os_name():
 
 def versions(pelican=None, hugo=None):
     py = our_python()
-    v = {"python": subprocess.run([str(py), "-c", "import platform; print(platform.python_version())"],
-                                  capture_output=True, text=True).stdout.strip()}
-    for dist in ("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"):
-        v[dist] = _version(py, dist)
+    code = ("import json, platform, importlib.metadata as m; print(json.dumps(dict("
+            "python=platform.python_version(), **{d: m.version(d) for d in %r})))"
+            % (("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"),))
+    v = json.loads(subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=True).stdout)
     v["pelican"] = pelican
     v["pelican_docutils"] = _version(PELICAN_VENV / "bin" / "python", "docutils") if pelican else None
     v["hugo"] = hugo

@@ -10,6 +10,7 @@ building a different site. Upgrading a pinned package means reading each
 patch listed for it here against the new source, then updating the version.
 """
 
+import functools
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -65,6 +66,7 @@ PATCHES = (
 )
 
 
+@functools.lru_cache(maxsize=None)  # asked by each patching plugin, once per package is enough
 def installed(package):
     try:
         return metadata.version(package)

@@ -2,9 +2,8 @@
 
 Like Hugo's fast-render mode, and unlike ``nikola auto`` (a whole
 ``nikola build`` process per save: about 4 s at 1,000 posts before the page
-changes), one long-running process keeps the site loaded:
-
-The command is here; the running preview is plugins/preview/session.py.
+changes), one long-running process keeps the site loaded (the command is
+here; the running preview is plugins/preview/session.py):
 
 1. at start, ``nikola build`` (so output/ is what a clean build gives),
    then the server (plugins/preview/server.py) on --address:--port;
@@ -17,8 +16,9 @@ The command is here; the running preview is plugins/preview/session.py.
 4. then, for any change (a post, a new, deleted or renamed one, a
    template, an image, conf.py, a plugin), ``nikola build`` runs in the
    background and brings the lists, taxonomies, feeds, search and sitemap
-   up to date, exactly as a clean build would (it is the same command);
-   pages it rewrote reload. Saves during that build start another one
+   up to date, exactly as a clean build would (it is the same command, in
+   a process of its own, forked from one that has Nikola already loaded:
+   plugins/preview/builder.py); pages it rewrote reload. Saves during that build start another one
    after it, so the last build always sees the last save;
 5. when the loaded site is stale (conf.py, docutils.conf or a plugin
    changed, a post was added, deleted or renamed, or its metadata changed),

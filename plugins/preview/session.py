@@ -10,6 +10,7 @@ import concurrent.futures
 import os
 import re
 import sys
+import tempfile
 import time
 import uuid
 
@@ -17,6 +18,7 @@ from aiohttp import web
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from plugins.preview.builder import Builder
 from plugins.preview.renderer import NotHere, Renderer
 from plugins.preview.server import Server, url_paths
 from plugins.rules import errors
@@ -78,7 +80,7 @@ class Session:
         self.site = site
         self.root = os.getcwd()
         self.output = self.site.config["OUTPUT_FOLDER"]
-        self.build_cmd = [sys.executable, "-m", "nikola", "build"]
+        self.builder = Builder(self.root)  # `nikola build`, forked from a process that has Nikola loaded
         self.server = Server(self.output, self.site.config["CONTENT_SECURITY_POLICY"], uuid.uuid4().hex)
         self.restart = False
         self.pending = False
@@ -88,7 +90,7 @@ class Session:
         self.renders = concurrent.futures.ThreadPoolExecutor(1)
 
     def run(self, address, port):
-        print("preview: building the site first ({0})".format(" ".join(self.build_cmd[-2:])), flush=True)
+        print("preview: building the site first (nikola build)", flush=True)
         _code, lines = self.run_build_sync()
         self.build_problems = lines
         self.renderer = Renderer(self.site)
@@ -101,10 +103,16 @@ class Session:
 
     # --- building ---------------------------------------------------------------
 
+    def build(self):
+        """``nikola build``, in a process of its own: (exit status, what it printed)."""
+        with tempfile.NamedTemporaryFile(prefix="nikola-build-", suffix=".log") as log:
+            code = self.builder.run(self.root, ["build"], os.environ, log.name)
+            with open(log.name, encoding="utf-8", errors="replace") as f:
+                return code, f.read()
+
     def run_build_sync(self):
-        import subprocess
-        proc = subprocess.run(self.build_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        return proc.returncode, self.report_build(proc.stdout, proc.returncode)
+        code, text = self.build()
+        return code, self.report_build(text, code)
 
     def report_build(self, text, code):
         lines = [l for l in text.splitlines() if PROBLEM.match(l)]
@@ -128,11 +136,9 @@ class Session:
             self.server.set_status(building=True)
             before = html_times(self.output)
             started = time.perf_counter()
-            proc = await asyncio.create_subprocess_exec(
-                *self.build_cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-            out, _ = await proc.communicate()
-            self.build_problems = self.report_build(out.decode("utf-8", "replace"), proc.returncode)
-            if proc.returncode == 0:
+            code, text = await asyncio.get_running_loop().run_in_executor(None, self.build)
+            self.build_problems = self.report_build(text, code)
+            if code == 0:
                 self.file_problems.clear()
             after = html_times(self.output)
             changed = sorted(p for p, v in after.items() if before.get(p) != v)

@@ -46,18 +46,21 @@ class Visit:
                 + ["failed request: " + f for f in self.failed])
 
 
-def new_context(browser, base_url, width, scheme, motion="no-preference", bypass_csp=False):
+def new_context(browser, base_url, width, scheme, motion="no-preference", bypass_csp=False, axe=False):
     """A browser context at ``width`` px in the ``scheme`` colour scheme that
     aborts (and records on ``context.third_party``) every request that leaves
     ``base_url``'s origin. ``motion="reduce"`` asks for instant scrolling;
-    ``bypass_csp`` lets a test inject a fault the site's policy would block."""
+    ``bypass_csp`` lets a test inject a fault the site's policy would block;
+    ``axe``: for a context where most page loads are checked with axe-core."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, 800)},
                                   color_scheme=scheme, reduced_motion=motion, base_url=base_url,
                                   service_workers="block", bypass_csp=bypass_csp)
-    # axe-core in every document from its start: a script the browser keeps
-    # compiled, instead of half a megabyte sent and parsed for each page.
-    from axe_playwright_python.base import AXE_SCRIPT
-    context.add_init_script(AXE_SCRIPT)
+    if axe:
+        # axe-core in every document from its start: a script the browser keeps
+        # compiled, instead of half a megabyte sent and parsed for each page
+        # checked. It costs every page load a third more, checked or not.
+        from axe_playwright_python.base import AXE_SCRIPT
+        context.add_init_script(AXE_SCRIPT)
     context.third_party = []
     origin = _origin(base_url)
 
@@ -153,8 +156,9 @@ def axe_violations(page, tags=WCAG_TAGS, rules=None):
     """axe-core violations on the loaded page, one line per rule and element.
 
     axe-core (from axe-playwright-python) is already in the page when the
-    context comes from :func:`new_context` (an init script), and put in once
-    otherwise, not before every run as that package's ``Axe.run`` does."""
+    context comes from ``new_context(..., axe=True)`` (an init script), and
+    put in once otherwise, not before every run as that package's
+    ``Axe.run`` does."""
     from axe_playwright_python.base import AXE_SCRIPT
     options = {"runOnly": {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags},
                "resultTypes": ["violations"]}

@@ -35,7 +35,7 @@ def tab(chromium, site_url):
 
     def get(width, scheme, motion="no-preference"):
         if width not in pages:
-            context = web.new_context(chromium, site_url, width, scheme, motion)
+            context = web.new_context(chromium, site_url, width, scheme, motion, axe=True)
             contexts.append(context)
             pages[width] = context.new_page()
         pages[width].emulate_media(color_scheme=scheme, reduced_motion=motion)
