@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from sitebuild import ROOT
+from sitebuild import ROOT, copy_site, nikola_build
 
 from plugins import patches
 
@@ -68,3 +68,16 @@ def test_another_version_stops_the_build_naming_the_patch(capsys):
 def test_an_unregistered_plugin_cannot_ask():
     with pytest.raises(LookupError):
         patches.require("not_a_plugin")
+
+
+@pytest.mark.e2e  # Nikola waits two seconds after a plugin fails to load, twice
+def test_a_plugin_that_cannot_be_loaded_stops_the_build(tmp_path):
+    """After an upgrade a plugin's import can break: Nikola 8.3.3 would build without it."""
+    site = copy_site(tmp_path / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False)
+    with open(site / "plugins" / "rest_safety" / "rest_safety.py", "a") as plugin:
+        plugin.write('\nraise ImportError("a name that moved in an upgrade")\n')
+    build = nikola_build(site)
+    assert build.returncode == 1, build.log
+    assert "rest_safety" in build.log and "a name that moved in an upgrade" in build.log
+    assert "nothing was built without it" in build.log
+    assert not (site / "output").exists()
