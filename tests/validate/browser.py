@@ -101,7 +101,11 @@ def watching(page):
 
     def on_failed(request):
         in_flight.discard(request)
-        if request.url not in context.third_party:
+        # net::ERR_ABORTED is the browser calling off its own request, not an
+        # answer from the site (seen for /favicon.svg, which Chromium fetches
+        # on its own schedule, on a busy machine). A missing or broken file is
+        # a status of 400 or more (on_response) or a network error: recorded.
+        if request.url not in context.third_party and request.failure != "net::ERR_ABORTED":
             record.failed.append("{0} ({1})".format(request.url, request.failure))
 
     def on_pageerror(exc):
