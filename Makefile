@@ -38,8 +38,9 @@ build: site  ## same as `make site`
 
 # The whole suite, on two workers: it builds the site and the fixture sites
 # into a temporary folder and checks those builds. The HTML checker (vnu.jar)
-# needs Java; the browser tests need Debian's Chromium at /usr/bin/chromium (or
-# CHROMIUM=path); the hosting tests need nginx. .ci/run installs them when missing.
+# needs Java; the browser tests need Debian's headless Chromium at
+# /usr/bin/chromium-headless-shell (or CHROMIUM=path); the hosting tests need
+# nginx. .ci/run installs them when missing.
 # Its temporary sites and builds (thousands of small files, written and removed)
 # go to memory where the machine has it (/dev/shm): on this project's CI
 # machine, a disk mounted with `discard`, that is a tenth of `make test-fast`.

@@ -16,8 +16,13 @@ from urllib.parse import urlsplit
 
 from .nginx import serve  # noqa: F401 (the tests call web.serve)
 
-# Playwright's own browser download does not work here: Debian's chromium.
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's own browser download does not work here: Debian's Chromium, in
+# its headless build (package chromium-headless-shell: the same Chromium
+# version, and what Playwright itself runs for headless Chromium), which takes
+# a quarter less CPU than the full browser run headless (measured on the
+# browser tests: 44-50 against 59-65 CPU seconds). CHROMIUM=/usr/bin/chromium
+# runs them in the full browser.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HEIGHTS = {390: 844, 1280: 800}
@@ -27,7 +32,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 def launch(playwright):
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        raise RuntimeError("no Chromium at {0}: apt-get install chromium (or set CHROMIUM)".format(CHROMIUM))
+        raise RuntimeError("no Chromium at {0}: apt-get install chromium-headless-shell (or set CHROMIUM)"
+                           .format(CHROMIUM))
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
