@@ -20,9 +20,9 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
+import pagefind_bin
 from nikola.plugin_categories import LateTask
 
 BUNDLE = "pagefind"
@@ -51,7 +51,8 @@ def build_index(output, quiet=True):
     bundle = os.path.join(output, BUNDLE)
     fresh = tempfile.mkdtemp(prefix=".pagefind-", dir=os.path.dirname(os.path.abspath(output)))
     try:
-        subprocess.run([sys.executable, "-m", "pagefind", "--site", output, "--glob", GLOB,
+        # The binary itself: `python -m pagefind` would start a Python only to exec it.
+        subprocess.run([str(pagefind_bin.get_executable()), "--site", output, "--glob", GLOB,
                         "--output-path", fresh] + (["--silent"] if quiet else []), check=True)
         for name in UNUSED:
             if os.path.exists(os.path.join(fresh, name)):
