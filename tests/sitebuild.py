@@ -86,7 +86,11 @@ def nikola(site: Path, *args, env=None, served=False) -> Build:
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
         return Build(Path(site), proc.returncode, proc.stdout)
     if _builder is None:  # one per test process, started on first use
-        _builder = _builder_module().Builder(ROOT)
+        # Python may cache the fixture sites' compiled plugins (in their temporary
+        # folders) even where PYTHONDONTWRITEBYTECODE is set: a site is built,
+        # rebuilt, checked and copied built, and each build imports its plugins.
+        server_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        _builder = _builder_module().Builder(ROOT, env=server_env)
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
         code = _builder.run(site, args, run_env, log.name, timeout=TIMEOUT)
         text = Path(log.name).read_text(encoding="utf-8", errors="replace")

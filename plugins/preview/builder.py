@@ -101,8 +101,9 @@ def serve(site):
 class Builder:
     """The client side: a builder process, started on first use, and builds asked of it."""
 
-    def __init__(self, site="."):
+    def __init__(self, site=".", env=None):
         self._site = os.path.abspath(site)
+        self._env = env  # the builder's own environment (None: this process's)
         self._lock = threading.Lock()
         self._waiting = {}
         self._next = 0
@@ -110,8 +111,8 @@ class Builder:
 
     def _start(self):
         self._process = subprocess.Popen([sys.executable, os.path.abspath(__file__), self._site],
-                                         cwd=self._site, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         text=True, bufsize=1)
+                                         cwd=self._site, env=self._env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, bufsize=1)
         threading.Thread(target=self._read, args=(self._process,), daemon=True).start()
 
     def _read(self, process):
