@@ -16,6 +16,7 @@ comparison rules can be tested without building the site.
 
 import difflib
 import email.utils
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -57,7 +58,7 @@ class FeedItem:
 
     @property
     def is_teaser(self) -> bool:
-        return read_more_paragraph(parse_fragment(self.description), self.link) is not None
+        return read_more_paragraph(seed_fragment(self.description), self.link) is not None
 
 
 def feed_seed() -> Path:
@@ -88,6 +89,13 @@ def parse_fragment(html: str) -> Tag:
     return BeautifulSoup("<body>{0}</body>".format(html), "lxml").body
 
 
+@functools.lru_cache(maxsize=None)
+def seed_fragment(html: str) -> Tag:
+    """parse_fragment, once per text, for reading only: every test that reads
+    a feed item's body gets the same tree (as Site.soup does for pages)."""
+    return parse_fragment(html)
+
+
 def read_more_paragraph(body: Tag, link: str):
     """The "Read more…" paragraph Nikola ends a teaser with, or None.
 
@@ -104,11 +112,13 @@ def read_more_paragraph(body: Tag, link: str):
     return None
 
 
+@functools.lru_cache(maxsize=None)
 def seed_body(item: FeedItem) -> Tag:
     """The post body the item carries: no preview figure, no "Read more" link.
 
     Nikola puts the post's preview image first in each feed item, as a bare
-    ``<figure><img></figure>``; it is not part of the post body.
+    ``<figure><img></figure>``; it is not part of the post body. Made once
+    per item, for reading only.
     """
     body = parse_fragment(item.description)
     first = next((n for n in body.children if not (isinstance(n, NavigableString) and not n.strip())), None)
