@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,9 +90,7 @@ def nikola(site: Path, *args, env=None, served=False) -> Build:
         # rebuilt, checked and copied built, and each build imports its plugins.
         server_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         _builder = _builder_module().Builder(ROOT, env=server_env)
-    with tempfile.NamedTemporaryFile(suffix=".log") as log:
-        code = _builder.run(site, args, run_env, log.name, timeout=TIMEOUT)
-        text = Path(log.name).read_text(encoding="utf-8", errors="replace")
+    code, text = _builder.run(site, args, run_env, timeout=TIMEOUT)
     return Build(Path(site), code, text)
 
 

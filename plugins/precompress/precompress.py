@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 import brotli
 from nikola.plugin_categories import LateTask
 
+from plugins.rules import files
+
 COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg", ".txt")
 # Below 1 KiB a response fits in one packet with its headers: nothing to gain.
 MIN_SIZE = 1024
@@ -59,8 +61,8 @@ def is_ours(path):
 def scan(output):
     """({source: stat} of files worth compressing, {copy: stat} of our copies)."""
     sources, copies = {}, {}
-    for root, _, files in os.walk(output):
-        for name in files:
+    for root, _, names in os.walk(output):
+        for name in names:
             path = os.path.join(root, name)
             st = os.stat(path)
             if is_ours(path):
@@ -82,15 +84,9 @@ def compress(job):
     with open(source, "rb") as f:
         data = f.read()
     for encoding in encodings:
-        target, temp = source + encoding, source + encoding + ".tmp"
-        try:
-            with open(temp, "wb") as f:
-                f.write(encode(data, encoding))
-            os.utime(temp, ns=(mtime_ns, mtime_ns))
-            os.replace(temp, target)  # a server reading X.gz sees the old copy or the new one
-        finally:
-            if os.path.exists(temp):
-                os.remove(temp)
+        # A server reading X.gz sees the old copy or the new one; the copy's
+        # time is its file's, which is how a later build knows it is fresh.
+        files.write_atomically(source + encoding, encode(data, encoding), mtime_ns=mtime_ns)
 
 
 def stale_jobs(sources, copies):

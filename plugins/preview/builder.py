@@ -22,8 +22,10 @@ that build has ended, with ``{"id", "code"}``; builds may overlap.
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -119,30 +121,25 @@ class Builder:
         for line in process.stdout:
             answer = json.loads(line)
             self._waiting.pop(answer["id"]).put(answer["code"])
-        for queue in list(self._waiting.values()):  # the builder is gone: nobody waits forever
-            queue.put(None)
+        for waiting in list(self._waiting.values()):  # the builder is gone: nobody waits forever
+            waiting.put(None)
 
-    def run(self, site, args, env, log, timeout=None):
-        """``nikola *args`` in ``site`` with ``env``, its output written to ``log``: the exit code."""
-        import queue
+    def run(self, site, args, env, timeout=None):
+        """``nikola *args`` in ``site`` with ``env``: (exit status, what it printed)."""
         answer = queue.Queue()
-        with self._lock:
-            if self._process is None or self._process.poll() is not None:
-                self._start()
-            self._next += 1
-            self._waiting[self._next] = answer
-            self._process.stdin.write(json.dumps(
-                {"id": self._next, "site": str(site), "args": list(args), "env": dict(env), "log": str(log)}) + "\n")
-            self._process.stdin.flush()
-        code = answer.get(timeout=timeout)
-        if code is None:
-            raise RuntimeError("the builder process ended during a build")
-        return code
-
-    def close(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.stdin.close()
-            self._process.wait()
+        with tempfile.NamedTemporaryFile(prefix="nikola-", suffix=".log") as log:
+            with self._lock:
+                if self._process is None or self._process.poll() is not None:
+                    self._start()
+                self._next += 1
+                self._waiting[self._next] = answer
+                self._process.stdin.write(json.dumps({"id": self._next, "site": str(site), "args": list(args),
+                                                      "env": dict(env), "log": log.name}) + "\n")
+                self._process.stdin.flush()
+            code = answer.get(timeout=timeout)
+            if code is None:
+                raise RuntimeError("the builder process ended during a build")
+            return code, Path(log.name).read_text(encoding="utf-8", errors="replace")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import concurrent.futures
 import os
 import re
 import sys
-import tempfile
 import time
 import uuid
 
@@ -91,8 +90,8 @@ class Session:
 
     def run(self, address, port):
         print("preview: building the site first (nikola build)", flush=True)
-        _code, lines = self.run_build_sync()
-        self.build_problems = lines
+        code, text = self.build()
+        self.build_problems = self.report_build(text, code)
         self.renderer = Renderer(self.site)
         self.server.set_status(problems=self.problems())
         try:
@@ -105,14 +104,7 @@ class Session:
 
     def build(self):
         """``nikola build``, in a process of its own: (exit status, what it printed)."""
-        with tempfile.NamedTemporaryFile(prefix="nikola-build-", suffix=".log") as log:
-            code = self.builder.run(self.root, ["build"], os.environ, log.name)
-            with open(log.name, encoding="utf-8", errors="replace") as f:
-                return code, f.read()
-
-    def run_build_sync(self):
-        code, text = self.build()
-        return code, self.report_build(text, code)
+        return self.builder.run(self.root, ["build"], os.environ)
 
     def report_build(self, text, code):
         lines = [l for l in text.splitlines() if PROBLEM.match(l)]

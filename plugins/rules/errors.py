@@ -10,7 +10,6 @@ is for bugs in the build itself, and shown only with ``NIKOLA_DEBUG=1``
 import sys
 
 
-
 class ContentError(Exception):
     """A post (or page) cannot be published as it is.
 

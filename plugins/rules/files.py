@@ -21,8 +21,9 @@ def _umask():
 MODE = 0o666 & ~_umask()
 
 
-def write_atomically(path, data):
-    """Write ``data`` (str as UTF-8, or bytes) to ``path`` through a temporary file and a rename."""
+def write_atomically(path, data, mtime_ns=None):
+    """Write ``data`` (str as UTF-8, or bytes) to ``path`` through a temporary file and a rename;
+    with ``mtime_ns``, the file has that modification time from its first instant."""
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     if isinstance(data, str):
@@ -32,6 +33,8 @@ def write_atomically(path, data):
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.chmod(tmp, MODE)
+        if mtime_ns is not None:
+            os.utime(tmp, ns=(mtime_ns, mtime_ns))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
