@@ -151,4 +151,3 @@ def test_photos_hosted_elsewhere_pass_the_content_security_policy(tab):
     record = web.visit(page, "/posts/dublin-ptg-summary/")
     assert [u for u in record.third_party if u.startswith("https://pbs.twimg.com/")], record.third_party
     assert [e for e in record.console_errors if "Content Security Policy" in e] == []
-

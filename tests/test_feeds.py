@@ -10,9 +10,9 @@ readers need, with zero errors and warnings by the W3C Feed Validation
 Service's rules; each category, tag and author feed holds exactly its posts;
 the feed history holds every post once; items carry the same content as the
 pages (every current feed and the blog's own archives; a category, tag or
-author archive carries each entry without the post's HTML); awkward text survives. (That two builds give the same bytes is
-tests/test_golden.py's job; hostile metadata in a real build is
-tests/test_untrusted_posts.py's.)
+author archive carries each entry without the post's HTML); awkward text
+survives. (That two builds give the same bytes is tests/test_golden.py's
+job; hostile metadata in a real build is tests/test_untrusted_posts.py's.)
 """
 
 import collections

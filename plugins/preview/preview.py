@@ -18,8 +18,9 @@ here; the running preview is plugins/preview/session.py):
    background and brings the lists, taxonomies, feeds, search and sitemap
    up to date, exactly as a clean build would (it is the same command, in
    a process of its own, forked from one that has Nikola already loaded:
-   plugins/preview/builder.py); pages it rewrote reload. Saves during that build start another one
-   after it, so the last build always sees the last save;
+   plugins/preview/builder.py); pages it rewrote reload. Saves during that
+   build start another one after it, so the last build always sees the
+   last save;
 5. when the loaded site is stale (conf.py, docutils.conf or a plugin
    changed, a post was added, deleted or renamed, or its metadata changed),
    the process restarts itself after the background build (browsers
