@@ -151,3 +151,20 @@ def test_photos_hosted_elsewhere_pass_the_content_security_policy(tab):
     record = web.visit(page, "/posts/dublin-ptg-summary/")
     assert [u for u in record.third_party if u.startswith("https://pbs.twimg.com/")], record.third_party
     assert [e for e in record.console_errors if "Content Security Policy" in e] == []
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(chromium, site_url):
+    """The narrowest phone the theme is made for (site.css: "from 320 px up"): the page
+    itself never scrolls sideways (a wide table or code block scrolls on its own)."""
+    context = web.new_context(chromium, site_url, 320, "light")
+    try:
+        page = context.new_page()
+        wide = {}
+        for path in list(PAGES.values()) + list(OTHER_PAGES.values()):
+            web.visit(page, path, idle=False)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+    finally:
+        context.close()
+    assert wide == {}
