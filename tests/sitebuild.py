@@ -38,17 +38,33 @@ class Build:
         return self.root / "output"
 
 
-def copy_site(dest: Path, overlay: Path = None, with_posts=True) -> Path:
-    """Copy the project's site into ``dest``; files in ``overlay`` win."""
+# What a post brings with it: a fixture site (with_posts=False) takes none of
+# the project's but what its own posts use (``media``). The theme's sharing
+# card is part of the frame. (Each image is scaled and each listing rendered
+# in every build: a fifth of a small fixture site's build.)
+POST_MEDIA = ("images", "listings")
+FRAME_MEDIA = ("images/site-card.png",)
+
+
+def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=()) -> Path:
+    """Copy the project's site into ``dest``; files in ``overlay`` win.
+
+    ``with_posts=False``: the frame only (conf.py, plugins, theme, pages,
+    files), with the project's ``media`` (paths such as "images/ATL.jpg")
+    the overlay's posts use.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         src = ROOT / part
-        if not with_posts and part == "posts":  # pages (search, 404) are part of the frame
+        if not with_posts and part in ("posts", *POST_MEDIA):  # pages (search, 404) are part of the frame
             continue
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.is_file():
             shutil.copy2(src, dest / part)
+    for path in () if with_posts else (*FRAME_MEDIA, *media):
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, dest / path)
     if overlay is not None:
         shutil.copytree(overlay, dest, dirs_exist_ok=True)
     return dest

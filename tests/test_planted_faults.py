@@ -4,9 +4,10 @@ What a reader would lose if this failed: a checker that passes because it
 looks at nothing (a broken link, an invalid page or an unreadable colour
 would reach them while the suite stays green).
 
-tests/sites/faults/ is the project's site (conf.py, plugins, theme, images,
-pages) with its posts replaced by two control posts by two authors, on
-which every check passes, and one post per planted fault; its other files
+tests/sites/faults/ is the project's site (conf.py, plugins, theme, pages and
+the one photo its posts show) with its posts replaced by two control posts
+by two authors, on which every check passes, and one post per planted
+fault; its other files
 are laid over the site, and a file named ``X.append`` is appended to X (so
 a fault adds one rule to the real stylesheet). Posts may not carry raw HTML
 or a missing image, so the invalid element and the missing image come from
@@ -49,8 +50,7 @@ PLANTED = {
 
 
 def plant(dest: Path) -> Path:
-    copy_site(dest, with_posts=False)                  # with the search and 404 pages
-    shutil.rmtree(dest / "listings")                   # only the real posts show them
+    copy_site(dest, with_posts=False, media=("images/ATL.jpg",))  # with the search and 404 pages
     for src in sorted(FAULTS.rglob("*")):
         if src.is_dir():
             continue
