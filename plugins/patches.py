@@ -38,8 +38,9 @@ PATCHES = (
           "docutils cannot write an abbreviation's title"),
     Patch("safe_templates", "Nikola", "8.3.3", "JinjaTemplates.lookup (autoescape, tojson, bytecode cache)",
           "Nikola turns autoescaping off and makes tojson unsafe inside <script>"),
-    Patch("safe_templates", "Jinja2", "3.1.6", "Environment.autoescape, .cache, .bytecode_cache",
-          "changed on an environment Nikola has already made"),
+    Patch("safe_templates", "Jinja2", "3.1.6", "Environment.autoescape, .cache, .bytecode_cache; "
+          "bccache.Bucket and the settings its compiler reads (plugins/template_cache.py)",
+          "changed on an environment Nikola has already made; compiled code shared by copies of the site"),
     Patch("rest_code", "Nikola", "8.3.3", "JinjaTemplates.lookup.filters (listing_code)",
           "a filter added after Nikola made the environment"),
     Patch("author_errors", "Nikola", "8.3.3", "Nikola._doit_config['reporter']",

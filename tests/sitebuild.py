@@ -43,6 +43,10 @@ class Build:
 # card is part of the frame. (Each image is scaled and each listing rendered
 # in every build: a fifth of a small fixture site's build.)
 POST_MEDIA = ("images", "listings")
+# A folder where the copies share their compiled templates (cache/jinja is
+# a link to it; plugins/template_cache.py keys them by name, settings and
+# source, not path). Set by tests/conftest.py for a test session.
+TEMPLATE_CACHE = None
 FRAME_MEDIA = ("images/site-card.png",)
 
 
@@ -67,6 +71,9 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=()) -> Pa
         shutil.copy2(ROOT / path, dest / path)
     if overlay is not None:
         shutil.copytree(overlay, dest, dirs_exist_ok=True)
+    if TEMPLATE_CACHE is not None:
+        (dest / "cache").mkdir(exist_ok=True)
+        (dest / "cache" / "jinja").symlink_to(TEMPLATE_CACHE, target_is_directory=True)
     return dest
 
 

@@ -43,9 +43,10 @@ has fixed the cost.
 8. Nikola 8.3.3 ``JinjaTemplates.get_string_deps`` finds a template's
    dependencies by parsing it, and again every template it includes, for
    every template a task renders: the theme's base templates are parsed
-   six times each, 36 % of a one-post build. Each text is parsed once per
-   process; the names it refers to are kept, and the dependencies are put
-   together from them exactly as Nikola does.
+   six times each, 36 % of a one-post build. Each text is parsed once; the
+   names it refers to are kept, for the process and beside the compiled
+   templates in cache/jinja (plugins/template_cache.py), and the
+   dependencies are put together from them exactly as Nikola does.
 """
 
 import datetime
@@ -66,6 +67,7 @@ from nikola import nikola as nikola_core, post as nikola_post, utils
 from nikola.plugin_categories import ConfigPlugin
 
 from plugins import patches
+from plugins.template_cache import TemplateCache
 
 
 # --- 1. doit: inspect.signature per class -----------------------------------
@@ -217,15 +219,24 @@ def iterlinks(self):
 _referenced = {}
 
 
+def _parse_references(environment, text):
+    """[names, [[pattern, variable], ...]]: JSON's shape, as it is kept in cache/jinja."""
+    ast = environment.parse(text)
+    return [[d for d in jinja2.meta.find_referenced_templates(ast) if d],
+            [[imp.template.left.value, imp.template.right.name] for imp in ast.find_all(jinja2.nodes.Import)
+             if isinstance(imp.template, jinja2.nodes.Mod)]]
+
+
 def _referenced_templates(environment, text):
     """The names ``text`` extends, includes or imports, and its ``'name_%s' % variable`` imports."""
     found = _referenced.get(text)
     if found is None:
-        ast = environment.parse(text)
-        found = _referenced[text] = (
-            [d for d in jinja2.meta.find_referenced_templates(ast) if d],
-            [(imp.template.left.value, imp.template.right.name) for imp in ast.find_all(jinja2.nodes.Import)
-             if isinstance(imp.template, jinja2.nodes.Mod)])
+        cache = environment.bytecode_cache
+        if isinstance(cache, TemplateCache):
+            found = cache.remembered(environment, "references", text, lambda: _parse_references(environment, text))
+        else:
+            found = _parse_references(environment, text)
+        _referenced[text] = found
     return found
 
 

@@ -17,7 +17,9 @@ This plugin is the one place that fixes both, for every template:
   ``>``, ``&`` and ``'`` as JSON ``\\u`` escapes, so the result is the same
   JSON and can never end a ``<script>`` element;
 * templates compiled before (Jinja's in-memory and on-disk bytecode caches
-  in cache/jinja) are not reused: they were compiled without escaping.
+  in cache/jinja) are not reused: they were compiled without escaping. The
+  on-disk cache becomes plugins/template_cache.py's, which keys compiled
+  code by the environment's settings, escaping included.
 
 The environment is patched in place (see plugins/patches), before any
 template is loaded: ConfigPlugins are activated while Nikola starts.
@@ -28,6 +30,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from nikola.plugin_categories import ConfigPlugin
 
 from plugins import patches
+from plugins.template_cache import TemplateCache
 
 BYTECODE_PATTERN = "__jinja2_autoescaped_%s.cache"
 
@@ -39,7 +42,7 @@ def enable_escaping(environment):
         environment.cache.clear()
     old = environment.bytecode_cache
     if isinstance(old, FileSystemBytecodeCache):
-        environment.bytecode_cache = FileSystemBytecodeCache(old.directory, BYTECODE_PATTERN)
+        environment.bytecode_cache = TemplateCache(old.directory, BYTECODE_PATTERN)
 
 
 class SafeTemplates(ConfigPlugin):
