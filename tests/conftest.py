@@ -19,7 +19,6 @@ from hypothesis import settings
 
 import sitebuild
 from sitebuild import ROOT, Build, copy_site, nikola_build
-from site_model import Site
 
 SITES = ROOT / "tests" / "sites"
 
@@ -72,6 +71,7 @@ def shared_build(tmp_path_factory, name, make):
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole blog, built once per test session from a fresh copy, as it is served."""
+    from site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
     build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(copy_site(folder), served=True))
     assert build.returncode == 0, build.log
     return Site(build.output)
