@@ -4,11 +4,11 @@ tests/sites/golden/ holds three posts by two authors that use what posts
 use (a note, a footnote, an abbreviation, an image, numbered code with an
 emphasized line, a listing, an epigraph, a teaser, a preview image, links
 between posts); built with the project's conf.py, plugins, theme and
-pages, and the image and listing its posts show, its output/ must equal tests/golden/output/ file for
-file and byte for byte. Pagefind's index is left out: its filter and
-metadata files differ from run to run (Pagefind issue #638); so are the
-precompressed copies (X.gz, X.br), which tests/test_precompress.py checks
-against their originals.
+pages, and the images and listing its posts show, its output/ must equal
+tests/golden/output/ file for file and byte for byte. Pagefind's index is
+left out: its filter and metadata files differ from run to run (Pagefind
+issue #638); so are the precompressed copies (X.gz, X.br), which
+tests/test_precompress.py checks against their originals.
 
 After an intended change to the output, regenerate it and review the diff:
 

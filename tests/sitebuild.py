@@ -43,11 +43,11 @@ class Build:
 # card is part of the frame. (Each image is scaled and each listing rendered
 # in every build: a fifth of a small fixture site's build.)
 POST_MEDIA = ("images", "listings")
+FRAME_MEDIA = ("images/site-card.png",)
 # A folder where the copies share their compiled templates (cache/jinja is
 # a link to it; plugins/template_cache.py keys them by name, settings and
 # source, not path). Set by tests/conftest.py for a test session.
 TEMPLATE_CACHE = None
-FRAME_MEDIA = ("images/site-card.png",)
 
 
 def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=()) -> Path:

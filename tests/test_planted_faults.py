@@ -4,14 +4,14 @@ What a reader would lose if this failed: a checker that passes because it
 looks at nothing (a broken link, an invalid page or an unreadable colour
 would reach them while the suite stays green).
 
-tests/sites/faults/ is the project's site (conf.py, plugins, theme, pages and
-the one photo its posts show) with its posts replaced by two control posts
-by two authors, on which every check passes, and one post per planted
-fault; its other files
-are laid over the site, and a file named ``X.append`` is appended to X (so
-a fault adds one rule to the real stylesheet). Posts may not carry raw HTML
-or a missing image, so the invalid element and the missing image come from
-templates that their posts select with ``.. template:``.
+tests/sites/faults/ is the project's site (conf.py, plugins, theme, pages
+and the one photo its posts show) with its posts replaced by two control
+posts by two authors, on which every check passes, and one post per
+planted fault; its other files are laid over the site, and a file named
+``X.append`` is appended to X (so a fault adds one rule to the real
+stylesheet). Posts may not carry raw HTML or a missing image, so the
+invalid element and the missing image come from templates that their posts
+select with ``.. template:``.
 
 The site is built once. For each check: it reports its planted fault, on
 the fault's page, and nothing else anywhere (every finding is explained by
