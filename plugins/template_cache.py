@@ -44,7 +44,7 @@ def fingerprint(environment):
         environment.newline_sequence, environment.keep_trailing_newline,
         sorted(environment.extensions), environment.optimized, environment.is_async,
         autoescape if isinstance(autoescape, bool) else getattr(autoescape, "__qualname__", repr(autoescape)),
-        environment.finalize is not None,
+        _calls({"finalize": environment.finalize} if environment.finalize else {}),
         _calls(environment.filters), _calls(environment.tests),
     )
     return repr(settings)

@@ -133,3 +133,15 @@ def test_a_templates_references_are_worked_out_once_for_every_copy(tmp_path, mon
     assert len(parsed) == 1
     assert answers[0] == answers[1] == parse(env, text)
     assert answers[0][0]  # post.tmpl refers to other templates
+
+
+def test_a_finalize_called_another_way_compiles_again(tmp_path, counted):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.tmpl").write_text("<p>{{ x }}</p>")
+    plain = environment(tmp_path / "t", cache, finalize=lambda value: value or "-")
+    with_context = environment(tmp_path / "t", cache, finalize=pass_context(lambda context, value: value or "-"))
+    assert plain.get_template("page.tmpl").render(x="") == "<p>-</p>"
+    assert with_context.get_template("page.tmpl").render(x="") == "<p>-</p>"
+    assert counted.compiled == 2
