@@ -19,11 +19,12 @@ the templates it refers to) is kept beside it, by the same rules.
 import hashlib
 import json
 import os
-import tempfile
 import types
 
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+from plugins.rules import files
 
 
 def _calls(functions):
@@ -77,7 +78,5 @@ class TemplateCache(FileSystemBytecodeCache):
         except (OSError, ValueError):
             pass
         value = compute()
-        with tempfile.NamedTemporaryFile("w", dir=self.directory, suffix=".tmp", delete=False) as out:
-            json.dump(value, out)
-        os.replace(out.name, path)  # whole or not at all: copies of the site may build at once
+        files.write_atomically(path, json.dumps(value))  # whole or not at all: copies may build at once
         return value
