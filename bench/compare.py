@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Are two builds the same site? Byte for byte, Pagefind's index and the precompressed copies aside.
+"""Are two builds the same site? Byte for byte, the precompressed copies and Pagefind's runtime aside.
 
     python bench/compare.py OUTPUT_A OUTPUT_B
 
 The check every speed change must pass: a clean build of the benchmark corpus
 before the change and after it give the same files with the same bytes
 (tests/test_golden.py does the same for a small site on every test run).
-Pagefind's filter and metadata files differ from run to run (Pagefind issue
-#638), and X.gz / X.br are derived from X. Exit status 0 when equal, 1 with the
-differences listed otherwise.
+The search index is compared too; X.gz / X.br are derived from X, and
+Pagefind's JavaScript and WebAssembly are its own. Exit status 0 when equal, 1
+with the differences listed otherwise.
 """
 
 import sys

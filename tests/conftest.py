@@ -68,11 +68,18 @@ def shared_build(tmp_path_factory, name, make):
         return build
 
 
+# The session's blog has its search index split into bundles as a large
+# site's is (plugins/search_index/bundles.py): 2 to 4 posts each, not one
+# bundle for its 20 posts, so the search tests search across bundles.
+BLOG_SETTINGS = {"SEARCH_BUNDLE_POSTS": 4}
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole blog, built once per test session from a fresh copy, as it is served."""
     from site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
-    build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(copy_site(folder), served=True))
+    build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(
+        copy_site(folder, settings=BLOG_SETTINGS), served=True))
     assert build.returncode == 0, build.log
     return Site(build.output)
 

@@ -50,12 +50,13 @@ FRAME_MEDIA = ("images/site-card.png",)
 TEMPLATE_CACHE = None
 
 
-def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=()) -> Path:
+def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=(), settings=None) -> Path:
     """Copy the project's site into ``dest``; files in ``overlay`` win.
 
     ``with_posts=False``: the frame only (conf.py, plugins, theme, pages,
     files), with the project's ``media`` (paths such as "images/ATL.jpg")
-    the overlay's posts use.
+    the overlay's posts use. ``settings``: ``{NAME: value}`` added at the end
+    of the copy's conf.py.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
@@ -71,6 +72,11 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=()) -> Pa
         shutil.copy2(ROOT / path, dest / path)
     if overlay is not None:
         shutil.copytree(overlay, dest, dirs_exist_ok=True)
+    if settings:
+        with open(dest / "conf.py", "a", encoding="utf-8") as conf:
+            conf.write("\n# Set by the test suite (tests/sitebuild.py).\n")
+            for name, value in settings.items():
+                conf.write("{0} = {1!r}\n".format(name, value))
     if TEMPLATE_CACHE is not None:
         (dest / "cache").mkdir(exist_ok=True)
         (dest / "cache" / "jinja").symlink_to(TEMPLATE_CACHE, target_is_directory=True)

@@ -69,11 +69,15 @@ def paths(built):
         "js": "/assets/js/search.js",
         "pagefind js": "/pagefind/pagefind.js",
         "pagefind entry": "/pagefind/pagefind-entry.json",
+        "pagefind bundles": "/pagefind/bundles.json",
         "pagefind wasm": first(built, "pagefind/wasm.*.pagefind"),
-        "pagefind fragment": first(built, "pagefind/fragment/*.pf_fragment"),
-        "pagefind index": first(built, "pagefind/index/*.pf_index"),
-        "pagefind filter": first(built, "pagefind/filter/*.pf_filter"),
         "pagefind meta": first(built, "pagefind/pagefind.*.pf_meta"),
+        # A bundle's files (the session's blog is indexed in several: tests/conftest.py).
+        "bundle entry": first(built, "pagefind/*/pagefind-entry.json"),
+        "pagefind fragment": first(built, "pagefind/*/fragment/*.pf_fragment"),
+        "pagefind index": first(built, "pagefind/*/index/*.pf_index"),
+        "pagefind filter": first(built, "pagefind/*/filter/*.pf_filter"),
+        "bundle meta": first(built, "pagefind/*/pagefind.*.pf_meta"),
         "missing": "/posts/no-such-post/",
     }
 
@@ -127,9 +131,10 @@ def test_a_folder_without_its_slash_is_redirected_on_the_same_host(site_url, pat
 
 @pytest.mark.parametrize("kind,expected", [
     ("pagefind fragment", IMMUTABLE), ("pagefind index", IMMUTABLE), ("pagefind filter", IMMUTABLE),
-    ("pagefind meta", IMMUTABLE),
-    # Pagefind's names that do not change with their content
-    ("pagefind js", SHORT), ("pagefind entry", SHORT), ("pagefind wasm", SHORT),
+    ("pagefind meta", IMMUTABLE), ("bundle meta", IMMUTABLE),
+    # Pagefind's names that do not change with their content, and the list of bundles
+    ("pagefind js", SHORT), ("pagefind entry", SHORT), ("pagefind wasm", SHORT), ("bundle entry", SHORT),
+    ("pagefind bundles", SHORT),
     ("home", SHORT), ("post", SHORT), ("rss", SHORT), ("atom", SHORT), ("archive rss", SHORT),
     ("sitemap", SHORT), ("css", SHORT), ("js", SHORT),
 ])

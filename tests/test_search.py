@@ -5,6 +5,13 @@ against the session's build served on 127.0.0.1; any request that leaves
 that origin is aborted and fails the test.
 """
 
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+
 import pytest
 
 from validate import browser as web
@@ -94,3 +101,141 @@ def test_header_search_box_takes_the_query_to_the_search_page(tab):
     shown = wait_for_results(page)
     assert any("MiniDNS" in title for title in shown), shown
     assert page.input_value("#search-q") == "eventlet"
+
+
+# --- across bundles -----------------------------------------------------------------
+# The session's blog is indexed in several bundles (tests/conftest.py,
+# BLOG_SETTINGS); these tests hold the search across them to what one index
+# of the whole blog gives.
+
+def article_texts(built):
+    """{post title: the text Pagefind indexes (its article, without data-pagefind-ignore parts), lower case}."""
+    texts = {}
+    for page in sorted((built.root / "posts").glob("*/index.html")):
+        article = copy.copy(built.soup(page).find(attrs={"data-pagefind-body": True}))  # the soup is shared
+        for ignored in article.find_all(attrs={"data-pagefind-ignore": True}):
+            ignored.decompose()
+        texts[article.h1.get_text(" ", strip=True)] = article.get_text(" ", strip=True).lower()
+    return texts
+
+
+def unique_words(texts):
+    """{title: a word only that post has}. Pagefind matches a word by its stem, and the words
+    that start with it: no other post may have a word starting as this one's first six letters do."""
+    found = {}
+    for title, text in texts.items():
+        others = " ".join(t for other, t in texts.items() if other != title)
+        words = sorted(set(re.findall(r"\b[a-z]{7,}\b", text)), key=lambda w: (-len(w), w))
+        best = [w for w in words if not re.search(r"\b" + w[:6], others)]
+        if best:
+            found[title] = best[0]
+    return found
+
+
+def searched(page, action):
+    """Do ``action`` (which starts a search) and return the result titles once that search is shown."""
+    before = page.locator("#search-status").get_attribute("data-search") or "0"
+    action()
+    page.wait_for_function("before => +(document.getElementById('search-status').dataset.search || 0) > +before",
+                           arg=before, timeout=15000)
+    return page.locator(RESULT_TITLES).all_inner_texts()
+
+
+def submit(page, query):
+    def start():
+        page.fill("#search-q", query)
+        page.press("#search-q", "Enter")
+    return searched(page, start)
+
+
+def test_the_blog_is_searched_in_several_bundles(built):
+    manifest = json.loads((built.root / "pagefind" / "bundles.json").read_text())
+    assert len(manifest) >= 4 and sum(b["pages"] for b in manifest) == len(list((built.root / "posts").glob("*/")))
+
+
+def test_every_post_is_found_first_by_a_word_only_it_contains(built, tab):
+    page = tab(1280, "light")
+    visit = web.visit(page, "/search/")
+    words = unique_words(article_texts(built))
+    assert len(words) == len(list((built.root / "posts").glob("*/")))  # every post has one
+    missed = {}
+    for title, word in words.items():
+        shown = submit(page, word)
+        if not shown or shown[0] != title:
+            missed[title] = (word, shown[:3])
+    assert missed == {}
+    assert visit.problems() == []
+
+
+def test_each_category_tag_and_author_lists_exactly_its_posts_newest_first(built, tab):
+    page = tab(1280, "light")
+    posts = {}
+    for path in (built.root / "posts").glob("*/index.html"):
+        soup = built.soup(path)
+        title = soup.h1.get_text(" ", strip=True)
+        posts[title] = {
+            "date": soup.select_one("time.dt-published")["datetime"],
+            "category": {a.get_text(strip=True) for a in soup.select(".byline .p-category")},
+            "tag": {a.get_text(strip=True) for a in soup.select('.post-footer a[rel="tag"]')},
+            "author": {a.get_text(strip=True) for a in soup.select(".byline .p-author")},
+        }
+    web.visit(page, "/search/")
+    wrong, checked = [], 0
+    for kind in ("category", "tag", "author"):
+        values = [v for v in page.locator("#search-{0} option".format(kind)).evaluate_all(
+            "options => options.map(o => o.value)") if v]
+        assert values
+        for value in values:
+            shown = searched(page, lambda: page.evaluate("""([kind, value]) => {
+                const form = document.getElementById("search-form");
+                for (const other of ["category", "tag", "author"]) form.elements[other].value = "";
+                form.elements[kind].value = value;  // one filter at a time, one search
+                form.elements[kind].dispatchEvent(new Event("change"));
+            }""", [kind, value]))
+            carrying = [t for t, p in sorted(posts.items(), key=lambda i: i[1]["date"], reverse=True)
+                        if value in p[kind]]
+            count = int(re.match(r"(\d+) posts? found", page.locator("#search-status").inner_text()).group(1))
+            if count != len(carrying) or shown != carrying[:len(shown)] or len(shown) != min(20, len(carrying)):
+                wrong.append((kind, value, count, shown[:3], carrying[:3]))
+            checked += 1
+    assert wrong == [] and checked >= 10
+
+
+@pytest.fixture(scope="module")
+def with_one_index(built, tmp_path_factory):
+    """A copy of the blog with, beside its bundles, one Pagefind index of every post (/single/), served."""
+    from plugins.search_index import pagefind_run
+    copy = tmp_path_factory.mktemp("one-index") / "output"
+    shutil.copytree(built.root, copy, copy_function=os.link)
+    subprocess.run([pagefind_run.executable(), "--site", str(copy), "--glob", "posts/**/*.html",
+                    "--output-path", str(copy / "single"), "--silent"], check=True, cwd=copy)
+    with web.serve(copy) as base_url:
+        yield base_url
+
+
+def test_a_title_finds_its_post_first_across_bundles_as_with_one_index(chromium, with_one_index, built):
+    context = web.new_context(chromium, with_one_index, 1280, "light")
+    page = context.new_page()
+    try:
+        web.visit(page, "/search/")
+        titles = sorted(article_texts(built))
+        one_index = page.evaluate("""async (titles) => {
+            const single = await import("/single/pagefind.js");
+            await single.options({ baseUrl: "/" });
+            const top = [];
+            for (const title of titles) {
+              const found = await single.search(title);
+              top.push(found.results.length ? (await found.results[0].data()).meta.title : null);
+            }
+            return top;
+        }""", titles)
+        first_with_one = [t for t, top in zip(titles, one_index) if top == t]
+        assert len(first_with_one) >= len(titles) - 2  # the reference itself is good
+        lost = {}
+        for title in first_with_one:
+            shown = submit(page, title)
+            if not shown or shown[0] != title:
+                lost[title] = shown[:3]
+        assert lost == {}
+    finally:
+        context.close()

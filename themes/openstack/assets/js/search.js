@@ -1,6 +1,12 @@
 // Search page: runs Pagefind (output/pagefind/, built by plugins/search_index)
 // in the browser. The form works as a plain GET form: the query and the
 // filters live in the URL, so results can be bookmarked and shared.
+//
+// The index may be split into bundles, one per period (pagefind/bundles.json
+// lists them, newest first, with their sizes): Pagefind's runtime and an
+// empty primary index are in pagefind/, and every bundle is merged into it
+// (mergeIndex), so a query searches them all. Each bundle's pages carry a
+// "bundle" filter, used to rank across bundles and to list newest first.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -9,7 +15,7 @@ const kinds = ["category", "tag", "author"];
 const root = new URL(form.dataset.siteRoot || "../", location.href);
 const shown = 20;
 
-let pagefind;
+let loading; // a promise of { pagefind, bundles }, made by the first search
 let generation = 0;
 
 function state() {
@@ -73,20 +79,113 @@ async function run() {
     return;
   }
   status.textContent = "Searching\u2026";
-  pagefind ??= await import(new URL("pagefind/pagefind.js", root).href).then(async (module) => {
-    await module.options({ baseUrl: root.pathname });
-    return module;
-  });
-  const options = { filters: current.filters };
-  if (!current.query) options.sort = { date: "desc" };
-  const search = await pagefind.search(current.query || null, options);
-  const results = await Promise.all(search.results.slice(0, shown).map((r) => r.data()));
+  const search = await (loading ??= load());
+  const found = current.query ? await ranked(search, current) : await newestFirst(search, current);
+  const results = await Promise.all(found.top.map((r) => r.data()));
   if (mine !== generation) return; // a newer search has started
   list.replaceChildren(...results.map(item));
-  const n = search.results.length;
+  const n = found.count;
   status.textContent = n === 0 ? "No posts found."
     : n === 1 ? "1 post found."
     : n > shown ? `${n} posts found; showing the best ${shown}.` : `${n} posts found.`;
+  status.dataset.search = mine; // which search the results are from (the tests wait for it)
+}
+
+async function load() {
+  const base = new URL("pagefind/", root);
+  const [pagefind, bundles] = await Promise.all([
+    import(new URL("pagefind.js", base).href),
+    fetch(new URL("bundles.json", base)).then((response) => {
+      if (!response.ok) throw new Error(`no search index (${response.status})`);
+      return response.json();
+    }),
+  ]);
+  await pagefind.options({ baseUrl: root.pathname });
+  await Promise.all(bundles.map(({ name }) => pagefind.mergeIndex(new URL(name + "/", base).pathname,
+    { baseUrl: root.pathname, mergeFilter: { bundle: name } })));
+  return { pagefind, bundles };
+}
+
+// A query: the best matches first, from every bundle, as one index of the
+// whole blog would give them. Two things differ when Pagefind searches each
+// bundle alone, and are put right here:
+// - In a bundle with no word that starts with a query word, Pagefind falls
+//   back to the longest word the query word starts with ("arguements" finds
+//   "a"): one index would not, as long as another bundle has the word. Such a
+//   bundle's results are left out (see fellBack).
+// - Pagefind scores with BM25, whose weight for a word (its IDF) comes from
+//   how many pages of the bundle have it: a word common in one year and rare
+//   in another would rank the other year's posts first. Each bundle's scores
+//   are scaled by the query's weight over the whole blog against its weight
+//   in that bundle (Pagefind's IDF formula, pagefind_core_search).
+// Every count comes from the "bundle" filter of a search.
+async function ranked(search, { query, filters }) {
+  const { pagefind, bundles } = search;
+  const found = await pagefind.search(query, { filters });
+  const exactQuery = /^\s*".+"\s*$/.test(query);
+  if (bundles.length < 2 || exactQuery || !found.results.length) {
+    return { count: found.results.length, top: found.results.slice(0, shown) };
+  }
+  const perBundle = async (term) => (await pagefind.search(term)).filters.bundle || {};
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const [matching, exact] = await Promise.all([
+    Promise.all(words.map((word) => perBundle(word))),
+    Promise.all(words.map((word) => perBundle(`"${word}"`))),
+  ]);
+  const dropped = await fellBack(pagefind, words, matching, exact);
+  const inBundle = found.filters.bundle || {};
+  const kept = bundles.filter((b) => inBundle[b.name] && !dropped.has(b.name));
+  const total = bundles.reduce((sum, b) => sum + b.pages, 0);
+  const idf = (pages, having) => Math.log((pages - having + 0.5) / (having + 0.5) + 1);
+  const parts = await Promise.all(kept.map(async (b) => {
+    let site = 0, own = 0;
+    for (const counts of exact) {
+      if (!counts[b.name]) continue; // a word matched here by its longer forms: weighed as Pagefind did
+      site += idf(total, Object.values(counts).reduce((sum, n) => sum + n, 0));
+      own += idf(b.pages, counts[b.name]);
+    }
+    const scale = own > 0 ? site / own : 1;
+    const part = await pagefind.search(query, { filters: { ...filters, bundle: b.name } });
+    return part.results.map((result) => ({ result, score: result.score * scale }));
+  }));
+  const merged = parts.flat().sort((a, b) => b.score - a.score);
+  const count = kept.reduce((sum, b) => sum + inBundle[b.name], 0);
+  return { count, top: merged.slice(0, shown).map((m) => m.result) };
+}
+
+// The bundles whose matches for a query word are Pagefind's fallback: the
+// word is in some bundle, not in this one, and what this bundle matched (the
+// first <mark> of its best result) is a shorter word the query word starts
+// with. A bundle that matched longer forms of the word ("design" finding
+// "designate") keeps them, as one index would.
+async function fellBack(pagefind, words, matching, exact) {
+  const dropped = new Set();
+  await Promise.all(words.map(async (word, i) => {
+    if (!Object.values(exact[i]).some((n) => n > 0)) return; // nowhere as such: every bundle falls back alike
+    await Promise.all(Object.keys(matching[i]).filter((name) => matching[i][name] && !exact[i][name]).map(async (name) => {
+      const best = (await pagefind.search(word, { filters: { bundle: name } })).results[0];
+      if (!best) return;
+      const mark = /<mark>([^<]*)<\/mark>/.exec((await best.data()).excerpt);
+      const matched = mark ? mark[1].toLowerCase() : "";
+      if (matched.length < word.length && word.startsWith(matched)) dropped.add(name);
+    }));
+  }));
+  return dropped;
+}
+
+// Filters alone: the newest posts first. Pagefind ranks each bundle's sorted
+// results by their place in that bundle, so merged results would interleave;
+// the bundles are periods, so the newest bundle's posts come first, then the
+// next one's, each bundle sorted by date.
+async function newestFirst(search, { filters }) {
+  const all = await search.pagefind.search(null, { filters });
+  const picked = [];
+  for (const { name } of search.bundles) {
+    if (picked.length >= shown) break;
+    const part = await search.pagefind.search(null, { filters: { ...filters, bundle: name }, sort: { date: "desc" } });
+    picked.push(...part.results);
+  }
+  return { count: all.results.length, top: picked.slice(0, shown) };
 }
 
 function debounce(fn, ms) {
