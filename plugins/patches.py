@@ -49,8 +49,16 @@ PATCHES = (
           "the reporter recognises a ContentError by its traceback's last line"),
     Patch("published_posts", "Nikola", "8.3.3", "ScanPosts.scan (subclassed)",
           "Nikola keeps drafts, private and future posts in the timeline"),
-    Patch("build_stamp", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced when nothing changed)",
-          "Nikola plans every task before it finds out nothing changed"),
+    Patch("planner", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced for a plain build), "
+          "Nikola.generic_renderer, generic_post_list_renderer, generic_page_renderer (deciding first), "
+          "the page context generic_page_renderer builds (plugins/planner/units.py)",
+          "Nikola plans and generates every task of the site before it runs one"),
+    Patch("planner", "Nikola", "8.3.3", "Post objects made without Post.__init__ from a kept state, "
+          "the scanner's Post class swapped (plugins/planner/postcache.py)",
+          "Nikola reads every post on every build"),
+    Patch("planner", "doit", "0.37.0", "doit.task.Task and Stream, run outside doit's runner "
+          "(plugins/planner/executor.py)",
+          "doit loads every task of the site before it runs one"),
     Patch("preview", "Nikola", "8.3.3", "Nikola.render_template (its write; plugins/preview/atomic_pages.py)",
           "Nikola truncates a page and then writes it: a server can send half of it"),
     Patch("preview", "Nikola", "8.3.3", "Post objects swapped into Nikola's timeline and post lists "

@@ -67,6 +67,7 @@ from nikola import nikola as nikola_core, post as nikola_post, utils
 from nikola.plugin_categories import ConfigPlugin
 
 from plugins import patches
+from plugins.rules import reads
 from plugins.template_cache import TemplateCache
 
 
@@ -137,6 +138,7 @@ def _install_slug_index(site):
     index = {}
 
     def find_post(slug):
+        reads.post(slug)  # the linking post is compiled again when this one changes (plugins/planner)
         if not index:
             for p in site.timeline:
                 index.setdefault(p.meta("slug"), []).append(p)

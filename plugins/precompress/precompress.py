@@ -20,6 +20,7 @@ with Content-Encoding (README, "Deploying"). Pagefind's ``.pf_*`` and
   not ship its own ``*.css.gz`` and the like.
 """
 
+import contextlib
 import gzip
 import multiprocessing
 import os
@@ -99,13 +100,7 @@ def stale_jobs(sources, copies):
     return jobs
 
 
-def precompress(output):
-    sources, copies = scan(output)
-    for copy in sorted(copies):
-        if copy[:-3] not in sources:  # its file is gone, or too small now
-            os.remove(copy)
-    jobs = stale_jobs(sources, copies)
-    work = sum(sources[job[0]].st_size for job in jobs)
+def _run(jobs, work):
     workers = min(4, os.cpu_count() or 1)
     if work < POOL_BYTES or workers < 2:
         for job in jobs:
@@ -114,6 +109,42 @@ def precompress(output):
         # Brotli holds the GIL: threads do not help, processes do (1.7x on 2 cores).
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             list(pool.map(compress, jobs, chunksize=4))
+
+
+def refresh(output, changed, removed):
+    """Bring the copies of the files ``changed`` (written, or whose copies are not as they were) up to
+    date, and remove the copies of ``removed`` files: plugins/planner's incremental path (``precompress``
+    looks at every file)."""
+    for path in removed:
+        for encoding in ENCODINGS:
+            if os.path.exists(path + encoding):
+                os.remove(path + encoding)
+    sources, copies = {}, {}
+    for path in changed:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        if not worth_compressing(path, st.st_size):
+            for encoding in ENCODINGS:  # too small now, or never worth it: no copies
+                if os.path.exists(path + encoding) and is_ours(path + encoding):
+                    os.remove(path + encoding)
+            continue
+        sources[path] = st
+        for encoding in ENCODINGS:
+            with contextlib.suppress(FileNotFoundError):
+                copies[path + encoding] = os.stat(path + encoding)
+    jobs = stale_jobs(sources, copies)
+    _run(jobs, sum(sources[job[0]].st_size for job in jobs))
+
+
+def precompress(output):
+    sources, copies = scan(output)
+    for copy in sorted(copies):
+        if copy[:-3] not in sources:  # its file is gone, or too small now
+            os.remove(copy)
+    jobs = stale_jobs(sources, copies)
+    _run(jobs, sum(sources[job[0]].st_size for job in jobs))
 
 
 class Precompress(LateTask):

@@ -42,11 +42,30 @@ def sources(post_pages):
                     yield os.path.join(dirpath, name), is_post, os.path.join(destination, os.path.relpath(dirpath, top))
 
 
-def source_problems(post_pages, folders):
-    """Every problem of every source, as ``file:line: ERROR: ...`` lines."""
+def _read(path, is_post, folders, kept):
+    """metadata.source_problems, the file read only when its size or time changed (``kept``: plugins/planner's)."""
+    if kept is None:
+        return metadata.source_problems(path, is_post, folders)
+    st = os.stat(path)
+    record = kept.get(path)
+    if record is None or record[0] != st.st_size or record[1] != st.st_mtime_ns:
+        text, bad = metadata.read_source(path)
+        record = kept[path] = [st.st_size, st.st_mtime_ns, bad, metadata.read_fields(text) if text is not None else {}]
+    bad, fields = record[2], {key: tuple(value) for key, value in record[3].items()}
+    if bad:
+        return [errors.line(path, bad[0], "ERROR", bad[1])], {}
+    return metadata.problems_in(path, fields, metadata.REQUIRED if is_post else metadata.REQUIRED_FOR_PAGES,
+                                folders), fields
+
+
+def source_problems(post_pages, folders, kept=None):
+    """Every problem of every source, as ``file:line: ERROR: ...`` lines.
+
+    ``kept``: {path: [size, mtime_ns, text problem, fields]} from the last
+    build (plugins/planner), updated here: a file is read again only when it changed."""
     problems, slugs = [], {}
     for path, is_post, destination in sources(post_pages):
-        found, fields = metadata.source_problems(path, is_post, folders)
+        found, fields = _read(path, is_post, folders, kept)
         problems.extend(found)
         slug, line = fields.get("slug", ("", 0))
         if slug:
@@ -64,11 +83,25 @@ class PublishedPosts(scan_posts.ScanPosts):
     def scan(self):
         patches.require("published_posts")
         config = self.site.config
-        problems = source_problems(config["post_pages"], urls.site_folders(config))
+        planner = getattr(self.site, "planner", None)  # plugins/planner: the posts kept by the last build
+        kept = None
+        if planner is not None:
+            kept = planner.sources
+            present = {path for path, _is_post, _destination in sources(config["post_pages"])}
+            for gone in set(kept) - present:
+                del kept[gone]
+        problems = source_problems(config["post_pages"], urls.site_folders(config), kept)
         if problems:
             errors.stop(problems, "nikola build: {0} in the sources; nothing was built.".format(
                 errors.plural(len(problems), "problem")))
-        timeline = super().scan()
+        if planner is not None:
+            made, scan_posts.Post = scan_posts.Post, planner.posts.factory
+            try:
+                timeline = super().scan()
+            finally:
+                scan_posts.Post = made
+        else:
+            timeline = super().scan()
         self.site.next_due = publication.next_due(timeline)
         if config.get("PREVIEW_UNPUBLISHED"):
             return timeline

@@ -32,7 +32,7 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.transforms import Transform
 from nikola.plugin_categories import ConfigPlugin
 
-from plugins.rules import urls
+from plugins.rules import reads, urls
 
 from plugins import patches
 
@@ -83,6 +83,8 @@ def make_safe_listing(listing_cls, folders):
         def run(self):
             name = self.arguments[0]
             candidates = [name] + [os.path.join(f, name) for f in folders]
+            for candidate in candidates:
+                reads.file(candidate)  # its text is copied into the post (plugins/planner)
             inside = [
                 c for c in candidates
                 if any(os.path.realpath(c).startswith(r + os.sep) for r in roots)

@@ -55,7 +55,7 @@ def parse_date(value):
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
-def _read_text(path):
+def read_source(path):
     """(text, None) for a source that is UTF-8 text a page can show, else (None, (line, message))."""
     with open(path, "rb") as f:
         data = f.read()
@@ -81,7 +81,7 @@ def source_problems(path, is_post, folders):
     What plugins/published_posts checks for every source before a build and
     plugins/preview's fast path for one saved post; ``fields`` is empty when
     the text itself cannot be published."""
-    text, bad = _read_text(path)
+    text, bad = read_source(path)
     if bad:
         return [errors.line(path, bad[0], "ERROR", bad[1])], {}
     fields = read_fields(text)

@@ -19,6 +19,8 @@ import os
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import reads
+
 LINK_SCHEMES = ("http", "https", "mailto", "irc", "ircs")
 IMAGE_SCHEMES = ("http", "https")
 # Nikola's internal form, resolved to a site path when the page is written.
@@ -76,6 +78,7 @@ def source_of(url, page_url, folders):
         looked.append(source)
         if path.startswith(prefix):
             candidate = os.path.join(source, *path[len(prefix):].split("/"))
+            reads.file(candidate)  # a post that shows it is compiled again if it comes or goes (plugins/planner)
             if os.path.isfile(candidate):
                 return candidate, looked
     return None, looked

@@ -1,0 +1,116 @@
+"""What a build reads besides the posts, as digests; and digests of files, read only when they changed.
+
+Three parts of the site decide what every post's fragment, page or list
+looks like, so each is a key of what plugins/planner keeps between builds
+(see plugins/planner/planner.py):
+
+* the code: every file in plugins/, the Python version and every installed
+  distribution with its version (the names of the ``*.dist-info`` folders of
+  site-packages: an upgrade of Nikola or of any package changes it);
+* the settings: conf.py as written, and the settings Nikola made of it (so
+  ``SITE_URL=... nikola build`` is a different site);
+* docutils.conf, which only compiling a post reads; and the theme's
+  templates, which only rendering a page reads.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+
+from nikola import utils
+
+
+def tree_digest(top, suffixes=None, skip=("__pycache__",)):
+    """Digest of the paths and contents of the files under ``top`` (hidden files and ``skip`` aside)."""
+    digest = hashlib.sha256()
+    for root, dirs, names in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or (suffixes and not name.endswith(suffixes)):
+                continue
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                data = f.read()
+            digest.update("{0}\0{1}\0".format(os.path.relpath(path, top), len(data)).encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def file_digest(path):
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def installed():
+    """The Python version and every installed distribution, by the names of its metadata folders."""
+    names = set()
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        if os.path.isdir(folder):
+            names.update(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+    return sys.version + "\n" + "\n".join(sorted(names))
+
+
+def settings_json(site):
+    """The settings Nikola made of conf.py, as JSON (what build_stamp's digest used to read)."""
+    config = {k: v for k, v in site.config.items() if not k.startswith("__")}
+    return json.dumps(config, cls=utils.CustomEncoder, sort_keys=True)
+
+
+def theme_templates(site):
+    """Digest of every template of the theme and its parents (Nikola's own themes come with Nikola)."""
+    digest = hashlib.sha256()
+    nikola_themes = os.path.realpath(os.path.dirname(utils.__file__))
+    for folder in site.THEMES:  # the theme chain, as paths
+        digest.update(os.path.basename(folder).encode() + b"\0")
+        if not os.path.realpath(folder).startswith(nikola_themes):
+            digest.update(tree_digest(folder, suffixes=(".tmpl", ".theme", "parent", "engine")).encode())
+    return digest.hexdigest()
+
+
+def keys(site):
+    """``{part: digest}`` for the parts of a build a kept result depends on.
+
+    ``scan``: what reading a post's metadata depends on; ``compile``: a post's
+    fragment (docutils); ``render``: every page, list and feed.
+    """
+    code = hashlib.sha256((tree_digest("plugins") + installed()).encode()).hexdigest()
+    conf = hashlib.sha256(((file_digest("conf.py") or "") + settings_json(site)).encode()).hexdigest()
+    scan = hashlib.sha256((code + conf).encode()).hexdigest()
+    return {
+        "scan": scan,
+        "compile": hashlib.sha256((scan + (file_digest("docutils.conf") or "")).encode()).hexdigest(),
+        "render": hashlib.sha256((scan + theme_templates(site)).encode()).hexdigest(),
+    }
+
+
+class Digests:
+    """SHA-256 of files, kept by path with the size and time they had: a file is read only when they change."""
+
+    def __init__(self, known=None):
+        self.known = dict(known or {})
+        self.seen = {}
+
+    def __call__(self, path):
+        """The file's SHA-256, or None when it does not exist."""
+        if path in self.seen:
+            return self.seen[path][2]
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            self.seen[path] = (None, None, None)
+            return None
+        record = self.known.get(path)
+        if record and record[0] == st.st_size and record[1] == st.st_mtime_ns:
+            self.seen[path] = record
+        else:
+            self.seen[path] = (st.st_size, st.st_mtime_ns, file_digest(path))
+        return self.seen[path][2]
+
+    def record(self):
+        """What to keep: the files looked at in this build that exist."""
+        return {path: list(value) for path, value in self.seen.items() if value[2] is not None}

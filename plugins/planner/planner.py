@@ -1,0 +1,477 @@
+"""The build planner: a ``nikola build`` does the work a change calls for, and gives a clean build's bytes.
+
+Nikola 8.3.3 plans every build through doit, which generates every task of
+the site and checks each before it runs one: at 10,000 posts a one-post
+edit read every post again (8 s), generated 33,000 tasks (35 s) and checked
+them (14 s). This plugin takes over a plain ``nikola build`` (any other
+command, task name or option such as ``-a`` goes to doit as before) and
+keeps, between builds, what the last one learned. The rule that keeps it
+honest: what is kept is a cache, and the output of a build is the output
+of a clean build of the same sources, byte for byte (the property tests in
+tests/test_planner.py compare them after random edits, kills and builds run
+at once).
+
+What is kept, in ``cache/planner/<output folder>/`` (plugins/planner/state.py):
+
+* the posts Nikola read (postcache.py): a post is read again only when one
+  of its files changed (size and time, else content), or when the code or
+  the settings did; scheduled posts are looked at again against the clock;
+* each post's compile record: a digest of its source, of what compiling it
+  read besides (listings, images it shows, posts it links to with
+  ``:doc:``: plugins/rules/reads.py) and of the compile settings (docutils.conf,
+  code, settings); the digest of the fragment it made and its reading time;
+* each unit's signature and targets (units.py): a unit is a page, a list, a
+  feed document, a copied or scaled file, the sitemap;
+* the size and time of every file of ``output/``, as the last build left it;
+* the digests of the files tasks depend on, by size and time.
+
+When it is thrown away: a part made under other keys (inputs.py: the code
+in plugins/ and every installed package's version, conf.py and the settings
+it makes, docutils.conf, the theme's templates) is dropped, so such a change
+takes the full path for what it reaches (another theme: every page again,
+not every fragment). A build killed part way leaves ``building.log``, the
+units it was writing: the next build writes them again and looks at
+``output/`` whole. A missing or unreadable record is an empty one: a clean
+build.
+
+A build, in order (the ``nikola build`` command runs it when doit asks for
+the tasks, and gives doit none):
+
+1. hold the record's lock (a second build waits), work out the keys;
+   if no source, setting, tool or output file changed and no scheduled post
+   is due, say so and stop (what plugins/build_stamp did before);
+2. read the posts (Nikola's scanner, with kept posts: plugins/published_posts)
+   while a thread looks at every file of ``output/`` against the record;
+3. compile the posts whose compile record does not hold (on both cores when
+   there are many); a post with a mistake stops the build here, with
+   ``file:line``, before anything in ``output/`` changes;
+4. run Nikola's task generators, with its renderers deciding per unit
+   (units.py): only the units whose signature changed, whose output is not
+   as recorded, or which a killed build was writing, become tasks, and they
+   run as they come (on both cores, each process taking every second unit,
+   when the site is built from nothing);
+5. remove the outputs of units that no longer exist and files no unit makes;
+   update the search index where post pages changed (plugins/search_index);
+   write the precompressed copies of what changed (plugins/precompress);
+6. save the record, then remove ``building.log``.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+
+from nikola.plugin_categories import ConfigPlugin
+
+from plugins import patches
+from plugins.planner import executor, inputs, postcache, state, units
+from plugins.rules import publication, reads
+
+# Options that still mean "build everything as usual"; each takes a value.
+PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
+# Task plugins whose work the planner does itself.
+OWN = {"render_posts", "prune_output"}
+LATE_OWN = {"search_index", "precompress", "build_stamp"}
+# Below this many units a stage runs in this process: forking costs more than it saves.
+PARALLEL_MIN = 64
+SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
+             ".hypothesis", "node_modules"}
+
+
+def plain_build(argv):
+    """``(True, jobs)`` for ``nikola build`` with no task names and no option that changes what runs."""
+    if len(argv) < 2 or argv[1] != "build":
+        return False, 1
+    args, jobs = list(argv[2:]), 1
+    while args:
+        option, _, value = args.pop(0).partition("=")
+        if option not in PLAIN or (not value and not args):
+            return False, 1
+        if not value:
+            value = args.pop(0)
+        if option in ("-n", "--process"):
+            try:
+                jobs = max(1, int(value))
+            except ValueError:
+                return False, 1
+    return True, jobs
+
+
+def sources_stamp(site):
+    """Size and time of every file of the site (sources, images, files, listings, themes, plugins, conf.py)
+    with the settings and the installed packages: when it equals the last build's, no input changed."""
+    digest = hashlib.sha256()
+
+    def walk(folder, rel):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith(".") or (not rel and entry.name in SKIP_DIRS) or entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=True):
+                    walk(entry.path, rel + entry.name + "/")
+                else:
+                    st = entry.stat()
+                    digest.update("{0}{1}\0{2}\0{3}\n".format(rel, entry.name, st.st_size, st.st_mtime_ns).encode())
+
+    walk(".", "")
+    digest.update(inputs.settings_json(site).encode())
+    digest.update(inputs.installed().encode())
+    return digest.hexdigest()
+
+
+def scan_output(output):
+    """``{path: [size, mtime_ns]}`` of every file under ``output``."""
+    found = {}
+
+    def walk(folder):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[entry.path] = [st.st_size, st.st_mtime_ns]
+
+    if os.path.isdir(output):
+        walk(output)
+    return found
+
+
+class OutputCheck(threading.Thread):
+    """Every file of ``output/`` against the record, while the posts are read."""
+
+    def __init__(self, output):
+        super().__init__(daemon=True)
+        self.output = output
+        self.found = None
+
+    def run(self):
+        self.found = scan_output(self.output)
+
+
+class Build:
+    def __init__(self, site, jobs):
+        self.site = site
+        self.jobs = jobs
+        self.plan = None       # the units.Plan deciding, while the generators run
+        self.inside = False    # inside a renderer that already decided
+        self.signer = None
+        self.posts = None      # postcache.PostCache
+        self.sources = {}      # validation records, by source (plugins/published_posts)
+        self.unfamiliar = set()
+        self.quiet = bool(site.config.get("__quiet__"))
+        self.debug = bool(site.show_tracebacks)
+        self.output = os.path.normpath(site.config["OUTPUT_FOLDER"])
+        self.store = state.Store(self.output)
+
+    def log(self, message):
+        if not self.quiet:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+
+    def note_unfamiliar(self, name, signature):
+        if signature is None and name not in self.unfamiliar:
+            self.unfamiliar.add(name)
+            if os.environ.get("PLANNER_DEBUG"):
+                self.log("planner: {0} is built every time (a value its signature cannot vouch for)".format(name))
+
+    # --- doit's side -------------------------------------------------------------------
+
+    def gen_tasks(self, name, plugin_category, doc=""):
+        """Nikola.gen_tasks, as doit's loader calls it: the build runs at the first call; doit gets no task."""
+        if plugin_category == "Task":
+            status = self.run()
+            if status:
+                raise SystemExit(status)
+        yield {"basename": name, "name": None, "doc": doc}
+
+    # --- the build --------------------------------------------------------------------
+
+    def run(self):
+        if self.site.config.get("GZIP_FILES"):
+            self.log("planner: GZIP_FILES is not supported: plugins/precompress writes the .gz copies")
+            return 1
+        with self.store.locked(self.log):
+            return self._run()
+
+    def _run(self):
+        site = self.site
+        keys = inputs.keys(site)
+        record = self.store.load(keys)
+        killed = self.store.interrupted()
+        stamp = sources_stamp(site)
+        check = OutputCheck(self.output)
+        check.start()
+        if killed is None and record.get("stamp") == stamp and not publication.is_due(record.get("due")):
+            check.join()
+            if check.found == record["outputs"] and record["units"] and record["compiled"]:
+                self.log("planner: nothing changed since the last build ({0})".format(self.store.folder))
+                return 0
+        started = time.monotonic()
+        # 2. the posts, kept or read again
+        self.posts = postcache.PostCache(self.store.read_posts(record))
+        self.sources = record["sources"]
+        site.planner = self
+        site.scan_posts()
+        digests = inputs.Digests(record["digests"])
+        # 3. fragments
+        compiled, result = self.compile(record, keys, digests)
+        if result.failures:
+            check.join()
+            return executor.report(result, self.debug)
+        # What output/ holds against the record: units to build again, files to remove.
+        check.join()
+        found = check.found
+        owner = {path: uid for uid, (_sig, targets) in record["units"].items() for path in targets}
+        forced = set(killed or ())
+        for path, stat in record["outputs"].items():
+            if found.get(path) != stat and path in owner:
+                forced.add(owner[path])
+        # 4. pages, lists, feeds, files
+        texts = {source: {"text": c["text"], "reading_time": c["reading_time"]} for source, c in compiled.items()}
+        self.signer = units.Signer(site, self.posts.facets, texts)
+        whole = not record["units"] or len(forced) > PARALLEL_MIN
+        if self.jobs > 1 and whole:
+            rendered = executor.fork_map(lambda index, count: self.render(record, forced, digests, (index, count)),
+                                         self.jobs)
+        else:
+            rendered = self.render(record, forced, digests, None)
+        if rendered.failures:
+            return executor.report(rendered, self.debug)
+        if os.environ.get("PLANNER_DEBUG"):
+            for name, why in self.signer.unfamiliar:
+                self.log("planner: {0} is built every time: its signature cannot vouch for {1}".format(name, why))
+        seen = rendered.extra["seen"]
+        new_units = {}
+        for uid, signature in seen.items():
+            targets = rendered.built.get(uid)
+            if targets is None:
+                targets = record["units"].get(uid, [None, []])[1]
+            new_units[uid] = [signature, targets]
+        # 5. what no unit makes any more; search; precompressed copies
+        claimed = {os.path.normpath(t) for _sig, targets in new_units.values() for t in targets}
+        removed = self.prune(record, new_units, claimed, found)
+        written = sorted({os.path.normpath(t) for targets in rendered.built.values() for t in targets})
+        self.search()
+        full = killed is not None or not record["outputs"]
+        self.precompress(written, removed, full, found, record["outputs"])
+        # 6. the record
+        digests.seen.update(rendered.extra.get("digests", {}))
+        record.update(units=new_units, compiled=compiled, sources=self.sources, stamp=stamp,
+                      outputs=scan_output(self.output), digests=digests.record(),
+                      due=site.next_due.isoformat() if getattr(site, "next_due", None) else None)
+        posts_blob = self.posts.blob() if self.posts.changed() or not record.get("posts") else None
+        self.store.save(record, posts_blob)
+        self.store.clear_building()
+        self.log("planner: {0} units built, {1} kept, {2} removed, in {3:.1f} s".format(
+            len(rendered.built), len(new_units) - len(rendered.built), len(removed), time.monotonic() - started))
+        return 0
+
+    # --- 3. compiling ------------------------------------------------------------------
+
+    def compile_signature(self, post, deps, key, digests, slugs):
+        kept = self.posts.current.get(post.source_path)
+        return hashlib.sha256(json.dumps([
+            key, post.source_path, kept["contents"] if kept else None,
+            [[path, digests(path)] for path in deps.get("files", ())],
+            [[slug, [[p.permalink(), p.title()] for p in slugs.get(slug, ())]] for slug in deps.get("posts", ())],
+        ]).encode()).hexdigest()
+
+    def compile(self, record, keys, digests):
+        """Compile the posts whose record does not hold: (records of every post, Result)."""
+        site = self.site
+        lang = site.config["DEFAULT_LANG"]
+        slugs = {}
+        for post in site.timeline:
+            slugs.setdefault(post.meta("slug"), []).append(post)
+        compiled, todo = {}, []
+        for post in site.timeline:
+            kept = record["compiled"].get(post.source_path)
+            dest = post.translated_base_path(lang)
+            if kept:
+                signature = self.compile_signature(post, kept["deps"], keys["compile"], digests, slugs)
+                if kept["signature"] == signature and _stat(dest) == kept["dest"]:
+                    compiled[post.source_path] = kept
+                    post._reading_time = kept["reading_time"]
+                    continue
+            todo.append(post)
+        result = executor.Result()
+        if not todo:
+            return compiled, result
+        if self.jobs > 1 and len(todo) >= PARALLEL_MIN:
+            result = executor.fork_map(lambda index, count: self._compile(todo[index::count], keys, digests, slugs),
+                                       self.jobs)
+        else:
+            result = self._compile(todo, keys, digests, slugs)
+        for post in todo:
+            made = result.extra.get("compiled", {}).get(post.source_path)
+            if made is not None:
+                compiled[post.source_path] = made
+                post._reading_time = made["reading_time"]
+        return compiled, result
+
+    def _compile(self, posts, keys, digests, slugs):
+        """Compile ``posts`` with Nikola's render_posts tasks, noting what each read."""
+        site = self.site
+        lang = site.config["DEFAULT_LANG"]
+        plugin = site.plugin_manager.get_plugin_by_name("render_posts", "Task").plugin_object
+        by_dest = {post.translated_base_path(lang): post for post in posts}
+        result = executor.Result()
+        result.extra["compiled"] = {}
+        timeline, site.timeline = site.timeline, list(posts)
+        try:
+            tasks = [t for t in _flatten(plugin.gen_tasks()) if t.get("actions") and t.get("name") in by_dest]
+        finally:
+            site.timeline = timeline
+        for task in tasks:
+            post = by_dest[task["name"]]
+            reads.start()
+            ok = executor.run(site.clean_task_paths(task), result, "compile:" + task["name"], self.quiet)
+            read = reads.stop()
+            if not ok:
+                continue
+            for deps in post._depfile.values():  # what docutils itself recorded (Nikola's .dep file)
+                read.files.update(d for d in deps if d != task["name"])
+            with open(task["name"], "rb") as f:
+                text = hashlib.sha256(f.read()).hexdigest()
+            post._reading_time = None
+            deps = read.as_lists()
+            result.extra["compiled"][post.source_path] = {
+                "signature": self.compile_signature(post, deps, keys["compile"], digests, slugs),
+                "deps": deps, "text": text, "reading_time": post.reading_time, "dest": _stat(task["name"]),
+            }
+        result.extra["digests"] = digests.record()
+        return result
+
+    # --- 4. rendering ----------------------------------------------------------------
+
+    def render(self, record, forced, digests, share):
+        """Run every Task plugin's generator with the renderers deciding; run the tasks they give."""
+        site = self.site
+        self.plan = units.Plan(record["units"], forced, share)
+        result = executor.Result()
+        output_prefix = self.output + os.sep
+        with self.store.note_building() as building:
+            try:
+                for category in ("Task", "LateTask"):
+                    for info in site.plugin_manager.get_plugins_of_category(category):
+                        if info.plugin_object.name in (OWN if category == "Task" else LATE_OWN):
+                            continue
+                        for task in _flatten(info.plugin_object.gen_tasks()):
+                            self._one(task, digests, result, building, output_prefix)
+            except _Failed:
+                pass  # the failure is in the Result; the stage stops
+            finally:
+                self.plan, plan = None, self.plan
+        result.extra["seen"] = plan.seen
+        result.extra["digests"] = digests.record()
+        return result
+
+    def _one(self, task, digests, result, building, output_prefix):
+        if isinstance(task, units.Skip) or not task.get("actions"):
+            return
+        task = self.site.clean_task_paths(task)
+        uid = units.unit_id(task["name"]) if task.get("name") else None
+        if uid is None or uid not in self.plan.seen:  # not decided by a renderer: any other task
+            uid = executor.task_name(task)
+            if not self.plan.wants(uid, self.signer.task(task, digests)):
+                return
+        for dep in task.get("file_dep") or ():
+            if os.path.normpath(dep).startswith(output_prefix):
+                raise RuntimeError("planner: {0} depends on {1}, which another task writes: "
+                                   "this build cannot order them".format(uid, dep))
+        building.write(uid + "\n")
+        building.flush()
+        if not executor.run(task, result, uid, self.quiet):
+            raise _Failed()
+
+    # --- 5. what is left ------------------------------------------------------------------
+
+    def prune(self, record, new_units, claimed, found):
+        """Remove the outputs of units that are gone, and files no unit makes; the paths removed."""
+        removed = []
+        gone = [uid for uid in record["units"] if uid not in new_units]
+        if gone:
+            with self.store.note_building() as building:
+                building.write("".join(uid + "\n" for uid in gone))
+        candidates = {os.path.normpath(t) for uid in gone for t in record["units"][uid][1]}
+        search = os.path.join(self.output, "pagefind") + os.sep
+        for path in found:
+            if path.startswith(search) or path in claimed:
+                continue
+            if path.endswith((".gz", ".br")) and (path[:-3] in claimed or path[:-3].startswith(search)):
+                continue  # a precompressed copy of a file that stays: plugins/precompress's
+            candidates.add(path)
+        for path in sorted(candidates - claimed):
+            if os.path.isfile(path):
+                os.remove(path)
+                removed.append(path)
+                self.log("planner: removed {0}: no source produces it any more".format(path))
+        for root, dirs, names in os.walk(self.output, topdown=False):
+            if root != self.output and not os.listdir(root):
+                os.rmdir(root)
+        return removed
+
+    def search(self):
+        from plugins.search_index import bundles, search_index
+        site = self.site
+        if site.plugin_manager.get_plugin_by_name("search_index", "LateTask") is None:
+            return
+        logger = site.plugin_manager.get_plugin_by_name("search_index", "LateTask").plugin_object.logger
+        search_index.update_index(self.output, search_index.post_pages(site),
+                                  site.config.get("SEARCH_BUNDLE_POSTS", bundles.MAX_PAGES), logger)
+
+    def precompress(self, written, removed, full, found, recorded):
+        if self.site.plugin_manager.get_plugin_by_name("precompress", "LateTask") is None:
+            return
+        from plugins.precompress import precompress
+        if full:
+            precompress.precompress(self.output)
+            return
+        # Written pages and feeds, what the search index changed, and copies not as the record has them.
+        changed = set(written)
+        search = os.path.join(self.output, "pagefind")
+        changed.update(path for path, stat in scan_output(search).items() if recorded.get(path) != stat)
+        for path, stat in recorded.items():
+            if path.endswith((".gz", ".br")) and found.get(path) != stat:
+                changed.add(path[:-3])
+        precompress.refresh(self.output, sorted(changed), removed)
+
+
+class _Failed(Exception):
+    """A task failed: the stage stops; its failures are in the Result."""
+
+
+def _stat(path):
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _flatten(tasks):
+    """Nikola's generators yield tasks and lists of them (Nikola.gen_tasks's flatten)."""
+    if isinstance(tasks, dict):
+        yield tasks
+        return
+    for task in tasks:
+        yield from _flatten(task)
+
+
+class Planner(ConfigPlugin):
+    name = "planner"
+
+    def set_site(self, site):
+        patches.require("planner")
+        super().set_site(site)
+        plain, jobs = plain_build(sys.argv)
+        if plain:
+            units.install()
+            site.gen_tasks = Build(site, jobs).gen_tasks
+        elif sys.argv[1:2] == ["build"]:
+            # doit builds (nikola build -a, or a task by name): what it writes is not in the record.
+            state.Store(site.config["OUTPUT_FOLDER"]).forget()
+        return site

@@ -1,0 +1,246 @@
+"""Nikola's Post objects kept between builds: a post is read again only when a file it read changed.
+
+Nikola 8.3.3 makes a ``Post`` for every source on every build: it reads
+the file's metadata, parses dates, sorts tags, works out paths (8 s for
+10,000 posts here). ``PostCache.factory`` stands in for the ``Post`` class
+while Nikola's scanner runs: for a source whose files (the source, its
+``.meta`` file, its translations) have the size and time, or failing that
+the SHA-256, they had when the kept post was made, and which the scanner
+asks for with the same arguments, it gives back the kept post; otherwise it
+makes a new one, as Nikola would, and keeps it.
+
+A kept post is the new post's attributes as they were right after
+``Post.__init__``, less what the site or the clock gives it: the settings,
+the compiler, the messages, the destination setting (given back from the
+scanner's arguments), the current time and so whether it is scheduled (both
+worked out again, so a scheduled post is published by the first build after
+its date), the neighbours and the dependencies Nikola adds later (made
+again: ``register_extra_dependencies``). The values Nikola works out from a
+post again and again (permalinks, formatted dates, the natural sort key of
+the title) are worked out once, when the post is made, and kept with it
+(plugins/build_speed uses them).
+
+Each post also gets its *meta facet*: a digest of everything a page other
+than its own can show of it (all its attributes, so its metadata, date,
+paths, tags, status) with whether it is published now. A list page is
+rebuilt when a post it lists changes its facet (plugins/planner/units.py).
+"""
+
+import collections
+import datetime
+import hashlib
+import json
+import os
+import pickle
+
+from nikola import post as nikola_post
+from nikola import utils
+
+# Given back from the site or the scanner, not kept.
+SHARED = frozenset((
+    "config", "compiler", "compile_html", "messages", "translations", "metadata_extractors_by", "used_extractor",
+    "folder_base", "current_time", "publish_later", "use_in_feeds", "_prev_post", "_next_post",
+    "_dependency_file_fragment", "_dependency_file_page", "_dependency_uptodate_fragment",
+    "_dependency_uptodate_page", "_depfile",
+    "_reading_time", "_remaining_reading_time", "_paragraph_count", "_remaining_paragraph_count",
+))
+def _none():
+    return None
+
+
+def _factory_name(factory):
+    if factory is None:
+        return None
+    value = factory()
+    if value is None:
+        return "none"
+    if value == "":
+        return "str"
+    if value == []:
+        return "list"
+    raise TypeError("a default of {0!r}".format(value))
+
+
+_FACTORIES = {"none": _none, "str": str, "list": list}
+
+
+def _pack(value):
+    """A post attribute as plain data (Functionary and defaultdict with their defaults' names)."""
+    if isinstance(value, utils.Functionary):
+        return ("functionary", value.default_lang, _factory_name(value.default_factory),
+                {k: _pack(v) for k, v in value.items()})
+    if isinstance(value, collections.defaultdict):
+        return ("defaultdict", _factory_name(value.default_factory), {k: _pack(v) for k, v in value.items()})
+    return value
+
+
+def _unpack(value):
+    if isinstance(value, tuple) and value and value[0] == "functionary":
+        _tag, default_lang, factory, items = value
+        made = utils.Functionary(_FACTORIES.get(factory, _none), default_lang)
+        made.update({k: _unpack(v) for k, v in items.items()})
+        return made
+    if isinstance(value, tuple) and value and value[0] == "defaultdict":
+        _tag, factory, items = value
+        made = collections.defaultdict(_FACTORIES.get(factory))
+        made.update({k: _unpack(v) for k, v in items.items()})
+        return made
+    return value
+
+
+def _canonical(value):
+    """JSON-able and the same whatever the process's hash seed (sets sorted)."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_canonical(v) for v in value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return "{0}.{1}".format(type(value).__module__, type(value).__qualname__)
+
+
+def stamp(post):
+    """[path, size, mtime_ns] of the files a post was read from (None for a candidate that does not exist)."""
+    paths = {post.source_path, post.metadata_path}
+    for lang in post.translations:
+        paths.add(utils.get_translation_candidate(post.config, post.source_path, lang))
+        paths.add(utils.get_translation_candidate(post.config, post.metadata_path, lang))
+    return _stat(sorted(paths))
+
+
+def _stat(paths):
+    found = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            found.append([path, st.st_size, st.st_mtime_ns])
+        except FileNotFoundError:
+            found.append([path, None, None])
+    return found
+
+
+def _stamp_holds(kept):
+    for path, size, mtime in kept:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if size is not None:
+                return False
+            continue
+        if size is None or st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+def _contents(kept):
+    digest = hashlib.sha256()
+    for path, size, _mtime in kept:
+        if size is not None:
+            with open(path, "rb") as f:
+                digest.update(path.encode() + b"\0" + f.read())
+    return digest.hexdigest()
+
+
+def publication(post):
+    """Work out again what depends on the clock (Nikola's Post.__init__, at its end)."""
+    post.current_time = None if post.config["FUTURE_IS_NOW"] else utils.current_time(post.config["__tzinfo__"])
+    post.publish_later = False if post.current_time is None else post.date >= post.current_time
+    post.use_in_feeds = post.is_post and not post.is_draft and not post.is_private and not post.publish_later
+
+
+def meta_facet(post):
+    """What pages other than the post's own can show of it, as one digest (see the module's docstring)."""
+    return hashlib.sha256(json.dumps([post._planner_attributes, post.publish_later, post.use_in_feeds],
+                                     sort_keys=True).encode()).hexdigest()
+
+
+def prepare(post):
+    """Work out once what Nikola works out from a post again and again (kept with the post)."""
+    memo = post.__dict__.setdefault("_memo", {})
+    for lang in post.translated_to:
+        memo[("permalink", lang, False, ".html", None)] = nikola_post.Post.permalink(post, lang)
+        memo[("permalink", lang, True, ".html", None)] = nikola_post.Post.permalink(post, lang, absolute=True)
+    return post
+
+
+class PostCache:
+    """The scanner's Post factory, with the posts kept by the last build (``entries``)."""
+
+    def __init__(self, blob=None):
+        self.entries = {}
+        if blob:
+            try:
+                self.entries = pickle.loads(blob)
+            except Exception:  # a cache: anything unreadable is read again from the sources
+                self.entries = {}
+        self.current = {}
+        self.made = []  # sources read again in this build
+        self.facets = {}  # source: meta facet
+
+    def factory(self, base_path, config, rel_dest_dir, use_in_feeds, messages, template_name, compiler,
+                destination_base=None, metadata_extractors_by=None):
+        """Nikola's ``Post(...)`` as its scanner calls it, from the cache when the post's files did not change."""
+        args = [rel_dest_dir, use_in_feeds, template_name, compiler.name,
+                json.dumps(destination_base.values if destination_base is not None else None, sort_keys=True)]
+        kept = self.entries.get(base_path)
+        post = None
+        if kept is not None and kept["args"] == args:
+            if not _stamp_holds(kept["stamp"]):
+                renewed = _stat([path for path, _size, _mtime in kept["stamp"]])
+                if _contents(renewed) == kept["contents"]:
+                    kept = dict(kept, stamp=renewed)  # touched, not changed
+                else:
+                    kept = None
+            if kept is not None:
+                post = self._restore(kept["post"], config, messages, compiler, destination_base, metadata_extractors_by)
+        if post is None:
+            post = nikola_post.Post(base_path, config, rel_dest_dir, use_in_feeds, messages, template_name,
+                                    compiler, destination_base=destination_base,
+                                    metadata_extractors_by=metadata_extractors_by)
+            prepare(post)
+            state = {k: _pack(v) for k, v in vars(post).items() if k not in SHARED}
+            state["_extractors"] = {lang: type(e).__name__ for lang, e in post.used_extractor.items() if e}
+            files = stamp(post)
+            kept = {"args": args, "stamp": files, "contents": _contents(files),
+                    "post": pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
+                    "attributes": _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})}
+            self.made.append(base_path)
+        post._planner_attributes = kept["attributes"]
+        self.current[base_path] = kept
+        self.facets[base_path] = meta_facet(post)
+        return post
+
+    @staticmethod
+    def _restore(blob, config, messages, compiler, destination_base, metadata_extractors_by):
+        state = pickle.loads(blob)
+        extractors = state.pop("_extractors", {})
+        post = nikola_post.Post.__new__(nikola_post.Post)
+        post.__dict__.update({k: _unpack(v) for k, v in state.items()})
+        post.config, post.messages, post.compiler = config, messages, compiler
+        post.compile_html = compiler.compile
+        post.translations = config["TRANSLATIONS"]
+        post.folder_base = destination_base
+        post.metadata_extractors_by = metadata_extractors_by
+        by_name = {type(e).__name__: e for e in metadata_extractors_by.get("all", ())}
+        post.used_extractor = utils.Functionary(_none, post.default_lang)
+        post.used_extractor.update({lang: by_name.get(name) for lang, name in extractors.items()})
+        for name in ("_dependency_file_fragment", "_dependency_file_page", "_dependency_uptodate_fragment",
+                     "_dependency_uptodate_page", "_depfile"):
+            setattr(post, name, collections.defaultdict(list))
+        for lang in post.translations:  # as Post._load_data registers them
+            if post.meta[lang].get("data") is not None:
+                post.register_depfile(post.meta[lang]["data"], lang=lang)
+        publication(post)
+        compiler.register_extra_dependencies(post)
+        return post
+
+    def changed(self):
+        """True when the kept posts differ from the last build's (a source read again, added or gone)."""
+        return bool(self.made) or set(self.current) != set(self.entries)
+
+    def blob(self):
+        return pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL)

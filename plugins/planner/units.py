@@ -1,0 +1,296 @@
+"""Units of a build, their signatures, and the decision to build one.
+
+A *unit* is what one Nikola task makes: a post's fragment, a page, a list,
+a feed document, a copied file. Its *signature* is a digest of everything
+its output is made from; a unit is built when its signature differs from the
+one recorded when its output was last written (plugins/planner/state.py),
+when that output is not as recorded, or when the planner is told to
+(``Plan.forced``). Signatures are worked out where Nikola's own task
+generators call its renderers, from the very arguments they pass, so the
+pages, the posts on each page and the page numbers are Nikola's own:
+
+* a post's page (``Nikola.generic_page_renderer``): the context Nikola gives
+  the template (with what the ``render_post`` signal adds, e.g. "more in
+  this category"), the post's meta facet (plugins/planner/postcache.py) and
+  the digest of its compiled text, and the facets of its previous and next
+  posts (the template reads them from the post);
+* a list (``Nikola.generic_post_list_renderer``: index pages, the archive,
+  tag, category and author pages and their overviews) and any other page
+  (``Nikola.generic_renderer``): the context, every post in it by its meta
+  facet and reading time (and its text digest if a template of the theme
+  reads the text);
+* for every page, the values of the global context its template (with the
+  templates it extends, includes or imports) refers to: the post counts
+  change only the pages that show counts;
+* any other task (images, listings, copied files, the sitemap): its targets,
+  the digests of its file dependencies and the values of its
+  ``config_changed`` checks.
+
+A value of a kind not named here makes the unit's signature ``None``: it is
+always built (correct, and slow; plugins/planner/planner.py can log them).
+What is the same for every unit (the settings, the code, the templates) is
+in the keys plugins/planner/inputs.py gives: another key, another build.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import re
+
+import jinja2
+import jinja2.meta
+from nikola import hierarchy_utils, nikola as nikola_core, post as nikola_post, utils
+
+from plugins import patches
+
+# Attribute names by which a template can reach a post's text (not only its metadata).
+_READS_TEXT = re.compile(r"\.(text|paragraph_count|remaining_paragraph_count|remaining_reading_time)\b")
+
+
+class Unfamiliar(Exception):
+    """A value the signature cannot vouch for: the unit is built every time."""
+
+
+class Skip(dict):
+    """What an intercepted renderer gives for a unit it does not build: a task Nikola may
+    still change (add to its ``uptodate``, set its ``basename``), which the planner drops."""
+
+    def __init__(self, name):
+        super().__init__(basename="", name=name, targets=[], actions=[], uptodate=[], file_dep=[], task_dep=[],
+                         clean=True)
+
+
+def unit_id(path):
+    return os.path.normpath(path)
+
+
+class Plan:
+    """Which units this build (or this worker of it) builds.
+
+    ``old``: {unit id: [signature, targets]} from the last build; ``forced``:
+    unit ids built whatever their signature; ``share``: (index, count) when
+    the work is split between processes: every process sees every unit, and
+    builds every count-th unit to build, from its index on.
+    """
+
+    def __init__(self, old, forced=(), share=None):
+        self.old = old
+        self.forced = set(forced)
+        self.share = share
+        self.seen = {}      # unit id: signature, for every unit of the site
+        self.todo = []      # the units this process builds
+        self.others = 0     # units to build that another process builds
+        self.unfamiliar = set()
+        self._count = 0
+
+    def wants(self, uid, signature):
+        self.seen[uid] = signature
+        old = self.old.get(uid)
+        if not (signature is None or old is None or old[0] != signature or uid in self.forced):
+            return False
+        mine = self.share is None or self._count % self.share[1] == self.share[0]
+        self._count += 1
+        if mine:
+            self.todo.append(uid)
+        else:
+            self.others += 1
+        return mine
+
+
+class Signer:
+    """Signatures of units, from the facets of the posts and the site's global context."""
+
+    def __init__(self, site, facets, texts):
+        self.site = site
+        self.facets = facets  # post source: meta facet
+        self.texts = texts    # post source: {"text": digest of the compiled fragment, "reading_time": n}
+        self._globals = {}
+        self.unfamiliar = []  # (unit, the kind of value its signature could not vouch for)
+        self._template_refs = {}
+        self._post_cache = {}
+
+    # --- posts ----------------------------------------------------------------------
+
+    def post_facet(self, post, with_text=False):
+        key = (id(post), with_text)
+        found = self._post_cache.get(key)
+        if found is None:
+            source = post.source_path
+            text = self.texts.get(source) or {}
+            found = [self.facets.get(source) or _unfamiliar(post), text.get("reading_time"),
+                     text.get("text") if with_text else None]
+            self._post_cache[key] = found
+        return found
+
+    def page_facet(self, post):
+        """A post on its own page: its facet with its text, and its neighbours'."""
+        return [self.post_facet(post, True)] + [self.post_facet(p) if p else None
+                                                for p in (post.prev_post, post.next_post)]
+
+    # --- values ---------------------------------------------------------------------
+
+    def canonical(self, value, with_text=False):
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if isinstance(value, nikola_post.Post):
+            return ["post"] + self.post_facet(value, with_text)
+        if isinstance(value, dict):
+            return {str(k): self.canonical(v, with_text) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        if isinstance(value, (list, tuple)):
+            return [self.canonical(v, with_text) for v in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted((self.canonical(v, with_text) for v in value), key=json.dumps)
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        if isinstance(value, datetime.tzinfo):
+            return ["tz", repr(value)]
+        if isinstance(value, utils.TranslatableSetting):
+            return ["setting", self.canonical(value.values)]
+        if isinstance(value, hierarchy_utils.TreeNode):
+            return ["node", self.canonical({k: v for k, v in vars(value).items() if k != "parent"}, with_text)]
+        if isinstance(value, utils.TemplateHookRegistry):
+            return ["hook", self.canonical(value.calculate_deps())]
+        if callable(value):  # code: what it does is the code's, in the keys
+            return ["code", getattr(value, "__module__", ""), getattr(value, "__qualname__", type(value).__name__)]
+        raise Unfamiliar(type(value))
+
+    def digest(self, *parts):
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+    # --- templates ------------------------------------------------------------------
+
+    def template(self, name):
+        """(global names the template and those it uses refer to, whether any of them reads a post's text)."""
+        if name not in self._template_refs:
+            env = jinja2.Environment()
+            names, reads_text = set(), False
+            for path in self.site.template_system.template_deps(name, self.site.GLOBAL_CONTEXT):
+                if not path.endswith(".tmpl"):
+                    continue
+                with open(path, encoding="utf-8") as f:
+                    source = f.read()
+                names |= jinja2.meta.find_undeclared_variables(env.parse(source))
+                reads_text = reads_text or bool(_READS_TEXT.search(source))
+            self._template_refs[name] = (sorted(names), reads_text)
+        return self._template_refs[name]
+
+    def global_value(self, name):
+        if name not in self._globals:
+            context = self.site.GLOBAL_CONTEXT
+            self._globals[name] = self.canonical(context[name]) if name in context else "-"
+        return self._globals[name]
+
+    def page(self, kind, output_name, template_name, lang, context, main_post=None, extra=None):
+        """The signature of a page from ``template_name`` with ``context`` (None: always build it)."""
+        try:
+            names, reads_text = self.template(template_name)
+            return self.digest(kind, unit_id(output_name), template_name, lang,
+                               [[n, self.global_value(n)] for n in names],
+                               self.canonical({k: v for k, v in context.items() if k != "post"}, reads_text),
+                               self.page_facet(main_post) if main_post is not None else None,
+                               self.canonical(extra, reads_text))
+        except Unfamiliar:
+            return None
+
+    def task(self, task, digests):
+        """The signature of a task of any other kind: targets, file dependencies, ``config_changed`` values."""
+        try:
+            checks = []
+            for check in task.get("uptodate") or ():
+                if isinstance(check, utils.config_changed):
+                    checks.append(self.canonical(check.config))
+                elif check is True:
+                    checks.append(True)
+                else:
+                    raise Unfamiliar(type(check))
+            return self.digest("task", task.get("basename"), task.get("name"), sorted(task.get("targets") or ()),
+                               [[d, digests(d)] for d in sorted(task.get("file_dep") or ())], checks)
+        except Unfamiliar as why:
+            self.unfamiliar.append((task.get("name"), str(why)))
+            return None
+
+
+def _unfamiliar(post):
+    raise Unfamiliar(type(post))
+
+
+# --- Nikola's renderers, deciding before they do their work -----------------------------
+
+_generic_post_list_renderer = nikola_core.Nikola.generic_post_list_renderer
+_generic_renderer = nikola_core.Nikola.generic_renderer
+_generic_page_renderer = nikola_core.Nikola.generic_page_renderer
+
+
+def _active(site):
+    """The planner, when it is deciding (not inside a renderer it already decided for)."""
+    planner = getattr(site, "planner", None)
+    if planner is None or planner.plan is None or planner.inside:
+        return None
+    return planner
+
+
+def _decided(planner, output_name, signature, build):
+    """Nikola's own renderer for a unit the planner builds (``build()``), else a Skip."""
+    if not planner.plan.wants(unit_id(output_name), signature):
+        return Skip(output_name)
+    planner.note_unfamiliar(output_name, signature)
+    planner.inside = True  # the renderers call each other: one unit, decided once
+    try:
+        return build()
+    finally:
+        planner.inside = False
+
+
+def generic_post_list_renderer(self, lang, posts, output_name, template_name, filters, extra_context):
+    planner = _active(self)
+    build = lambda: _generic_post_list_renderer(self, lang, posts, output_name, template_name,  # noqa: E731
+                                                 filters, extra_context)
+    if planner is None:
+        return build()
+    signature = planner.signer.page("list", output_name, template_name, lang, extra_context or {},
+                                    extra={"posts": list(posts)})
+    return _decided(planner, output_name, signature, build)
+
+
+def generic_renderer(self, lang, output_name, template_name, filters, file_deps=None, uptodate_deps=None,
+                     context=None, context_deps_remove=None, post_deps_dict=None, url_type=None, is_fragment=False):
+    planner = _active(self)
+    build = lambda: _generic_renderer(self, lang, output_name, template_name, filters, file_deps,  # noqa: E731
+                                      uptodate_deps, context, context_deps_remove, post_deps_dict, url_type,
+                                      is_fragment)
+    if planner is None:
+        return build()
+    signature = planner.signer.page("render", output_name, template_name, lang, context or {},
+                                    extra=[url_type, is_fragment, post_deps_dict])
+    return _decided(planner, output_name, signature, build)
+
+
+def generic_page_renderer(self, lang, post, filters, context=None):
+    """Nikola 8.3.3's page context (title, description, permalink, page kind, comments and the
+    ``render_post`` signal's additions), signed before Nikola works out the task."""
+    planner = _active(self)
+    build = lambda: list(_generic_page_renderer(self, lang, post, filters, context))  # noqa: E731
+    if planner is None:
+        yield from build()
+        return
+    from blinker import signal
+    output_name = os.path.join(self.config["OUTPUT_FOLDER"], post.destination_path(lang, post.compiler.extension()))
+    probe = dict(context or {})
+    probe["title"], probe["description"] = post.title(lang), post.description(lang)
+    probe["permalink"] = post.permalink(lang)
+    probe["enable_comments"] = True if post.use_in_feeds else self.config["COMMENTS_IN_PAGES"]
+    deps_dict = {"comments": probe["enable_comments"], "post_translations": post.translated_to}
+    signal("render_post").send({"site": self, "post": post, "lang": lang, "context": probe, "deps_dict": deps_dict})
+    signature = planner.signer.page("page", output_name, post.template_name, lang, probe, main_post=post,
+                                    extra=[post.url_type, deps_dict])
+    made = _decided(planner, output_name, signature, build)
+    yield from ([made] if isinstance(made, Skip) else made)
+
+
+def install():
+    """Put the deciding renderers in place of Nikola's (registered in plugins/patches.py)."""
+    patches.require("planner")
+    nikola_core.Nikola.generic_post_list_renderer = generic_post_list_renderer
+    nikola_core.Nikola.generic_renderer = generic_renderer
+    nikola_core.Nikola.generic_page_renderer = generic_page_renderer
