@@ -27,8 +27,10 @@ rebuilt when a post it lists changes its facet (plugins/planner/units.py).
 """
 
 import collections
+import copyreg
 import datetime
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -48,44 +50,44 @@ def _none():
     return None
 
 
+_FACTORIES = {"none": _none, "str": str, "list": list}
+
+
 def _factory_name(factory):
     if factory is None:
         return None
     value = factory()
-    if value is None:
-        return "none"
-    if value == "":
-        return "str"
-    if value == []:
-        return "list"
+    for name, made in (("none", None), ("str", ""), ("list", [])):
+        if value == made and type(value) is type(made):
+            return name
     raise TypeError("a default of {0!r}".format(value))
 
 
-_FACTORIES = {"none": _none, "str": str, "list": list}
+def _functionary(default_lang, factory, items):
+    made = utils.Functionary(_FACTORIES.get(factory, _none), default_lang)
+    made.update(items)
+    return made
 
 
-def _pack(value):
-    """A post attribute as plain data (Functionary and defaultdict with their defaults' names)."""
-    if isinstance(value, utils.Functionary):
-        return ("functionary", value.default_lang, _factory_name(value.default_factory),
-                {k: _pack(v) for k, v in value.items()})
-    if isinstance(value, collections.defaultdict):
-        return ("defaultdict", _factory_name(value.default_factory), {k: _pack(v) for k, v in value.items()})
-    return value
+def _defaultdict(factory, items):
+    made = collections.defaultdict(_FACTORIES.get(factory))
+    made.update(items)
+    return made
 
 
-def _unpack(value):
-    if isinstance(value, tuple) and value and value[0] == "functionary":
-        _tag, default_lang, factory, items = value
-        made = utils.Functionary(_FACTORIES.get(factory, _none), default_lang)
-        made.update({k: _unpack(v) for k, v in items.items()})
-        return made
-    if isinstance(value, tuple) and value and value[0] == "defaultdict":
-        _tag, factory, items = value
-        made = collections.defaultdict(_FACTORIES.get(factory))
-        made.update({k: _unpack(v) for k, v in items.items()})
-        return made
-    return value
+class _Pickler(pickle.Pickler):
+    """Nikola's Functionary and defaultdict attributes, whose defaults are lambdas: kept with their defaults' names."""
+
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[utils.Functionary] = lambda f: (_functionary, (f.default_lang, _factory_name(f.default_factory),
+                                                                  dict(f)))
+    dispatch_table[collections.defaultdict] = lambda d: (_defaultdict, (_factory_name(d.default_factory), dict(d)))
+
+
+def _dumps(value):
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
 
 
 def _canonical(value):
@@ -154,16 +156,15 @@ def publication(post):
 
 def meta_facet(post):
     """What pages other than the post's own can show of it, as one digest (see the module's docstring)."""
-    return hashlib.sha256(json.dumps([post._planner_attributes, post.publish_later, post.use_in_feeds],
-                                     sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256("{0} {1} {2}".format(post._planner_attributes, post.publish_later,
+                                               post.use_in_feeds).encode()).hexdigest()
 
 
 def prepare(post):
-    """Work out once what Nikola works out from a post again and again (kept with the post)."""
-    memo = post.__dict__.setdefault("_memo", {})
-    for lang in post.translated_to:
-        memo[("permalink", lang, False, ".html", None)] = nikola_post.Post.permalink(post, lang)
-        memo[("permalink", lang, True, ".html", None)] = nikola_post.Post.permalink(post, lang, absolute=True)
+    """Work out once what Nikola works out from a post again and again (plugins/build_speed keeps the
+    answers on the post, ``_memo``, which is kept with it)."""
+    from plugins.build_speed import build_speed
+    build_speed.warm(post)
     return post
 
 
@@ -202,12 +203,13 @@ class PostCache:
                                     compiler, destination_base=destination_base,
                                     metadata_extractors_by=metadata_extractors_by)
             prepare(post)
-            state = {k: _pack(v) for k, v in vars(post).items() if k not in SHARED}
+            state = {k: v for k, v in vars(post).items() if k not in SHARED}
             state["_extractors"] = {lang: type(e).__name__ for lang, e in post.used_extractor.items() if e}
             files = stamp(post)
-            kept = {"args": args, "stamp": files, "contents": _contents(files),
-                    "post": pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
-                    "attributes": _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})}
+            # Pickled now: no later change to the post (Nikola's defaultdicts grow as they are read) is kept.
+            attributes = _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})
+            kept = {"args": args, "stamp": files, "contents": _contents(files), "post": _dumps(state),
+                    "attributes": hashlib.sha256(json.dumps(attributes, sort_keys=True).encode()).hexdigest()}
             self.made.append(base_path)
         post._planner_attributes = kept["attributes"]
         self.current[base_path] = kept
@@ -219,7 +221,7 @@ class PostCache:
         state = pickle.loads(blob)
         extractors = state.pop("_extractors", {})
         post = nikola_post.Post.__new__(nikola_post.Post)
-        post.__dict__.update({k: _unpack(v) for k, v in state.items()})
+        post.__dict__.update(state)
         post.config, post.messages, post.compiler = config, messages, compiler
         post.compile_html = compiler.compile
         post.translations = config["TRANSLATIONS"]

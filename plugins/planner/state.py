@@ -1,7 +1,7 @@
 """What plugins/planner keeps between builds, in cache/planner/<output folder>/ (the design:
 plugins/planner/planner.py). ``make site`` (output/) and ``make preview`` (preview/) keep their own.
 
-* ``index.marshal``: the record of the last build that succeeded (marshal,
+* ``index.pickle``: the record of the last build that succeeded (pickled,
   written whole through a temporary file and a rename, so it is either the
   old record or the new one): the keys it was made with, every unit's
   signature and targets, every post's compile record, the size and time of
@@ -24,20 +24,23 @@ fragment, another theme other pages.
 import contextlib
 import fcntl
 import hashlib
-import marshal
 import os
+import pickle
 import sys
 import time
 
 from plugins.rules import files
 
-FORMAT = 1
+FORMAT = 2
 
 
 def empty():
     return {
         "format": FORMAT, "python": sys.version, "keys": {},
-        "units": {},        # unit id: [signature, [targets]]
+        "units": {},        # unit id: [signature, [targets], [text sources], [reading-time sources]]
+        "facets": {},       # post source: meta facet (plugins/planner/postcache.py)
+        "globals": {},      # global context name: digest of its value
+        "templates": {},    # template: what it refers to (plugins/planner/units.py, Signer.template)
         "compiled": {},     # post source: {"signature", "deps", "text", "reading_time", "dest"}
         "sources": {},      # post source: its metadata as read (plugins/published_posts)
         "outputs": {},      # path under output/: [size, mtime_ns]
@@ -53,7 +56,7 @@ class Store:
 
     def __init__(self, output):
         self.folder = os.path.join("cache", "planner", os.path.normpath(output).replace(os.sep, "_"))
-        self.index = os.path.join(self.folder, "index.marshal")
+        self.index = os.path.join(self.folder, "index.pickle")
         self.building = os.path.join(self.folder, "building.log")
         self.lock_path = os.path.join(self.folder, "lock")
 
@@ -61,18 +64,19 @@ class Store:
         """The last record, the parts made under other ``keys`` dropped; an empty one if there is none."""
         try:
             with open(self.index, "rb") as f:
-                state = marshal.load(f)
-        except (OSError, EOFError, ValueError, TypeError):
+                state = pickle.loads(f.read())
+        except Exception:  # a cache: anything unreadable is an empty record
             state = None
         if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("python") != sys.version:
             state = empty()
+        state = dict(empty(), **state)
         old = state.get("keys", {})
         if old.get("scan") != keys["scan"]:
             state["sources"], state["posts"] = {}, None
         if old.get("compile") != keys["compile"]:
             state["compiled"] = {}
         if old.get("render") != keys["render"]:
-            state["units"] = {}
+            state["units"], state["templates"], state["globals"] = {}, {}, {}
         state["keys"] = dict(keys)
         return state
 
@@ -89,7 +93,7 @@ class Store:
             if not os.path.exists(os.path.join(self.folder, name)):
                 files.write_atomically(os.path.join(self.folder, name), posts_blob)
             state["posts"] = name
-        files.write_atomically(self.index, marshal.dumps(state))
+        files.write_atomically(self.index, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         for name in os.listdir(self.folder):  # posts files no record names any more
             if name.startswith("posts-") and name != state["posts"]:
                 with contextlib.suppress(OSError):

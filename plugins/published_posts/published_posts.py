@@ -37,9 +37,10 @@ def sources(post_pages):
         top, pattern = os.path.dirname(wildcard), os.path.basename(wildcard)
         for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            folder = os.path.join(destination, os.path.relpath(dirpath, top))
             for name in sorted(fnmatch.filter(filenames, pattern)):
                 if not name.startswith("."):
-                    yield os.path.join(dirpath, name), is_post, os.path.join(destination, os.path.relpath(dirpath, top))
+                    yield os.path.join(dirpath, name), is_post, folder
 
 
 def _read(path, is_post, folders, kept):

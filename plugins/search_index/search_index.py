@@ -63,12 +63,18 @@ def _version():
 def _files(top):
     """``{relative path: [size, mtime_ns]}`` of the files under ``top`` (precompressed copies aside)."""
     found = {}
-    for root, _dirs, names in os.walk(top):
-        for name in names:
-            if not precompressed(name):
-                path = os.path.join(root, name)
-                st = os.stat(path)
-                found[os.path.relpath(path, top)] = [st.st_size, st.st_mtime_ns]
+
+    def walk(folder, rel):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, rel + entry.name + os.sep)
+                elif not precompressed(entry.name):
+                    st = entry.stat(follow_symlinks=False)
+                    found[rel + entry.name] = [st.st_size, st.st_mtime_ns]
+
+    if os.path.isdir(top):
+        walk(top, "")
     return found
 
 

@@ -39,18 +39,26 @@ class BlogFeeds(Task):
         site.scan_posts()  # classifications exist only after the scan
         out = site.config["OUTPUT_FOLDER"]
         self._html = {}
+        # plugins/planner, deciding which documents this build writes: each is
+        # first laid out with the posts themselves (cheap), and only one it
+        # writes gets its entries.
+        planner = getattr(site, "planner", None)
+        deciding = planner is not None and planner.plan is not None
         yield self.group_task()
         listing = []
         for lang in site.config["TRANSLATIONS"]:
             entries = {}
             for spec in collect.feed_specs(site, lang):
-                for post in spec.posts:
-                    if post.source_path not in entries:
-                        entries[post.source_path] = (collect.entry(site, post, lang), post)
-                docs = collect.documents(site, spec, [entries[p.source_path][0] for p in spec.posts])
                 posts = {p.source_path: p for p in spec.posts}
-                for rel_path, doc, fmt in docs:
+                for rel_path, laid_out, fmt in collect.documents(site, spec, spec.posts):
                     target = os.path.join(out, rel_path)
+                    if deciding and (planner.plan.keeps(os.path.normpath(target)) or not planner.plan.wants(
+                            os.path.normpath(target), *planner.signer.feed(target, laid_out, fmt))):
+                        continue
+                    for post in laid_out.entries:
+                        if post.source_path not in entries:
+                            entries[post.source_path] = collect.entry(site, post, lang)
+                    doc = dataclasses.replace(laid_out, entries=[entries[p.source_path] for p in laid_out.entries])
                     yield {
                         "basename": self.name,
                         "name": target,
