@@ -38,10 +38,15 @@ def tree_digest(top, suffixes=None, skip=("__pycache__",)):
     return digest.hexdigest()
 
 
+def short(data):
+    """A 16-byte digest of ``data`` (bytes): what the record keeps for every file, post and unit."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def file_digest(path):
     try:
         with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+            return short(f.read())
     except FileNotFoundError:
         return None
 
@@ -78,25 +83,25 @@ def keys(site):
     ``scan``: what reading a post's metadata depends on; ``compile``: a post's
     fragment (docutils); ``render``: every page, list and feed.
     """
-    code = hashlib.sha256((tree_digest("plugins") + installed()).encode()).hexdigest()
-    conf = hashlib.sha256(((file_digest("conf.py") or "") + settings_json(site)).encode()).hexdigest()
-    scan = hashlib.sha256((code + conf).encode()).hexdigest()
+    code = short((tree_digest("plugins") + installed()).encode())
+    conf = short((file_digest("conf.py") or b"") + settings_json(site).encode())
+    scan = short(code + conf)
     return {
         "scan": scan,
-        "compile": hashlib.sha256((scan + (file_digest("docutils.conf") or "")).encode()).hexdigest(),
-        "render": hashlib.sha256((scan + theme_templates(site)).encode()).hexdigest(),
+        "compile": short(scan + (file_digest("docutils.conf") or b"")),
+        "render": short(scan + theme_templates(site).encode()),
     }
 
 
 class Digests:
-    """SHA-256 of files, kept by path with the size and time they had: a file is read only when they change."""
+    """Digests of files, kept by path with the size and time they had: a file is read only when they change."""
 
     def __init__(self, known=None):
         self.known = dict(known or {})
         self.seen = {}
 
     def __call__(self, path):
-        """The file's SHA-256, or None when it does not exist."""
+        """The file's digest, or None when it does not exist."""
         if path in self.seen:
             return self.seen[path][2]
         try:

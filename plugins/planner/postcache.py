@@ -147,17 +147,20 @@ def _contents(kept):
     return digest.hexdigest()
 
 
-def publication(post):
-    """Work out again what depends on the clock (Nikola's Post.__init__, at its end)."""
-    post.current_time = None if post.config["FUTURE_IS_NOW"] else utils.current_time(post.config["__tzinfo__"])
+def publication(post, now=None):
+    """Work out again what depends on the clock (Nikola's Post.__init__, at its end); ``now``: the
+    current time as Nikola's Post takes it, worked out once for all the posts of a scan."""
+    if now is None:
+        now = None if post.config["FUTURE_IS_NOW"] else utils.current_time(post.config["__tzinfo__"])
+    post.current_time = now
     post.publish_later = False if post.current_time is None else post.date >= post.current_time
     post.use_in_feeds = post.is_post and not post.is_draft and not post.is_private and not post.publish_later
 
 
 def meta_facet(post):
     """What pages other than the post's own can show of it, as one digest (see the module's docstring)."""
-    return hashlib.sha256("{0} {1} {2}".format(post._planner_attributes, post.publish_later,
-                                               post.use_in_feeds).encode()).hexdigest()
+    return hashlib.blake2b("{0!r} {1} {2}".format(post._planner_attributes, post.publish_later,
+                                                  post.use_in_feeds).encode(), digest_size=16).digest()
 
 
 def prepare(post):
@@ -181,6 +184,8 @@ class PostCache:
         self.current = {}
         self.made = []  # sources read again in this build
         self.facets = {}  # source: meta facet
+        self._now = None
+        self._extractors = None
 
     def factory(self, base_path, config, rel_dest_dir, use_in_feeds, messages, template_name, compiler,
                 destination_base=None, metadata_extractors_by=None):
@@ -197,7 +202,11 @@ class PostCache:
                 else:
                     kept = None
             if kept is not None:
-                post = self._restore(kept["post"], config, messages, compiler, destination_base, metadata_extractors_by)
+                if self._now is None:
+                    self._now = (None if config["FUTURE_IS_NOW"] else utils.current_time(config["__tzinfo__"]),)
+                    self._extractors = {type(e).__name__: e for e in metadata_extractors_by.get("all", ())}
+                post = self._restore(kept["post"], config, messages, compiler, destination_base,
+                                     metadata_extractors_by, self._extractors, self._now[0])
         if post is None:
             post = nikola_post.Post(base_path, config, rel_dest_dir, use_in_feeds, messages, template_name,
                                     compiler, destination_base=destination_base,
@@ -209,7 +218,8 @@ class PostCache:
             # Pickled now: no later change to the post (Nikola's defaultdicts grow as they are read) is kept.
             attributes = _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})
             kept = {"args": args, "stamp": files, "contents": _contents(files), "post": _dumps(state),
-                    "attributes": hashlib.sha256(json.dumps(attributes, sort_keys=True).encode()).hexdigest()}
+                    "attributes": hashlib.blake2b(json.dumps(attributes, sort_keys=True).encode(),
+                                                  digest_size=16).digest()}
             self.made.append(base_path)
         post._planner_attributes = kept["attributes"]
         self.current[base_path] = kept
@@ -217,7 +227,7 @@ class PostCache:
         return post
 
     @staticmethod
-    def _restore(blob, config, messages, compiler, destination_base, metadata_extractors_by):
+    def _restore(blob, config, messages, compiler, destination_base, metadata_extractors_by, by_name, now):
         state = pickle.loads(blob)
         extractors = state.pop("_extractors", {})
         post = nikola_post.Post.__new__(nikola_post.Post)
@@ -227,7 +237,6 @@ class PostCache:
         post.translations = config["TRANSLATIONS"]
         post.folder_base = destination_base
         post.metadata_extractors_by = metadata_extractors_by
-        by_name = {type(e).__name__: e for e in metadata_extractors_by.get("all", ())}
         post.used_extractor = utils.Functionary(_none, post.default_lang)
         post.used_extractor.update({lang: by_name.get(name) for lang, name in extractors.items()})
         for name in ("_dependency_file_fragment", "_dependency_file_page", "_dependency_uptodate_fragment",
@@ -236,7 +245,7 @@ class PostCache:
         for lang in post.translations:  # as Post._load_data registers them
             if post.meta[lang].get("data") is not None:
                 post.register_depfile(post.meta[lang]["data"], lang=lang)
-        publication(post)
+        publication(post, now)
         compiler.register_extra_dependencies(post)
         return post
 

@@ -31,7 +31,7 @@ import time
 
 from plugins.rules import files
 
-FORMAT = 2
+FORMAT = 3
 
 
 def empty():
@@ -43,7 +43,7 @@ def empty():
         "templates": {},    # template: what it refers to (plugins/planner/units.py, Signer.template)
         "compiled": {},     # post source: {"signature", "deps", "text", "reading_time", "dest"}
         "sources": {},      # post source: its metadata as read (plugins/published_posts)
-        "outputs": {},      # path under output/: [size, mtime_ns]
+        "outputs": b"",     # path, size and mtime_ns of every file under output/ (planner.outputs_blob)
         "digests": {},      # file path: [size, mtime_ns, sha256]
         "posts": None,      # name of the posts file
         "stamp": None,      # plugins/planner/planner.py, sources_stamp

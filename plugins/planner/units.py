@@ -186,7 +186,7 @@ class Signer:
     @staticmethod
     def digest(*parts):
         """A digest of canonical values (their repr: lists, sorted dicts, strings, numbers, the same in any process)."""
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
     # --- templates ------------------------------------------------------------------
 

@@ -44,19 +44,20 @@ def sources(post_pages):
 
 
 def _read(path, is_post, folders, kept):
-    """metadata.source_problems, the file read only when its size or time changed (``kept``: plugins/planner's)."""
+    """metadata.source_problems, the file read only when its size or time changed (``kept``: plugins/planner's).
+
+    What is kept of a file: its size and time, the problems its text alone has,
+    and the fields that other files decide on (its slug, its preview image)."""
     if kept is None:
         return metadata.source_problems(path, is_post, folders)
     st = os.stat(path)
     record = kept.get(path)
-    if record is None or record[0] != st.st_size or record[1] != st.st_mtime_ns:
-        text, bad = metadata.read_source(path)
-        record = kept[path] = [st.st_size, st.st_mtime_ns, bad, metadata.read_fields(text) if text is not None else {}]
-    bad, fields = record[2], {key: tuple(value) for key, value in record[3].items()}
-    if bad:
-        return [errors.line(path, bad[0], "ERROR", bad[1])], {}
-    return metadata.problems_in(path, fields, metadata.REQUIRED if is_post else metadata.REQUIRED_FOR_PAGES,
-                                folders), fields
+    if record is None or record[0] != st.st_size or record[1] != st.st_mtime_ns or record[2] != is_post:
+        problems, fields = metadata.source_problems(path, is_post, None)
+        record = kept[path] = [st.st_size, st.st_mtime_ns, is_post, problems,
+                               {k: fields[k] for k in ("slug", "previewimage") if k in fields}]
+    fields = record[4]
+    return record[3] + metadata.file_problems(path, fields, folders), fields
 
 
 def source_problems(post_pages, folders, kept=None):

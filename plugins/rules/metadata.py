@@ -119,11 +119,21 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
     value, line = fields.get("previewimage", ("", 0))
     if value:
         why = urls.refusal(value, urls.IMAGE_SCHEMES)
-        if why is None and urls.is_site_path(value):
-            if not urls.as_browser_reads(value).startswith("/"):
-                why = "write the image's path from the site's root (/images/...) or a full URL"
-            elif folders is not None:
-                why = urls.missing_file(value, "/", folders)
+        if why is None and urls.is_site_path(value) and not urls.as_browser_reads(value).startswith("/"):
+            why = "write the image's path from the site's root (/images/...) or a full URL"
         if why:
             problem(line, "previewimage: " + why)
+    if folders is not None:
+        found.extend(file_problems(path, fields, folders))
     return found
+
+
+def file_problems(path, fields, folders):
+    """The problems that depend on other files: a local ``previewimage`` that does not exist."""
+    value, line = fields.get("previewimage", ("", 0))
+    if value and urls.refusal(value, urls.IMAGE_SCHEMES) is None and urls.is_site_path(value) \
+            and urls.as_browser_reads(value).startswith("/"):
+        why = urls.missing_file(value, "/", folders)
+        if why:
+            return [errors.line(path, line, "ERROR", "previewimage: " + why)]
+    return []

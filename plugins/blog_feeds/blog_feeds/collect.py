@@ -1,5 +1,6 @@
 """Which feeds exist and what each one holds, read from Nikola's post data."""
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -121,6 +122,15 @@ def content(site, post, lang) -> str:
     return feed_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
 
 
+def site_url(base, path):
+    """``urljoin(base, path)``, without urljoin's parsing for the usual case (a base ending in "/" and a
+    plain relative path: 48,000 of them for a 10,000-post site's feeds)."""
+    if base.endswith("/") and path and path[0] not in "/." and ":" not in path and "?" not in path \
+            and "#" not in path:
+        return base + path
+    return urljoin(base, path)
+
+
 def documents(site, spec: FeedSpec, entries):
     """(output path, Document, format) for the current feeds and every archive page.
 
@@ -142,7 +152,7 @@ def documents(site, spec: FeedSpec, entries):
     lang_code = site.config["DEFAULT_LANG"]
     size = site.config["FEED_LENGTH"]  # posts in a current feed and in each archive page
     archive = pages(entries, size) if len(entries) > size else []
-    url = lambda path: urljoin(site.config["SITE_URL"], path)  # noqa: E731
+    url = functools.partial(site_url, site.config["SITE_URL"])
     result = []
     for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
         newest_archive = spec.archive_path(len(archive), fmt) if archive else None
