@@ -516,3 +516,24 @@ def test_a_package_upgrade_or_another_python_drops_the_whole_record(tmp_path, mo
         assert all(upgraded[part] != keys[part] for part in keys), (upgraded, keys)
         dropped = store.load(upgraded)
         assert (dropped["units"], dropped["compiled"], dropped["sources"], dropped["posts"]) == ({}, {}, {}, None)
+
+
+def test_the_listing_of_output_is_the_same_from_find_and_from_a_walk(tmp_path):
+    """The record compares GNU find's listing of output/ with its own stat of the files it wrote: both
+    must give the same text for the same file, or every build would see changed files (or miss some)."""
+    from plugins.planner import planner
+    output = tmp_path / "output"
+    names = ["index.html", "a b/ü é.html", "tab\there.txt", "deep/er/x.xml.gz", "old.txt"]
+    for i, name in enumerate(names):
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * i)
+    os.utime(output / "old.txt", ns=(0, 1_000_000_000))  # a whole second: no fraction
+    os.utime(output / "index.html", ns=(0, 1_700_000_000_000_000_001))
+    walked = planner.scan_output(str(output))
+    check = planner.OutputCheck(str(output))
+    assert check.process is not None, "GNU find is what the planner uses here"
+    assert check.join() == walked
+    assert len(walked) == len(names)
+    assert planner.outputs_dict(planner.outputs_blob(walked)) == walked
+    assert walked[str(output / "old.txt")] == "4\t1.0000000000"

@@ -31,7 +31,7 @@ import time
 
 from plugins.rules import files
 
-FORMAT = 3
+FORMAT = 4
 
 
 def empty():
@@ -43,7 +43,7 @@ def empty():
         "templates": {},    # template: what it refers to (plugins/planner/units.py, Signer.template)
         "compiled": {},     # post source: {"signature", "deps", "text", "reading_time", "dest"}
         "sources": {},      # post source: its metadata as read (plugins/published_posts)
-        "outputs": b"",     # path, size and mtime_ns of every file under output/ (planner.outputs_blob)
+        "outputs": b"",     # path, size and time of every file under output/ (planner.outputs_blob)
         "digests": {},      # file path: [size, mtime_ns, sha256]
         "posts": None,      # name of the posts file
         "stamp": None,      # plugins/planner/planner.py, sources_stamp
