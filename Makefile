@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast golden links serve preview post deploy rollback check clean lock
+.PHONY: help site build test test-fast test-planner golden links serve preview post deploy rollback check clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -52,6 +52,14 @@ test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
 
 test-fast: $(BIN)/.test  ## the edit-test loop: everything but the browser, Java and real-time scenarios
 	$(PYTEST) -m "not browser and not java and not e2e" --hypothesis-profile=fast
+
+# The planner's property tests (tests/test_planner.py) at length: each step of each random
+# sequence of author actions is compared with a clean build. `make test` runs 3 sequences of 5.
+PLANNER_EXAMPLES ?= 20
+PLANNER_STEPS ?= 10
+
+test-planner: $(BIN)/.test  ## the planner's property tests at length (PLANNER_EXAMPLES=20 PLANNER_STEPS=10, ~10 min)
+	PLANNER_EXAMPLES=$(PLANNER_EXAMPLES) PLANNER_STEPS=$(PLANNER_STEPS) $(PYTEST) tests/test_planner.py
 
 golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to the output (review the diff)
 	$(BIN)/python tests/golden.py --update

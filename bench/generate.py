@@ -253,8 +253,10 @@ TAG_FEED_ATOM = "feeds/tag.{slug}.atom.xml"
 TAG_FEED_RSS = "feeds/tag.{slug}.rss.xml"
 AUTHOR_FEED_ATOM = "feeds/author.{slug}.atom.xml"
 AUTHOR_FEED_RSS = "feeds/author.{slug}.rss.xml"
-# Full posts in feeds, like ours.
+# Full posts in feeds, like ours, and ten of them, as ours (Pelican's default is 100: a
+# site like this one sets it to what its readers' feeds need).
 RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 10
 # Pelican's cache: a rebuild reads unchanged posts from it.
 LOAD_CONTENT_CACHE = True
 CACHE_CONTENT = True
@@ -314,6 +316,8 @@ title = "OpenStack Community Blog"
 languageCode = "en"
 disableKinds = ["robotsTXT"]
 paginate = 10
+# Ten items per feed, as ours (Hugo's default, -1, puts every post in every feed).
+rssLimit = 10
 relativeURLs = true
 
 [taxonomies]
@@ -437,12 +441,44 @@ def write_hugo_site(posts, dest: Path):
     return dest
 
 
+def delete_target(posts):
+    """The post the deleted-post benchmark removes: the first from a third of the way into the corpus
+    that no other post links to, other than the edited one (deleting a linked post rightly fails the build)."""
+    linked = {p.doc_link[1] for p in posts if p.doc_link is not None}
+    return next(i for i in range(len(posts) // 3, len(posts))
+                if posts[i].slug not in linked and i != edit_target(len(posts)))
+
+
 def edit_target(n):
     """The post the one-post-edit benchmark changes: one from the middle of the corpus."""
     return n // 2
 
 
 EDIT_PARAGRAPH = "\nAn edit made by the benchmark: one more paragraph at the end of the body.\n"
+
+
+def retitle(text):
+    """A post's source with its title changed and its first tag dropped (the others stay)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(".. title: "):
+            lines[i] = line + " (revised)"
+        elif line.startswith(".. tags: "):
+            lines[i] = ".. tags: " + ", ".join(line[len(".. tags: "):].split(", ")[1:])
+    return "\n".join(lines)
+
+
+def new_post(text, slug, when):
+    """A new post made from another's source: its own slug and title, dated ``when``."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(".. title: "):
+            lines[i] = ".. title: A new post written for the benchmark"
+        elif line.startswith(".. slug: "):
+            lines[i] = ".. slug: " + slug
+        elif line.startswith(".. date: "):
+            lines[i] = ".. date: " + when.strftime("%Y-%m-%d %H:%M:%S+00:00")
+    return "\n".join(lines)
 
 
 def main(argv=None):

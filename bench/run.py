@@ -54,6 +54,7 @@ from urllib.parse import urljoin, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+import search as search_bench  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -63,12 +64,16 @@ PELICAN_VENV = WORK / "pelican-venv"
 PELICAN_REQUIREMENTS = BENCH / "requirements-pelican.txt"
 SITE_URL = "http://graham.hayes.ie/"  # conf.py's default; links to it are local files
 
-# The goals of issue 13 (checked in the report, never in a test): per N.
+# The goals (checked in the report, never in a test): per N.
+# Issue 19 (the build planner) and issue 20 (search in bundles).
 GOALS = {
-    1000: {"edit": 3.5, "preview": 0.5, "peak_rss_mb": 250.0},
-    10000: {"edit": 8.0, "preview": 0.5, "peak_rss_mb": 1024.0},
+    1000: {"edit": 2.0, "preview_settled": 2.0, "edit_peak_mb": 150.0, "full_peak_mb": None,
+           "floor": 2.0, "search_edit": 0.3, "search_peak_mb": 100.0},
+    10000: {"edit": 4.0, "preview_settled": 4.0, "edit_peak_mb": 500.0, "full_peak_mb": 1000.0,
+            "floor": None, "search_edit": 1.0, "search_peak_mb": 300.0},
 }
-RATIO_DEFAULT, RATIO_ONE_PROCESS, SIZE_RATIO = 1.0, 1.4, 2.5
+RATIO_DEFAULT, SCENARIO_RATIO, SCALE_RATIO, QUERY_RATIO = 1.0, 2.0, 2.0, 1.5
+SCENARIOS = (("retitle", "title and tags change"), ("new", "new post"), ("delete", "deleted post"))
 PREVIEW_EDITS = 5
 PREVIEW_LIMIT = 900  # seconds: start-up at N = 10,000 included
 COPIES = (".gz", ".br")
@@ -472,9 +477,10 @@ class Engine:
         m["files_written_by_folder"] = w["by_folder"]
         return m
 
-    def cycle(self, edit_slug, typical_slug, preview=False):
-        """Full clean build, no-op rebuild, one-post edit; page weight and size after the
-        full build; with ``preview``, the preview's saves after the edit."""
+    def cycle(self, edit_slug, typical_slug, preview=False, delete_slug=None):
+        """Full clean build, no-op rebuild, one-post edit (ours: then a title and tags change, a new
+        post, a deleted post); page weight and size after the full build; with ``preview``, the
+        preview's saves after the edit."""
         self.fresh_copy()
         full = self.build()
         out = self.work / self.output_dir
@@ -486,6 +492,8 @@ class Engine:
         with open(self.post_source(edit_slug), "a", encoding="utf-8") as f:
             f.write(generate.EDIT_PARAGRAPH)
         result["edit"] = self.build()
+        if isinstance(self, Ours):
+            result["scenarios"] = self.scenarios(edit_slug, delete_slug)
         if preview:
             result["preview"] = self.preview(edit_slug)
         return result
@@ -508,6 +516,21 @@ class Ours(Engine):
 
     def post_source(self, slug):
         return self.work / "posts" / (slug + ".rst")
+
+    def scenarios(self, edit_slug, delete_slug):
+        """What else authors do, each then the same build: the edited post's title and tags changed,
+        a new post (dated an hour ago), another post deleted."""
+        source = self.post_source(edit_slug)
+        text = source.read_text(encoding="utf-8")
+        source.write_text(generate.retitle(text), encoding="utf-8")
+        done = {"retitle": self.build()}
+        when = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+        self.post_source("bench-new-post").write_text(generate.new_post(text, "bench-new-post", when),
+                                                       encoding="utf-8")
+        done["new"] = self.build()
+        self.post_source(delete_slug).unlink()
+        done["delete"] = self.build()
+        return done
 
     def preview(self, slug):
         return our_preview(self.work, slug)
@@ -636,7 +659,7 @@ def log(msg):
 
 
 def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=True,
-          work=WORK, seed=generate.DEFAULT_SEED, repeat_large=1, preview=True):
+          work=WORK, seed=generate.DEFAULT_SEED, repeat_large=1, preview=True, with_search=True):
     """Run every measurement; returns the report as a dict (also what the JSON holds)."""
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -656,7 +679,8 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
             generate.write_hugo_site(posts, corpus / "hugo")
         edit_slug = posts[generate.edit_target(n)].slug
         typical_slug = posts[generate.edit_target(n)].slug
-        runs = {"ours": [], "ours_n2": [], "pelican": [], "hugo": [], "floor": []}
+        delete_slug = posts[generate.delete_target(posts)].slug
+        runs = {"ours": [], "ours_n2": [], "pelican": [], "hugo": [], "floor": [], "search": []}
         for r in range(repeats):
             engines = [Ours(corpus / "ours", work / "run" / "ours", n)]
             if pelican_v:
@@ -669,12 +693,19 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
                 engines.append(Hugo(corpus / "hugo", work / "run" / "hugo", n))
             for engine in engines:
                 log("N={0} repeat {1}/{2}: {3}".format(n, r + 1, repeats, engine.name))
-                result = engine.cycle(edit_slug, typical_slug, preview=preview and engine.name in ("ours", "hugo"))
+                result = engine.cycle(edit_slug, typical_slug, preview=preview and engine.name in ("ours", "hugo"),
+                                      delete_slug=delete_slug)
                 log("  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(
                     result["full"]["wall"], result["noop"]["wall"], result["edit"]["wall"],
                     max(result[k]["peak_rss_mb"] for k in ("full", "noop", "edit")),
                     result["full"]["output_files"]))
                 runs[engine.name].append(result)
+                if with_search and engine.name == "ours" and not runs["search"]:
+                    log("N={0}: search in bundles against one index (bench/search.py)".format(n))
+                    runs["search"].append(search_bench.run(engine.work))
+                    log("  bundled {0:.1f}s, edit {1:.2f}s, single {2:.1f}s".format(
+                        runs["search"][-1]["bundled"]["wall"], runs["search"][-1]["edit"]["wall"],
+                        runs["search"][-1]["single"]["wall"]))
             if with_floor:
                 log("N={0} repeat {1}/{2}: floor".format(n, r + 1, repeats))
                 runs["floor"].append(floor(corpus / "ours" / "posts"))
@@ -708,6 +739,15 @@ def summarize(runs):
             e[phase + "_cpu"] = stats([r[phase]["cpu"] for r in rs])
             e[phase + "_written"] = stats([r[phase]["files_written"] for r in rs])
         e["peak_rss_mb"] = stats([max(r[p]["peak_rss_mb"] for p in ("full", "noop", "edit")) for r in rs])
+        for phase in ("full", "edit"):
+            e[phase + "_peak_mb"] = stats([r[phase]["peak_rss_mb"] for r in rs])
+        for name, _label in SCENARIOS:
+            done = [r["scenarios"][name] for r in rs if r.get("scenarios")]
+            if done:
+                e[name] = stats([d["wall"] for d in done])
+                e[name + "_peak_mb"] = stats([d["peak_rss_mb"] for d in done])
+                e[name + "_over_edit"] = stats([r["scenarios"][name]["wall"] / r["edit"]["wall"]
+                                                for r in rs if r.get("scenarios")])
         e["peak_tree_pss_mb"] = stats([max(r[p]["peak_tree_pss_mb"] or 0 for p in ("full", "noop", "edit"))
                                        for r in rs])
         e["output_files"] = stats([r["full"]["output_files"] for r in rs])
@@ -740,6 +780,19 @@ def summarize(runs):
         s["ratio_default_pelican"] = {
             phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"])])
             for phase in ("full", "noop", "edit")}
+    if runs.get("search"):
+        found = runs["search"]
+        s["search"] = {
+            "bundles": found[-1]["bundles"],
+            "bundled": stats([f["bundled"]["wall"] for f in found]),
+            "edit": stats([f["edit"]["wall"] for f in found]),
+            "single": stats([f["single"]["wall"] for f in found]),
+            "bundled_peak_mb": stats([max(f["bundled"]["peak_child_mb"], f["edit"]["peak_child_mb"]) for f in found]),
+            "single_peak_mb": stats([f["single"]["peak_child_mb"] for f in found]),
+            "queries": {kind: {"query": row["query"], "bundled": row["bundled"], "single": row["single"],
+                               "ratio": row["ratio"], "found": row["found"]}
+                        for kind, row in found[-1]["queries"].items()},
+        }
     if runs.get("floor"):
         s["floor"] = stats([f["seconds"] for f in runs["floor"]])
         s["floor_warnings"] = max(f["warnings"] for f in runs["floor"])
@@ -869,6 +922,10 @@ def render_markdown(report, notes=""):
         row("full clean build", "full", ratio_text=both("full"))
         row("no-op rebuild", "noop", ratio_text=both("noop"))
         row("one-post edit (`build`)", "edit", ratio_text=both("edit"))
+        for name, label in SCENARIOS:
+            row(label + " (`build`)", name)
+        row("peak RSS, largest process, clean build", "full_peak_mb", " MB", 0)
+        row("peak RSS, largest process, edit", "edit_peak_mb", " MB", 0)
         row("preview: save until its URL serves the new text", "preview", digits=2)
         row("preview: save until the background build is done", "preview_settled")
         row("preview: start-up until it serves", "preview_startup")
@@ -891,6 +948,7 @@ def render_markdown(report, notes=""):
                 lines += ["Our edit rewrote, by output folder: " + ", ".join(
                     "`{0}/` {1}".format(k, v) for k, v in top) + ".", ""]
         lines += _size_table(n, s, engines)
+        lines += _search_table(n, s.get("search"))
         if "floor" in s:
             lines += [
                 "Floor, docutils alone on the {0} bodies in one process (`bench/floor.py`): {1}; "
@@ -912,8 +970,9 @@ def render_markdown(report, notes=""):
                     (", off-site: " + ", ".join(w["external"])) if w["external"] else ""))
         lines.append("")
         goal_rows += _goals(int(n), s)
+    goal_rows += _scale_goal(report)
     if goal_rows:
-        lines += ["## Goals (issue 13)", "",
+        lines += ["## Goals (issues 19 and 20)", "",
                   "| N | goal | target | now | |", "|---|---|---|---|---|"] + goal_rows + [""]
     lines += [
         "## What is measured",
@@ -945,34 +1004,90 @@ def render_markdown(report, notes=""):
     return "\n".join(lines)
 
 
+def _search_table(n, found):
+    if not found:
+        return []
+    lines = ["Search (`bench/search.py`, on the built site): {0} bundles against one Pagefind index of every"
+             " post page.".format(found["bundles"]), "",
+             "| | bundles | one index | bundles / one |", "|---|---|---|---|",
+             "| index from nothing | {0} | {1} | {2:.2f}x |".format(
+                 _s(found["bundled"], digits=2), _s(found["single"], digits=2),
+                 found["bundled"]["median"] / found["single"]["median"]),
+             "| after a one-post edit | {0} | (all again) {1} | |".format(
+                 _s(found["edit"], digits=2), _s(found["single"], digits=2)),
+             "| peak RSS of a search process | {0} | {1} | |".format(
+                 _s(found["bundled_peak_mb"], " MB", 0), _s(found["single_peak_mb"], " MB", 0))]
+    for kind, q in found["queries"].items():
+        lines.append("| bytes for one query, {0} (`{1}`, {2} found) | {3} | {4} | {5:.2f}x |".format(
+            kind, q["query"], q["found"][0], _kb(q["bundled"]), _kb(q["single"]), q["ratio"]))
+    return lines + [""]
+
+
 def _goals(n, s):
     rows = []
-    ours = s.get("ours")
+    goals = GOALS.get(n)
+    default, hugo = s.get("ours_n2") or s.get("ours"), s.get("hugo")
+    if not goals or not default:
+        return rows
 
     def add(goal, target, now, ok):
         rows.append("| {0:,} | {1} | {2} | {3} | {4} |".format(n, goal, target, now, "met" if ok else "not met"))
 
-    goals = GOALS.get(n)
-    if not goals or not ours:
-        return rows
-    if ours.get("preview"):
-        add("preview: save to new text served", "<= {0} s".format(goals["preview"]), _s(ours["preview"], digits=2),
-            ours["preview"]["median"] <= goals["preview"])
-    ratio, dratio = s.get("ratio_ours_pelican"), s.get("ratio_default_pelican")
+    edit = default["edit"]["median"]
+    below = " and below Hugo's CLI ({0})".format(_s(hugo["edit"])) if hugo else ""
+    add("one-post body edit, `make site`", "<= {0} s{1}".format(goals["edit"], " and < Hugo" if hugo else ""),
+        _s(default["edit"]) + below, edit <= goals["edit"] and (not hugo or edit < hugo["edit"]["median"]))
+    for name, label in SCENARIOS:
+        if default.get(name):
+            add(label + ", `make site`", "<= {0}x the body edit".format(SCENARIO_RATIO),
+                "{0} ({1})".format(_s(default[name]), _s(default[name + "_over_edit"], "x", 2)),
+                default[name + "_over_edit"]["median"] <= SCENARIO_RATIO)
+    ours = s.get("ours") or {}
+    if ours.get("preview_settled"):
+        add("preview: save until the whole site is up to date", "<= {0} s".format(goals["preview_settled"]),
+            _s(ours["preview_settled"], digits=2), ours["preview_settled"]["median"] <= goals["preview_settled"])
+    dratio = s.get("ratio_default_pelican")
     if dratio:
-        add("full build, `make site` / Pelican", "<= {0}".format(RATIO_DEFAULT), _s(dratio["full"], "x", 2),
+        add("clean build, `make site` / Pelican", "<= {0}".format(RATIO_DEFAULT), _s(dratio["full"], "x", 2),
             dratio["full"]["median"] <= RATIO_DEFAULT)
-    if ratio:
-        add("full build, one process / Pelican", "<= {0}".format(RATIO_ONE_PROCESS), _s(ratio["full"], "x", 2),
-            ratio["full"]["median"] <= RATIO_ONE_PROCESS)
-    add("one-post `nikola build`", "<= {0} s".format(goals["edit"]), _s(ours["edit"]), ours["edit"]["median"] <= goals["edit"])
-    peak = max(ours["peak_rss_mb"]["max"], (s.get("ours_n2") or {}).get("peak_rss_mb", {"max": 0})["max"])
-    add("peak memory, largest process", "<= {0:.0f} MiB".format(goals["peak_rss_mb"]), "{0:.0f} MiB".format(peak),
-        peak <= goals["peak_rss_mb"])
-    if ratio:
-        add("output size / Pelican (own files)", "<= {0}".format(SIZE_RATIO), _s(ratio["size"], "x", 2),
-            ratio["size"]["median"] <= SIZE_RATIO)
+    if goals["floor"] and s.get("full_n2_over_floor"):
+        add("clean build, `make site` / docutils floor", "<= {0}".format(goals["floor"]),
+            _s(s["full_n2_over_floor"], "x", 2), s["full_n2_over_floor"]["median"] <= goals["floor"])
+    peaks = [e for e in (s.get("ours"), s.get("ours_n2")) if e]
+    edit_peak = max([e["edit_peak_mb"]["max"] for e in peaks]
+                    + [e[name + "_peak_mb"]["max"] for e in peaks for name, _l in SCENARIOS if e.get(name)])
+    add("peak memory, largest process, edits", "<= {0:.0f} MB".format(goals["edit_peak_mb"]),
+        "{0:.0f} MB".format(edit_peak), edit_peak <= goals["edit_peak_mb"])
+    if goals["full_peak_mb"]:
+        full_peak = max(e["full_peak_mb"]["max"] for e in peaks)
+        add("peak memory, largest process, clean build", "<= {0:.0f} MB".format(goals["full_peak_mb"]),
+            "{0:.0f} MB".format(full_peak), full_peak <= goals["full_peak_mb"])
+    found = s.get("search")
+    if found:
+        add("search work after a one-post edit", "<= {0} s".format(goals["search_edit"]),
+            _s(found["edit"], digits=2), found["edit"]["median"] <= goals["search_edit"])
+        add("search work, index from nothing", "<= one index ({0})".format(_s(found["single"], digits=2)),
+            _s(found["bundled"], digits=2), found["bundled"]["median"] <= found["single"]["median"])
+        add("peak memory of any search process", "<= {0:.0f} MB".format(goals["search_peak_mb"]),
+            _s(found["bundled_peak_mb"], " MB", 0), found["bundled_peak_mb"]["max"] <= goals["search_peak_mb"])
+        worst = max(q["ratio"] for q in found["queries"].values())
+        add("bytes a reader downloads for one query", "<= {0}x one index".format(QUERY_RATIO),
+            "{0:.2f}x (the worst of {1})".format(worst, len(found["queries"])), worst <= QUERY_RATIO)
     return rows
+
+
+def _scale_goal(report):
+    """Issue 19: a one-post edit at 10,000 posts costs at most twice the edit at 1,000."""
+    sizes = report["sizes"]
+    if "1000" not in sizes or "10000" not in sizes:
+        return []
+    small = sizes["1000"]["summary"].get("ours_n2") or sizes["1000"]["summary"].get("ours")
+    large = sizes["10000"]["summary"].get("ours_n2") or sizes["10000"]["summary"].get("ours")
+    if not small or not large:
+        return []
+    ratio = large["edit"]["median"] / small["edit"]["median"]
+    return ["| 10,000 | one-post edit at 10,000 / at 1,000 | <= {0} | {1:.2f}x ({2} / {3}) | {4} |".format(
+        SCALE_RATIO, ratio, _s(large["edit"]), _s(small["edit"]), "met" if ratio <= SCALE_RATIO else "not met")]
 
 
 def write_outputs(report, results_dir=BENCH / "results", markdown=BENCH / "RESULTS.md"):
@@ -1016,6 +1131,8 @@ def main(argv=None):
     ap.add_argument("--repeat-large", type=int, default=1,
                     help="repeats for N >= 10,000 (default 1: a single run, documented as such)")
     ap.add_argument("--no-preview", dest="preview", action="store_false")
+    ap.add_argument("--no-search", dest="search", action="store_false",
+                    help="skip bench/search.py (search in bundles against one index; needs nginx and Chromium)")
     ap.add_argument("--report-only", type=Path, nargs="+", metavar="JSON",
                     help="rewrite the Markdown from saved results JSON files (merged by N)")
     args = ap.parse_args(argv)
@@ -1023,7 +1140,7 @@ def main(argv=None):
         write_markdown(_merge([json.loads(p.read_text()) for p in args.report_only]), args.markdown)
         return
     report = bench(args.sizes, args.repeat, args.pelican, args.hugo, args.parallel, args.floor,
-                   args.work, args.seed, args.repeat_large, args.preview)
+                   args.work, args.seed, args.repeat_large, args.preview, args.search)
     path = write_outputs(report, args.results, args.markdown)
     log("wrote {0} and {1}".format(path, args.markdown))
 

@@ -4,8 +4,10 @@ Nothing here times anything or compares numbers; speed is measured by
 `bench/run.py` and reported in bench/RESULTS.md. This only keeps the
 benchmark's code path (generate the corpus, build it fresh, rebuild with
 nothing changed, rebuild after an edit, weigh the pages, run the docutils
-floor, run the preview and save a post five times, measure precompression
-and the output's size, write the report) from rotting.
+floor, change a title and tags, add a post, delete one, run the preview and
+save a post five times, measure precompression and the output's size, set
+search in bundles against one index (bench/search.py, in Chromium), write the
+report) from rotting.
 """
 
 import sys
@@ -19,7 +21,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import run  # noqa: E402
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 N = 5
@@ -74,14 +76,27 @@ def test_benchmark_reports_every_measurement(report):
     assert all(save["served"] > 0 and save["settled"] >= save["served"] for save in ours["preview"]["saves"])
     assert ours["size"]["own_bytes"] > 0 and set(ours["size"]["parts"]) >= {"pages", "current feeds"}
     assert ours["precompress"]["cpu"] >= 0
-    assert "## N = {0} posts".format(N) in run.render_markdown(data)
+    for name, _label in run.SCENARIOS:
+        assert ours["scenarios"][name]["rc"] == 0 and ours["scenarios"][name]["files_written"] > 0
+        assert summary["ours"][name + "_over_edit"]["median"] > 0
+    (search,) = size["runs"]["search"]
+    assert search["posts"] == N and search["bundles"] >= 1
+    for kind in ("common", "rare", "title"):
+        query = search["queries"][kind]
+        assert query["bundled"] > 0 and query["single"] > 0 and query["found"][0] == query["found"][1] > 0
+    text = run.render_markdown(data)
+    assert "## N = {0} posts".format(N) in text and "bytes for one query" in text
 
 
 def test_benchmark_build_produced_every_post(report):
     data, work = report
     output = work / "run" / "ours" / "output"
     slugs = [p.slug for p in generate.make_posts(N, data["seed"])]
+    posts = generate.make_posts(N, data["seed"])
+    deleted = posts[generate.delete_target(posts)].slug
     for slug in slugs:
-        assert (output / "posts" / slug / "index.html").is_file()
+        assert (output / "posts" / slug / "index.html").is_file() == (slug != deleted)
     edited = data["sizes"][str(N)]["edited"]
-    assert "An edit made by the benchmark" in (output / "posts" / edited / "index.html").read_text()
+    page = (output / "posts" / edited / "index.html").read_text()
+    assert "An edit made by the benchmark" in page and "(revised)</h1>" in page.replace("\n", "")
+    assert (output / "posts" / "bench-new-post" / "index.html").is_file()
