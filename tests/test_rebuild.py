@@ -3,9 +3,9 @@
 What an author would lose if this failed: an edit, a new setting or a
 deleted output file that the next build silently ignores.
 
-plugins/build_stamp lets a plain ``nikola build`` return at once when no
+plugins/planner lets a plain ``nikola build`` return at once when no
 source, setting, tool or output file changed since the last successful
-build. These tests make sure the shortcut never hides a change. Each test
+build (and build only what changed otherwise). These tests make sure the shortcut never hides a change. Each test
 starts from a copy of the good fixture site as built once for the session
 (modification times kept, so the copy is as up to date as the original).
 """

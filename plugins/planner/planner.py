@@ -78,7 +78,7 @@ from plugins.rules import publication, reads
 PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
 # Task plugins whose work the planner does itself.
 OWN = {"render_posts", "prune_output"}
-LATE_OWN = {"search_index", "precompress", "build_stamp"}
+LATE_OWN = {"search_index", "precompress"}
 # Below this many units a stage runs in this process: forking costs more than it saves.
 PARALLEL_MIN = 64
 SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",

@@ -7,8 +7,9 @@ to clients that accept them (server/nginx/blog.conf); a CDN upload sends them
 with Content-Encoding (README, "Deploying"). Pagefind's ``.pf_*`` and
 ``.pagefind`` files are compressed by Pagefind already and are not touched.
 
-- Last: a late task that depends on every other task except build_stamp
-  (which depends on this one), so it sees the final output, Pagefind included.
+- Last: a late task that depends on every other task, so it sees the final
+  output, Pagefind included (under ``nikola build -a``; a plain build's
+  planner calls ``refresh`` with what it wrote, plugins/planner).
 - Reproducible: gzip's header carries no file name and a zero time; Brotli
   has neither. The same file gives the same bytes in every build.
 - Incremental: each copy gets its source's modification time, so "is the
@@ -153,10 +154,9 @@ class Precompress(LateTask):
     def gen_tasks(self):
         output = self.site.config["OUTPUT_FOLDER"]
         sources, _ = scan(output) if os.path.isdir(output) else ({}, {})
-        # After every other late task (search_index writes Pagefind's files),
-        # except build_stamp, which runs after this one.
+        # After every other late task (search_index writes Pagefind's files).
         others = [p.plugin_object.name for p in self.site.plugin_manager.get_plugins_of_category("LateTask")
-                  if p.plugin_object.name not in (self.name, "build_stamp")]
+                  if p.plugin_object.name != self.name]
         yield {
             "basename": self.name,
             "name": output,

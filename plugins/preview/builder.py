@@ -64,7 +64,7 @@ def _run_nikola(site, args, env, log_path):
     with open(log_path, "wb", buffering=0) as log:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-    sys.argv = ["nikola", *args]  # plugins/build_stamp reads it
+    sys.argv = ["nikola", *args]  # plugins/planner reads it (a plain build or not)
     sys.path.insert(0, "")  # as the nikola script has: the site's plugins package
     from nikola.__main__ import main
     try:
