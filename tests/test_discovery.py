@@ -158,16 +158,24 @@ def test_author_pages_list_their_posts_and_feeds(built):
         assert {a.get_text() for a in soup.select(".feeds a")} == {"RSS feed", "Atom feed"}
 
 
-def test_more_in_this_category_lists_up_to_three_newest_others(built, every_post):
+def test_more_in_this_category_lists_the_three_nearest_in_time(built, every_post):
+    """The three posts of the category before this one, newest first; for the oldest of a category, the
+    nearest after it fill the list (so a new post changes the pages of three others, not of all)."""
     by_category = {}
     for url, (_, date, category, _) in every_post.items():
         by_category.setdefault(category, []).append((date, url))
+    shown_somewhere_older = 0
     for url, (_, date, category, _) in every_post.items():
         soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
         related = soup.select(".related li a")
-        expected = [u for _, u in sorted(by_category[category], reverse=True) if u != url][:3]
+        newest_first = [u for _, u in sorted(by_category[category], reverse=True)]
+        here = newest_first.index(url)
+        older = newest_first[here + 1:here + 4]
+        expected = newest_first[max(0, here - (3 - len(older))):here] + older
+        shown_somewhere_older += len(older) == 3 and here > 0
         page = built.root / url[len(built.site_url):] / "index.html"
         assert [built.url_of(built.resolve(page, a["href"])[0]) for a in related] == expected, url
+    assert shown_somewhere_older, "no post of the fixture has three older and a newer one in its category"
 
 
 def test_not_found_page_offers_search_and_works_at_any_depth(built):

@@ -326,6 +326,28 @@ def test_archive_chain_holds_every_post_exactly_once(built):
         assert not xml(feed).xpath("//fh:archive", namespaces=NS), feed
 
 
+def test_a_new_post_changes_only_the_newest_archive_pages():
+    """RFC 5005 4: an archive document is stable. A new post changes the current feeds and the newest
+    archive page (which gains a next-archive link, or the post), never the older pages (their titles
+    once said "archive 3 of 100", so every page of every feed of the post changed with it)."""
+    import types
+    from plugins.blog_feeds.blog_feeds import collect
+    site = types.SimpleNamespace(config={"DEFAULT_LANG": "en", "FEED_LENGTH": 3, "SITE_URL": "https://example.org/"})
+    spec = collect.FeedSpec("index", None, "Blog", "All posts", "https://example.org/", "rss.xml", "atom.xml", [])
+
+    def documents(count):  # entries newest first
+        return {path: doc for path, doc, _fmt in collect.documents(site, spec, list(range(count, 0, -1)))}
+
+    for count in (12, 13):  # a new archive page, or the newest one growing
+        before, after = documents(count), documents(count + 1)
+        changed = {path for path in after if before.get(path) != after[path]}
+        newest = (count + 1 + 2) // 3  # archive pages hold every entry, oldest first, three a page
+        assert {"rss.xml", "atom.xml"} <= changed
+        assert {path.rsplit("/", 1)[1] for path in changed if "archive" in path} <= {
+            "{0}.{1}".format(n, ext) for n in (newest - 1, newest) for ext in ("xml", "atom")}
+        assert len(after) > 2 + 2 * (newest - 2)  # older pages exist, and stayed as they were
+
+
 def test_every_feed_meets_the_w3c_feed_validators_rules(built):
     """Zero errors and zero warnings in the Feed Validation Service's terms (tests/validate/feedrules.py)."""
     found = [problem for feed in built.feeds() for problem in feedrules.problems(feed, built.url_of(feed))]

@@ -4,11 +4,19 @@
   ``category``, ``tag`` and ``author``. It is plain data, so every page that
   shows a count is rebuilt when a count changes (Nikola puts the global
   context into each page's up-to-date check).
-* On each post page (Nikola's ``render_post`` signal): ``related``, up to
-  three newest other posts of the same category, and the titles of the
+* On each post page (Nikola's ``render_post`` signal): ``related``, the
+  three other posts of the same category nearest it in time (the three
+  before it; for the oldest of a category, the nearest after it fill the
+  list), newest first, and the titles of the
   previous and next posts, added to the page's context *and* to its
   up-to-date data. Nikola 8.3.3 tracks only the previous/next permalinks,
   so a renamed neighbour would otherwise leave a stale title behind.
+
+Nearest, not newest: with the category's three newest posts, every new post
+changed the page of every post of its category (a seventh of the site,
+1,400 pages at 10,000 posts); with the nearest, it changes the pages of the
+three after it, and an incremental build rebuilds what a reader would see
+change (plugins/planner).
 """
 
 from blinker import signal
@@ -58,7 +66,13 @@ class Discovery(SignalHandler):
         if not category or not post.is_post:
             return []
         newest = self.newest_by_category(lang).get(category, [])
-        return [p for p in newest[:RELATED + 1] if p is not post][:RELATED]
+        try:
+            here = next(i for i, p in enumerate(newest) if p is post)
+        except StopIteration:  # not published: no place in its category
+            return []
+        older = newest[here + 1:here + 1 + RELATED]
+        newer = newest[max(0, here - (RELATED - len(older))):here]
+        return newer + older
 
     def add_to_post_page(self, event):
         post, lang = event["post"], event["lang"]

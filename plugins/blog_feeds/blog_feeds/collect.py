@@ -163,7 +163,9 @@ def documents(site, spec: FeedSpec, entries):
         for number, chunk in enumerate(archive, 1):
             own = spec.archive_path(number, fmt)
             result.append((own, Document(
-                title="{0}, archive {1} of {2}".format(spec.title, number, len(archive)),
+                # Not "of N": a new post would change every archive page's title, and an archive
+                # document is stable (RFC 5005 4): only the newest page grows.
+                title="{0}, archive {1}".format(spec.title, number),
                 description=spec.description, page=spec.page, url=url(own),
                 language=lang_code, entries=chunk, archive=True, current=url(path),
                 prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
