@@ -50,8 +50,8 @@ BAD_REST = {
     "deep-nesting": (None, "SEVERE: docutils gave up: the post nests lists, quotes or sections too deeply"),
 }
 BAD_SOURCES = {
-    "missing-date": ("1", "metadata 'date' is missing or empty"),
-    "missing-title": ("1", "metadata 'title' is missing or empty"),
+    "missing-date": ("7", "metadata 'date' is missing or empty"),  # the line after the last field
+    "missing-title": ("7", "metadata 'title' is missing or empty"),
     "no-time-zone": (".. date:", "has no time zone"),
     "two-categories": (".. category:", "a post has one category, got 'events, summit'"),
     "category-slash": (".. category:", "a category is one name, without '/'"),

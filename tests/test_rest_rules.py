@@ -65,12 +65,21 @@ def test_complete_metadata_has_no_problem():
     assert metadata.problems_in("posts/p.rst", FIELDS) == []
 
 
+def test_a_missing_field_is_named_at_the_line_after_the_last_field():
+    fields = {k: v for k, v in FIELDS.items() if k not in ("author", "tags")}
+    assert metadata.problems_in("posts/p.rst", fields) == [
+        "posts/p.rst:8: ERROR: metadata 'tags' is missing or empty (add '.. tags: ...')",
+        "posts/p.rst:8: ERROR: metadata 'author' is missing or empty (add '.. author: ...')"]
+    assert metadata.problems_in("posts/p.rst", {})[0].startswith("posts/p.rst:1: ERROR: metadata 'title'")
+
+
 @pytest.mark.parametrize("key,value,why", [
     ("date", "2020-01-01 12:00:00", "posts/p.rst:3: ERROR: date '2020-01-01 12:00:00' has no time zone"),
     ("date", "soon", "posts/p.rst:3: ERROR: date 'soon' is not a date"),
     ("category", "a, b", "posts/p.rst:5: ERROR: a post has one category"),
     ("category", "a/b", "posts/p.rst:5: ERROR: a category is one name"),
     ("title", "", "posts/p.rst:1: ERROR: metadata 'title' is missing or empty"),
+    ("author", "", "posts/p.rst:6: ERROR: metadata 'author' is missing or empty"),
     ("status", "drfat", "posts/p.rst:8: ERROR: unknown status 'drfat'"),
     ("previewimage", "javascript:x", "posts/p.rst:8: ERROR: previewimage: URL scheme 'javascript:'"),
     ("previewimage", "a.jpg", "posts/p.rst:8: ERROR: previewimage: write the image's path from the site's root"),

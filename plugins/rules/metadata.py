@@ -95,9 +95,13 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
     def problem(line, message):
         found.append(errors.line(path, line, "ERROR", message))
 
+    # An empty field is named at its own line, a missing one at the line after the last field (where
+    # it would go), so that an editor's "go to line" lands where the author has to write.
+    after = max((line for _value, line in fields.values()), default=0) + 1
     for key in required:
-        if not fields.get(key, ("", 0))[0]:
-            problem(1, "metadata {0!r} is missing or empty (add '.. {0}: ...')".format(key))
+        value, line = fields.get(key, ("", 0))
+        if not value:
+            problem(line or after, "metadata {0!r} is missing or empty (add '.. {0}: ...')".format(key))
     if fields.get("date", ("", 0))[0]:
         value, line = fields["date"]
         try:
