@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast test-planner golden links serve preview post deploy rollback check clean lock
+.PHONY: help site build test test-fast test-planner golden links serve preview post deploy rollback check check-site clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -77,9 +77,10 @@ serve: $(BIN)/.site  ## preview on http://127.0.0.1:8000 with live reload
 preview: $(BIN)/.site  ## preview drafts, private and scheduled posts too, on http://127.0.0.1:8001
 	BLOG_PREVIEW=1 $(NIKOLA) preview --address 127.0.0.1 --port 8001
 
+# scripts/new_post.py: every field the build requires, placeholders it refuses until written.
 post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
-	$(NIKOLA) new_post --format rest --title "$(TITLE)"
+	$(BIN)/python scripts/new_post.py "$(TITLE)"
 
 # A folder (/srv/blog) or user@host:/srv/blog; see README, "Deploying".
 DEPLOY_TARGET ?=
@@ -92,7 +93,14 @@ rollback: $(BIN)/.site  ## make the previous release live again: make rollback D
 	@test -n "$(DEPLOY_TARGET)" || { echo 'usage: make rollback DEPLOY_TARGET=/srv/blog (or user@host:/srv/blog)'; exit 2; }
 	$(BIN)/python scripts/deploy.py rollback "$(DEPLOY_TARGET)"
 
-check: site  ## Nikola's own checks: orphan files and internal links
+# scripts/check_post.py: the build's own checks of the posts named (no POST: the posts and
+# pages changed since the last commit), without building the site.
+POST ?=
+
+check: $(BIN)/.site  ## check posts without building: make check POST=posts/x.rst (no POST: what changed since the last commit)
+	$(BIN)/python scripts/check_post.py $(POST)
+
+check-site: site  ## Nikola's own checks of the built site: orphan files and internal links
 	$(NIKOLA) check -f -l
 
 clean:  ## remove generated files (output/, preview/, cache/, .doit.db); keeps .venv

@@ -13,6 +13,10 @@ metadata, the encoding, the slug). Each case names the post and a marker
 text; the expected line is the line of the post that holds the marker.
 """
 
+import re
+import subprocess
+import sys
+
 import pytest
 
 from sitebuild import ROOT, copy_site, nikola_build
@@ -154,3 +158,44 @@ def test_a_single_author_site_has_no_broken_links(good_site):
     site = Site(good_site.output)
     assert not (good_site.output / "authors").exists()
     assert broken_links(site) == [] and broken_fragments(site) == []
+
+
+PROBLEM = re.compile(r"^(posts/[^:]+\.rst)(:\d+)?: (ERROR|WARNING|SEVERE): ", re.M)
+
+
+def problem_lines(text):
+    """{source: sorted problem lines} in a build's or a check's output."""
+    found = {}
+    for line in text.splitlines():
+        m = PROBLEM.match(line)
+        if m:
+            found.setdefault(m.group(1), []).append(line)
+    return {source: sorted(lines) for source, lines in found.items()}
+
+
+def make_check(site, *posts):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_post.py"), *posts], cwd=site,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("fixture", ["bad_rest", "bad_sources", "good_site"])
+def test_make_check_reports_what_the_build_reports(request, fixture):
+    """`make check POST=...` and the build agree, line for line, on every bad-input fixture (and on a good
+    post: nothing). The checker is run on all of a fixture's posts at once (one process, as a reviewer
+    checking a change of several posts would)."""
+    build = request.getfixturevalue(fixture)
+    posts = sorted(str(p.relative_to(build.root)) for p in (build.root / "posts").glob("*.rst"))
+    checked = make_check(build.root, *posts)
+    from_build, from_check = problem_lines(build.log), problem_lines(checked.stderr)
+    assert from_check == from_build, checked.stderr
+    assert (checked.returncode != 0) == bool(from_build) == (build.returncode != 0), checked.stderr
+    if fixture == "bad_sources":
+        assert "the build stops" not in checked.stderr  # every broken source was named
+    last = (checked.stderr or checked.stdout).rstrip().splitlines()[-1]
+    assert last.startswith("make check: "), checked.stderr
+
+
+def test_make_check_on_one_post_names_the_others_that_stop_the_build(bad_sources):
+    checked = make_check(bad_sources.root, "posts/first.rst")
+    assert checked.returncode == 1 and problem_lines(checked.stderr) == {}
+    assert "other sources have" in checked.stderr and "the build stops on them" in checked.stderr

@@ -10,8 +10,9 @@ empty, a date that is not a date or has no time zone, more than one
 category or one with '/' or '\\' (Nikola's subcategory syntax, which it
 parses with an exception on a stray backslash), a ``status`` Nikola does
 not know (a typo would publish a draft), and a ``previewimage`` that is not
-a URL a post may use or names a local image that does not exist. Pages (pages/*.rst) need only a title, a slug
-and a description.
+a URL a post may use or names a local image that does not exist, and a
+value still ``make post``'s placeholder (``TODO: ...``). Pages (pages/*.rst)
+need only a title, a slug and a description.
 """
 
 import datetime
@@ -24,6 +25,8 @@ from . import errors, urls
 REQUIRED = ("title", "slug", "date", "tags", "category", "author", "description")
 REQUIRED_FOR_PAGES = ("title", "slug", "description")  # pages are not dated or classified
 STATUSES = ("published", "featured", "draft", "private")
+# How scripts/new_post.py (make post) marks a value the author has to write.
+PLACEHOLDER = "TODO:"
 _FIELD = re.compile(r"^\.\.\s+(?P<key>[A-Za-z_][\w-]*):\s*(?P<value>.*?)\s*$")
 
 
@@ -102,6 +105,12 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
         value, line = fields.get(key, ("", 0))
         if not value:
             problem(line or after, "metadata {0!r} is missing or empty (add '.. {0}: ...')".format(key))
+    # A placeholder is named once, as such: the rules below are for what the author writes instead.
+    fields = dict(fields)
+    for key, (value, line) in sorted(fields.items(), key=lambda item: item[1][1]):
+        if value.startswith(PLACEHOLDER):
+            problem(line, "metadata {0!r} is still the new post's placeholder ({1}): write it".format(key, value))
+            fields[key] = ("", line)
     if fields.get("date", ("", 0))[0]:
         value, line = fields["date"]
         try:
