@@ -39,6 +39,7 @@ class Discovery(SignalHandler):
         return super().set_site(site)
 
     def count(self, site):
+        self._by_category = None  # the posts were read again
         # Counted from the published posts, not from Nikola's classification,
         # which is made by another handler of the same signal (order not defined).
         lang = site.config["DEFAULT_LANG"]
@@ -54,22 +55,27 @@ class Discovery(SignalHandler):
         site.GLOBAL_CONTEXT["post_counts"] = counts
 
     def newest_by_category(self, lang):
-        """{category: its public posts, newest first}, sorted once per build."""
+        """({category: its public posts, newest first}, {id(post): its place there}), made once per build
+        (every post page asks, while Nikola generates its tasks: 10,000 at 10,000 posts)."""
         if self._by_category is None:
             self._by_category = {
                 name: sorted(posts, key=lambda p: p.date, reverse=True)
                 for name, posts in self.site.posts_per_classification["category"][lang].items()}
-        return self._by_category
+            self._places = {id(p): i for posts in self._by_category.values() for i, p in enumerate(posts)}
+        return self._by_category, self._places
 
     def related(self, post, lang):
         category = post.meta("category", lang)
         if not category or not post.is_post:
             return []
-        newest = self.newest_by_category(lang).get(category, [])
-        try:
-            here = next(i for i, p in enumerate(newest) if p is post)
-        except StopIteration:  # not published: no place in its category
-            return []
+        by_category, places = self.newest_by_category(lang)
+        newest = by_category.get(category, [])
+        here = places.get(id(post))
+        if here is None or here >= len(newest) or newest[here] is not post:
+            # A post the preview read again since (plugins/preview swaps it in), or not published.
+            here = next((i for i, p in enumerate(newest) if p.source_path == post.source_path), None)
+            if here is None:
+                return []
         older = newest[here + 1:here + 1 + RELATED]
         newer = newest[max(0, here - (RELATED - len(older))):here]
         return newer + older
