@@ -57,7 +57,11 @@ def post_pages(output):
 
 
 def _child(what, output, pages_file):
-    """One measurement, in this process: prints wall seconds and peak memory as JSON."""
+    """One measurement, in this process: prints wall seconds and peak memory as JSON (for "queries":
+    the bytes of each query of the JSON file ``pages_file`` names, measured in Chromium)."""
+    if what == "queries":
+        print(json.dumps(_query_bytes(Path(output), json.loads(Path(pages_file).read_text()))))
+        return
     import datetime
     from plugins.search_index import search_index, pagefind_run
     pages = {rel: datetime.datetime.fromisoformat(d) for rel, d in json.loads(Path(pages_file).read_text()).items()}
@@ -125,7 +129,19 @@ SINGLE = """async (query) => {
 
 
 def query_bytes(output, words):
-    """{query kind: {"bundled": bytes, "single": bytes, "found": [n, n]}} in Chromium, each from a fresh page."""
+    """{query kind: {"bundled": bytes, "single": bytes, "found": [n, n]}} in Chromium, each from a fresh page;
+    in a process of its own (Playwright's sync API cannot run in a process that has an event loop)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(words, f)
+    try:
+        out = subprocess.run([sys.executable, __file__, "--child", "queries", str(output), f.name],
+                             check=True, capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _query_bytes(output, words):
     from urllib.parse import quote
     from playwright.sync_api import sync_playwright
     from validate import browser as web
