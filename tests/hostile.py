@@ -5,7 +5,9 @@ and CDATA markers, template syntax, bidi controls, emoji, right-to-left
 scripts, tabs, and any other printable character), derandomized so every
 run writes the same posts. Each post carries the text in its title, tags,
 category, author and description, and in its body: a paragraph, a note,
-an abbreviation's expansion, an inline literal and a code block.
+an abbreviation's expansion, an inline literal, a code block and the
+titles of three sections (two h2, one h3: the post's contents list and
+section links show them).
 """
 
 import re
@@ -74,6 +76,8 @@ def post(number, text):
         "category": "{0} category{1}".format(_one_line(text, ",/\\") or "x", number).strip(),
         "author": "{0} author{1}".format(name, number).strip(),
         "description": "{0} description{1}".format(value, number).strip(),
+        "sections": ["{0} {1}section{2}".format(" ".join(text.split()) or "x", word, number)
+                     for word in ("first", "second", "third")],
     }
     literal = " ".join(text.replace("`", "'").split()) or "x"
     expansion = " ".join(escape_rest(re.sub(r"[()`]", "", text)).split()) or "x"
@@ -100,6 +104,10 @@ def post(number, text):
         code,
         "",
     ])
+    for title, underline in zip(expected["sections"], "-~-"):
+        # An underline longer than any title's width (wide characters take two columns).
+        written = escape_rest(title)
+        source += "\n".join(["", written, underline * (2 * len(written) + 4), "", "A section.", ""])
     return "hostile-{0}.rst".format(number), source, expected
 
 

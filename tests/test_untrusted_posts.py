@@ -35,11 +35,13 @@ from validate import feedrules, markup
 SITES = ROOT / "tests" / "sites"
 DC = {"dc": "http://purl.org/dc/elements/1.1/"}
 BLOG_TITLE = "OpenStack Community Blog"
+PROPOSE_CHANGE_URL = "https://git.example.org/blog/_edit/main/{path}"  # plugins/propose_change
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("hostile") / "site", with_posts=False)
+    root = copy_site(tmp_path_factory.mktemp("hostile") / "site", with_posts=False,
+                     settings={"PROPOSE_CHANGE_URL": PROPOSE_CHANGE_URL})
     expected = hostile.write_posts(root / "posts")
     build = nikola_build(root)
     assert build.returncode == 0, build.log
@@ -109,6 +111,26 @@ def test_the_body_text_is_text(hostile_site):
         body = soup.select_one(".e-content")
         assert body.select("script, iframe, object, embed, svg, [onerror], [onload]") == [], slug
         assert body.select_one(".admonition.note") and body.select_one("abbr[title]") and body.select_one("pre.code")
+
+
+def test_section_titles_stay_text_in_the_contents_and_the_section_links(hostile_site):
+    site, expected = hostile_site
+    for slug, post in expected.items():
+        article = site.soup(site.post_page(slug)).select_one("article.post")
+        toc = article.select_one("nav.toc")
+        assert [a.get_text() for a in toc.select("a")] == post["sections"], slug
+        assert {t.name for t in toc.find_all(True)} == {"h2", "ol", "li", "a"}, slug
+        links = article.select(".e-content a.section-link")
+        assert [a["aria-label"] for a in links] == ["Link to section: " + t for t in post["sections"]], slug
+        assert [(a.contents, a.parent.get_text().strip()) for a in links] == [([], t) for t in post["sections"]], slug
+        assert [a["href"] for a in toc.select("a")] == [a["href"] for a in links], slug
+
+
+def test_propose_change_links_to_the_posts_source(hostile_site):
+    site, expected = hostile_site
+    for number, slug in enumerate(sorted(expected), 1):
+        (link,) = site.soup(site.post_page(slug)).select(".post-footer .propose-change a")
+        assert link["href"] == PROPOSE_CHANGE_URL.format(path="posts/{0}.rst".format(slug)), slug
 
 
 def test_every_feed_carries_the_exact_text(hostile_site):
