@@ -65,6 +65,7 @@ def paths(built):
         "atom": "/index.atom",
         "archive atom": first(built, "feeds/archive/**/*.atom"),
         "sitemap": "/sitemap.xml",
+        "opml": "/feeds/all.opml",
         "css": "/assets/css/site.css",
         "js": "/assets/js/search.js",
         "pagefind js": "/pagefind/pagefind.js",
@@ -87,7 +88,7 @@ def paths(built):
 @pytest.mark.parametrize("kind,expected", [
     ("rss", RSS), ("tag rss", RSS), ("category rss", RSS), ("author rss", RSS), ("archive rss", RSS),
     ("atom", ATOM), ("archive atom", ATOM),
-    ("sitemap", "application/xml"),
+    ("sitemap", "application/xml"), ("opml", "text/x-opml; charset=utf-8"),
     ("home", HTML), ("post", HTML),
     ("css", "text/css; charset=utf-8"),
     ("js", "text/javascript; charset=utf-8"), ("pagefind js", "text/javascript; charset=utf-8"),

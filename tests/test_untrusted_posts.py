@@ -154,6 +154,18 @@ def test_every_feed_carries_the_exact_text(hostile_site):
                     post["title"], post["author"], sorted(post["tags"])), feed
 
 
+def test_opml_files_parse_and_name_every_feed_exactly(hostile_site):
+    site, expected = hostile_site
+    opml = lxml.etree.parse(str(site.root / "feeds" / "all.opml")).getroot()
+    texts = {o.get("text") for o in opml.iter("outline") if o.get("type") == "rss"}
+    for post in expected.values():
+        assert {"{0} (Posts about {1})".format(BLOG_TITLE, t) for t in post["tags"]} <= texts
+        assert {"{0} (Posts in category {1})".format(BLOG_TITLE, post["category"]),
+                "{0} (Posts by {1})".format(BLOG_TITLE, post["author"])} <= texts
+    for path in (site.root / "feeds").glob("*.opml"):
+        lxml.etree.parse(str(path))  # each parses
+
+
 # The W3C Feed Validation Service warns when a plain-text element (an RSS
 # title or category, an Atom author name or type="text" title) holds text that
 # looks like HTML, such as "</script>", however it is escaped: a heuristic for

@@ -32,7 +32,7 @@ from nikola.plugin_categories import LateTask
 
 from plugins.rules import files
 
-COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg", ".txt")
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".opml", ".json", ".svg", ".txt")
 # Below 1 KiB a response fits in one packet with its headers: nothing to gain.
 MIN_SIZE = 1024
 ENCODINGS = (".gz", ".br")

@@ -6,7 +6,9 @@ an RSS 2.0 feed at the path Nikola uses (``rss.xml``,
 ``authors/<author>.xml``), an Atom feed beside it (Nikola's ``*_atom``
 paths: ``index.atom``, ``categories/<tag>.atom``...), and the feed's whole
 history as RFC 5005 archive documents under ``feeds/archive/``. It also
-renders the Feeds page (``feeds/index.html``) that lists them all.
+renders the Feeds page (``feeds/index.html``) that lists them all, and the
+OPML files a feed reader imports to subscribe to many at once
+(``feeds/all.opml`` and one per group, :mod:`.opml`).
 
 Nikola's own feeds are switched off in conf.py (GENERATE_RSS and
 GENERATE_ATOM are False), so no feed is written twice. What goes into a
@@ -21,7 +23,7 @@ from nikola.plugin_categories import Task
 
 from plugins.rules import files
 
-from . import collect, writer
+from . import collect, opml, writer
 
 
 class BlogFeeds(Task):
@@ -74,6 +76,7 @@ class BlogFeeds(Task):
                     }
                 listing.append(spec.summary())
             yield self._feeds_page(lang, listing)
+            yield from self._opml_files(lang, listing)
 
     def write_feed(self, target, doc, fmt, posts, lang):
         def html(source):
@@ -85,6 +88,20 @@ class BlogFeeds(Task):
             dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
         files.write_atomically(target, writer.render(full, fmt))
 
+    def _opml_files(self, lang, listing):
+        """One task per OPML file; its bytes (a few KB, from the listing) are its up-to-date check."""
+        site = self.site
+        for rel_path, data in opml.files(listing, site.config["BLOG_TITLE"](lang), site.config["SITE_URL"]):
+            target = os.path.join(site.config["OUTPUT_FOLDER"], rel_path)
+            yield {
+                "basename": self.name,
+                "name": target,
+                "targets": [target],
+                "uptodate": [utils.config_changed({"opml": data.decode("utf-8")}, "blog_feeds:" + target)],
+                "actions": [(files.write_atomically, (target, data))],
+                "clean": True,
+            }
+
     def _feeds_page(self, lang, listing):
         site = self.site
         output_name = os.path.join(site.config["OUTPUT_FOLDER"], "feeds", "index.html")
@@ -95,6 +112,8 @@ class BlogFeeds(Task):
             "permalink": "/feeds/",
             "pagekind": ["feeds_page"],
             "feeds": listing,
+            "opml_files": {group.kind: "/" + opml.path(group.slug) for group in opml.GROUPS},
+            "opml_all": "/" + opml.path(opml.ALL),
         }
         task = site.generic_renderer(lang, output_name, "feeds.tmpl", site.config["FILTERS"],
                                      context=context)
