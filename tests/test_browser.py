@@ -46,6 +46,7 @@ OTHER_PAGES = {
     "post-epigraph": "/posts/equal-opportunities-for-all-openstack-projects/",
     "post-abbr-admonitions": "/posts/new-open-infrastructure-projects/",
     "post-literal-code": "/posts/minidns-tcp-and-the-internet/",
+    "post-contents": "/posts/oslo-ptg-summary/",  # 16 sections, h2 and h3
     "tags": "/categories/",
     "category": "/categories/cat_designate/",
     "authors": "/authors/",
@@ -142,6 +143,29 @@ def test_footnote_reference_and_back_link_move_the_reader_to_each_other(tab, wid
     page = tab(width, "light", motion)
     web.visit(page, FOOTNOTES, idle=False)
     assert web.footnote_problems(page, limit) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_section_link_shows_on_focus_and_the_contents_come_before_or_beside_the_text(tab, width):
+    """plugins/post_outline's links are hidden until the title is hovered or the link has
+    keyboard focus, and lead to their section; the contents list is above the text on a
+    phone and beside it on a wide screen, where it stays in view while the reader scrolls."""
+    page = tab(width, "light", "reduce")
+    web.visit(page, OTHER_PAGES["post-contents"])
+    link = page.locator(".e-content h3 > .section-link").first
+    opacity = "e => getComputedStyle(e).opacity"
+    assert link.evaluate(opacity) == "0"
+    link.focus()
+    assert link.evaluate(opacity) == "1" and link.evaluate("e => e.getBoundingClientRect().width") >= 24
+    href = link.get_attribute("href")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == href
+    toc, body = page.locator("nav.toc").bounding_box(), page.locator(".e-content").bounding_box()
+    if width >= 1280:
+        assert toc["x"] >= body["x"] + body["width"] and 0 <= page.locator("nav.toc").evaluate(
+            "e => e.getBoundingClientRect().top") < 100  # beside, and still in view down the page
+    else:
+        assert toc["y"] + toc["height"] <= body["y"]
 
 
 def test_photos_hosted_elsewhere_pass_the_content_security_policy(tab):
