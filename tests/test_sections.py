@@ -11,7 +11,9 @@ plugins/post_outline adds both when a post's page is rendered
 compiled post the feeds carry.
 """
 
+import gzip
 import importlib.util
+import re
 
 import lxml.etree
 import pytest
@@ -127,3 +129,13 @@ def test_feed_items_carry_no_section_links_and_no_contents(built):
 @pytest.mark.parametrize("slug", [LONG, SHORT])
 def test_no_propose_change_link_when_the_setting_is_empty(built, slug):
     assert page_body(built, slug).select(".propose-change") == []
+
+
+def test_a_long_posts_page_grows_by_at_most_1_5_kb_gzipped(built):
+    """The page-weight budget of both additions, on the post with the most sections."""
+    page = built.post_page(LONG).read_text(encoding="utf-8")
+    without = re.sub(r'<nav class="toc".*?</nav>', "", page, flags=re.S)
+    without = re.sub(r'<a class="section-link"[^>]*></a>', "", without)
+    assert without != page and "section-link" not in without
+    grown = len(gzip.compress(page.encode(), 9)) - len(gzip.compress(without.encode(), 9))
+    assert 0 < grown <= 1536, grown
