@@ -23,6 +23,7 @@ What this protects (the seeds are copied into tests/data/):
 A post missing from the build fails its tests; nothing here is skipped.
 """
 
+import copy
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -35,6 +36,7 @@ from sitebuild import ROOT
 
 # Where things are on a built post page. Only these depend on the theme.
 BODY = ".e-content"
+SECTION_LINK = "a.section-link"
 TITLE = "h1"
 DATE = "time.dt-published"
 AUTHOR = ".p-author"
@@ -74,9 +76,13 @@ def post_page(built, slug):
 
 
 def post_body(built, slug):
+    """The post's text on its page, without the page's own additions (section links: plugins/post_outline)."""
     bodies = built.soup(post_page(built, slug)).select(BODY)
     assert len(bodies) == 1, "/posts/{0}/: expected one post body {1!r}, found {2}".format(slug, BODY, len(bodies))
-    return bodies[0]
+    body = copy.copy(bodies[0])  # the page's soup is cached and shared by the tests
+    for link in body.select(SECTION_LINK):
+        link.decompose()
+    return body
 
 
 def compared_bodies(built, item):

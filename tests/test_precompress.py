@@ -14,7 +14,7 @@ from sitebuild import ROOT, copy_built, copy_site, nikola_build
 
 
 # The plugin's rule, restated as the specification the tests hold it to.
-TEXT = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".json", ".svg", ".txt")
+TEXT = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".opml", ".json", ".svg", ".txt")
 MIN_SIZE = 1024
 GOOD = ROOT / "tests" / "sites" / "good"
 
