@@ -143,10 +143,19 @@ def _run_service(pages, out, chunk, work):
                           "file_contents": data.decode("utf-8"), "file_path": None})
         for _page in pages:
             service.receive()
-        service.send({"type": "WriteFiles", "index_id": index, "output_path": out})
-        service.receive()
+        # GetFiles, not WriteFiles: Pagefind 1.5.2 answers WriteFiles before its writes have
+        # reached the disk and exits at once when its input closes, which could leave a file
+        # empty (pagefind-entry.json was, once in a few hundred runs). Here the files come back
+        # in the answer and are written, whole, by this process.
+        service.send({"type": "GetFiles", "index_id": index})
+        files = service.receive()["files"]
     finally:
         service.close()
+    for item in files:
+        path = os.path.join(out, *item["path"].split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(item["content"]))
 
 
 def index(pages, dest, chunk, use_cli=True):
