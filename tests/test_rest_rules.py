@@ -81,6 +81,9 @@ def test_a_missing_field_is_named_at_the_line_after_the_last_field():
     ("title", "", "posts/p.rst:1: ERROR: metadata 'title' is missing or empty"),
     ("author", "", "posts/p.rst:6: ERROR: metadata 'author' is missing or empty"),
     ("status", "drfat", "posts/p.rst:8: ERROR: unknown status 'drfat'"),
+    ("status", "Published", "posts/p.rst:8: ERROR: unknown status 'Published': use one of published, featured, "
+                            "draft, private (in lowercase)"),
+    ("status", "Draft", "posts/p.rst:8: ERROR: unknown status 'Draft'"),
     ("previewimage", "javascript:x", "posts/p.rst:8: ERROR: previewimage: URL scheme 'javascript:'"),
     ("previewimage", "a.jpg", "posts/p.rst:8: ERROR: previewimage: write the image's path from the site's root"),
 ])

@@ -127,8 +127,11 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
         problem(line, "a category is one name, without '/' or '\\' (Nikola reads them as "
                 "subcategories), got {0!r}".format(value))
     value, line = fields.get("status", ("", 0))
-    if value and value.lower() not in STATUSES:
-        problem(line, "unknown status {0!r}: use one of {1}".format(value, ", ".join(STATUSES)))
+    if value and value not in STATUSES:
+        # Nikola 8.3.3 (Post.__init__) knows the statuses in lowercase only, and makes any other
+        # value a draft with a warning: "Published" would hide the post, "Private" would not.
+        problem(line, "unknown status {0!r}: use one of {1}{2}".format(
+            value, ", ".join(STATUSES), " (in lowercase)" if value.lower() in STATUSES else ""))
     value, line = fields.get("previewimage", ("", 0))
     if value:
         why = urls.refusal(value, urls.IMAGE_SCHEMES)
