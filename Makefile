@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast test-planner golden links serve preview post deploy rollback check check-site clean lock
+.PHONY: help site build test test-fast test-planner lighthouse golden links serve preview post deploy rollback check check-site clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -47,11 +47,14 @@ build: site  ## same as `make site`
 TEST_TMPDIR := $(firstword $(wildcard /dev/shm) $(or $(TMPDIR),/tmp))
 PYTEST := TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
-	$(PYTEST)
+test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite (all but Lighthouse)
+	$(PYTEST) -m "not lighthouse"
 
 test-fast: $(BIN)/.test  ## the edit-test loop: everything but the browser, Java and real-time scenarios
 	$(PYTEST) -m "not browser and not java and not e2e" --hypothesis-profile=fast
+
+lighthouse: $(BIN)/.test  ## Lighthouse on the home page and a long post, phone and desktop: 100 in each category (~1 min)
+	$(PYTEST) -m lighthouse
 
 # The planner's property tests (tests/test_planner.py) at length: each step of each random
 # sequence of author actions is compared with a clean build. `make test` runs 3 sequences of 5.
