@@ -7,6 +7,8 @@
 // empty primary index are in pagefind/, and every bundle is merged into it
 // (mergeIndex), so a query searches them all. Each bundle's pages carry a
 // "bundle" filter, used to rank across bundles and to list newest first.
+import { stem } from "./porter2.js";
+
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -153,11 +155,15 @@ async function ranked(search, { query, filters }) {
   return { count, top: merged.slice(0, shown).map((m) => m.result) };
 }
 
-// The bundles whose matches for a query word are Pagefind's fallback: the
-// word is in some bundle, not in this one, and what this bundle matched (the
-// first <mark> of its best result) is a shorter word the query word starts
-// with. A bundle that matched longer forms of the word ("design" finding
-// "designate") keeps them, as one index would.
+// The bundles whose matches for a query word are Pagefind's fallback. Pagefind
+// stems a query word and matches the words whose stems start with it; in an
+// index with none, it falls back to the longest stem the query's stem starts
+// with ("appeal" finding "app" or "a"). One index of the whole blog falls back
+// only where no bundle has the word: so where some bundle has it, a bundle whose
+// match (the first <mark> of its best result) does not stem to a longer form of
+// it is left out, and one that matched longer forms ("design" finding
+// "designate") keeps them, as one index would. The stemmer is Pagefind's
+// algorithm (Porter2, porter2.js).
 async function fellBack(pagefind, words, matching, exact) {
   const dropped = new Set();
   await Promise.all(words.map(async (word, i) => {
@@ -166,11 +172,24 @@ async function fellBack(pagefind, words, matching, exact) {
       const best = (await pagefind.search(word, { filters: { bundle: name } })).results[0];
       if (!best) return;
       const mark = /<mark>([^<]*)<\/mark>/.exec((await best.data()).excerpt);
-      const matched = mark ? mark[1].toLowerCase() : "";
-      if (matched.length < word.length && word.startsWith(matched)) dropped.add(name);
+      const target = stem(folded(word.replace(/\p{P}+/gu, "")));
+      if (!indexedWords(mark ? mark[1] : "").some((w) => stem(w).startsWith(target))) dropped.add(name);
     }));
   }));
   return dropped;
+}
+
+// Lower case without diacritics, as Pagefind folds what it indexes and searches.
+function folded(text) {
+  return text.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
+}
+
+// The words Pagefind indexed for a marked token: the token without its
+// punctuation, and each part of it ("designate-central." holds "designate",
+// "central" and "designatecentral"; a marked URL, each of its parts).
+function indexedWords(token) {
+  const parts = folded(token).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return parts.length > 1 ? [...parts, parts.join("")] : parts;
 }
 
 // Filters alone: the newest posts first. Pagefind ranks each bundle's sorted
