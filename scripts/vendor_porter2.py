@@ -30,10 +30,11 @@ def module_text(package=PACKAGE):
             version, Path(__file__).name))
     code = code.replace(COMMONJS_HEADER, "").replace(COMMONJS_EXPORT, "export function stem(word) {")
     licence = (package / "LICENSE").read_text(encoding="utf-8").strip()
-    header = ("// porter2 {0} (npm), the Porter2 (Snowball English) stemmer, as an ES module.\n"
-              "// Written by scripts/vendor_porter2.py from node_modules/porter2: do not edit.\n//\n"
+    # A /*! comment: the licence stays in the minified copy a reader gets (plugins/minify.py).
+    header = ("/*! porter2 {0} (npm), the Porter2 (Snowball English) stemmer, as an ES module.\n"
+              "    Written by scripts/vendor_porter2.py from node_modules/porter2: do not edit.\n\n"
               .format(version))
-    return header + "".join("// " + line if line.strip() else "//\n" for line in licence.splitlines(True)) + "\n\n" + code
+    return header + "".join("    " + line if line.strip() else "\n" for line in licence.splitlines(True)) + "\n*/\n\n" + code
 
 
 def main():

@@ -47,7 +47,7 @@ POLLED = {"/posts/marker/": "posts/marker/index.html", "/assets/css/site.css": "
 def stamp(site, marker):
     """Make ``marker`` appear in the marker post, the stylesheet and (through the post) the feeds."""
     (site / "posts" / "marker.rst").write_text(MARKER_POST.format(marker))
-    (site / STYLESHEET).write_text((ROOT / STYLESHEET).read_text() + "\n/* built as {0} */\n".format(marker))
+    (site / STYLESHEET).write_text((ROOT / STYLESHEET).read_text() + "\n/*! built as {0} */\n".format(marker))
 
 
 def run_deploy(*args):
