@@ -52,7 +52,12 @@ BAD_REST = {
     "figure-target": (".. figure::", "'javascript:' is not allowed"),
     "image-target": (".. image::", "'data:' is not allowed in 'data:text/html,<script>"),
     "deep-nesting": (None, "SEVERE: docutils gave up: the post nests lists, quotes or sections too deeply"),
+    "doc-to-no-post": (":doc:`no-such-post`", '"no-such-post" slug doesn\'t exist'),
+    "doc-to-a-draft": (":doc:`the draft", '"a-draft" slug doesn\'t exist'),  # a draft is no post yet
+    "relative-missing-image": (".. image::", "image 'images/site-card.png' not found"),
 }
+# Posts of bad_rest that are not mistakes: one to link to, one draft (which is no link target).
+BAD_REST_GOOD = {"correct-post", "a-draft"}
 BAD_SOURCES = {
     "missing-date": ("7", "metadata 'date' is missing or empty"),  # the line after the last field
     "missing-title": ("7", "metadata 'title' is missing or empty"),
@@ -66,6 +71,10 @@ BAD_SOURCES = {
     "previewimage-missing": (".. previewimage:", "previewimage: image '/images/no-such-photo.jpg' not found"),
     "previewimage-relative": (".. previewimage:", "previewimage: write the image's path from the site's root"),
     "second": (".. slug:", "slug 'same-slug' is already used by posts/first.rst"),
+    "capitalised-status": (".. status:", "unknown status 'Published': use one of published, featured, draft, "
+                                         "private (in lowercase)"),
+    "empty-tags": (".. tags:", "metadata 'tags' is missing or empty"),
+    "placeholder-left": (".. category:", "TODO:"),
 }
 
 
@@ -123,7 +132,7 @@ def test_a_mistake_in_a_posts_source_stops_the_build_before_it_starts(bad_source
 
 def test_every_bad_post_is_a_case_and_every_case_a_bad_post(bad_rest, bad_sources):
     """The fixture sites and the tables above cannot drift apart."""
-    rest = {p.stem for p in (bad_rest.root / "posts").glob("*.rst")} - {"correct-post"}
+    rest = {p.stem for p in (bad_rest.root / "posts").glob("*.rst")} - BAD_REST_GOOD
     sources = {p.stem for p in (bad_sources.root / "posts").glob("*.rst")} - {"first"}
     assert (rest, sources) == (set(BAD_REST), set(BAD_SOURCES))
 
