@@ -47,6 +47,8 @@ PATCHES = (
           "doit's reporter prints tracebacks for a post's mistakes"),
     Patch("author_errors", "doit", "0.37.0", "ExecutedOnlyReporter, CatchedException.traceback",
           "the reporter recognises a ContentError by its traceback's last line"),
+    Patch("rest_doc_links", "Nikola", "8.3.3", "nikola.plugins.compile.rest.doc.doc_role (the module's name for it)",
+          "a :doc: link to a draft says the slug does not exist"),
     Patch("published_posts", "Nikola", "8.3.3", "ScanPosts.scan (subclassed)",
           "Nikola keeps drafts, private and future posts in the timeline"),
     Patch("planner", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced for a plain build), "

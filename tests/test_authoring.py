@@ -53,7 +53,8 @@ BAD_REST = {
     "image-target": (".. image::", "'data:' is not allowed in 'data:text/html,<script>"),
     "deep-nesting": (None, "SEVERE: docutils gave up: the post nests lists, quotes or sections too deeply"),
     "doc-to-no-post": (":doc:`no-such-post`", '"no-such-post" slug doesn\'t exist'),
-    "doc-to-a-draft": (":doc:`the draft", '"a-draft" slug doesn\'t exist'),  # a draft is no post yet
+    "doc-to-a-draft": (":doc:`the draft", '"a-draft" is a draft (posts/a-draft.rst): it has no page to link to '
+                                          'until it is published'),
     "relative-missing-image": (".. image::", "image 'images/site-card.png' not found"),
 }
 # Posts of bad_rest that are not mistakes: one to link to, one draft (which is no link target).

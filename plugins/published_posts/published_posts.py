@@ -107,11 +107,13 @@ class PublishedPosts(scan_posts.ScanPosts):
         self.site.next_due = publication.next_due(timeline)
         if config.get("PREVIEW_UNPUBLISHED"):
             return timeline
-        published = []
+        published, self.site.unpublished = [], {}
         for post in timeline:
             why = publication.why_unpublished(post)
             if why:
                 self.logger.info("{0}: {1}, not published (`make preview` shows it)".format(post.source_path, why))
+                # slug: (source, why), for plugins/rest_doc_links' message
+                self.site.unpublished[post.meta("slug")] = (post.source_path, why)
             else:
                 published.append(post)
         return published
