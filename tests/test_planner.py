@@ -381,26 +381,49 @@ def assert_clean(site, tmp):
 
 
 @pytest.mark.e2e
+def writing_started(log, before, process, timeout=30):
+    """Wait until the build notes the first unit it writes (plugins/planner/state.py's building.log,
+    written anew by each build); False if the build ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if os.stat(log).st_mtime_ns != before:
+                return True
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    return False
+
+
 def test_a_build_killed_at_any_point_leaves_what_the_next_build_needs(tmp_path):
-    """kill -9 during the first build and during later ones, at times spread over a build's length;
-    the build after them gives the clean output."""
+    """kill -9 during the first build and during later ones: while it starts and reads, or once it
+    writes (a random moment after it notes its first unit, so the kill lands while output/ is half
+    written whatever the machine's speed); the build after them gives the clean output."""
     rng = random.Random(11)
     site = Site(tmp_path / "site", seed=3)
     site.write()
-    killed_while_building = 0
-    for round_ in range(5):
+    log = site.root / "cache" / "planner" / "output" / "building.log"
+    killed, killed_writing = 0, 0
+    for round_ in range(6):
         if round_:
             post = site.posts[rng.choice(sorted(site.posts))]
             [lambda: post.paragraphs.append("More text."), lambda: setattr(post, "title", post.title + " again"),
              site.add, lambda: setattr(site, "template_variant", site.template_variant ^ 1)][round_ % 4]()
             site.write()
+        before = log.stat().st_mtime_ns if log.exists() else None
         process = nikola_process(site.root)
-        time.sleep(rng.uniform(0.4, 1.4))
+        if round_ % 3 == 1:
+            time.sleep(rng.uniform(0.05, 0.4))  # starting, reading the posts, planning
+            writing = False
+        else:
+            writing = writing_started(log, before, process)
+            time.sleep(rng.uniform(0, 0.1))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-            killed_while_building += 1
+            killed += 1
+            killed_writing += writing
         process.wait()
-    assert killed_while_building >= 3
+    assert killed >= 4 and killed_writing >= 3, (killed, killed_writing)
     assert_clean(site, tmp_path)
 
 
