@@ -560,3 +560,28 @@ def test_the_listing_of_output_is_the_same_from_find_and_from_a_walk(tmp_path):
     assert len(walked) == len(names)
     assert planner.outputs_dict(planner.outputs_blob(walked)) == walked
     assert walked[str(output / "old.txt")] == "4\t1.0000000000"
+
+
+def test_a_link_to_another_post_follows_its_title_and_waits_for_a_draft(tmp_path):
+    """``:doc:`post-2``` shows post 2's title: retitling post 2 recompiles the post that links to it
+    (plugins/build_speed's slug index notes the lookup). A link to a draft stops the build at the
+    link, naming the draft (plugins/rest_doc_links); once the draft is published, the next build
+    makes the link, as a clean build does."""
+    site = Site(tmp_path / "site", seed=8)
+    first, second = sorted(site.posts)[:2]
+    site.posts[first].link = second
+    site.posts[first].paragraphs.append("See :doc:`{0}`.".format(second))
+    site.write()
+    assert nikola_build(site.root, served=True).returncode == 0
+    site.posts[second].title = "A new title for the linked post"
+    site.write()
+    got = assert_clean(site, tmp_path)
+    assert "A new title for the linked post" in (got.output / "posts" / first / "index.html").read_text()
+    site.posts[second].status = "draft"
+    site.write()
+    failed = nikola_build(site.root, served=True)
+    assert failed.returncode != 0
+    assert 'ERROR: "{0}" is a draft (posts/{0}.rst): it has no page to link to'.format(second) in failed.log
+    site.posts[second].status = None
+    site.write()
+    assert_clean(site, tmp_path)
