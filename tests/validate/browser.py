@@ -261,7 +261,19 @@ def skip_link_problems(page):
                            " return el ? el.tagName.toLowerCase() + '#' + el.id : null; }")
     if landed != "main#content":
         problems.append("after the skip link focus is on {0}, not main#content".format(landed))
+    page.evaluate(SCROLL_SETTLED)  # a smooth scroll to #content still under way would undo the next FROM_THE_TOP
     return problems
+
+
+# Resolves once the page has not scrolled for five frames in a row (at most 2 s).
+SCROLL_SETTLED = """() => new Promise((done) => {
+  let last = scrollY, still = 0; const until = performance.now() + 2000;
+  const frame = () => {
+    still = scrollY === last ? still + 1 : 0; last = scrollY;
+    if (still >= 5 || performance.now() > until) done(); else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
 
 
 def press_tab(page):
