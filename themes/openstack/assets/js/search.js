@@ -163,7 +163,10 @@ async function ranked(search, { query, filters }) {
 // match (the first <mark> of its best result) does not stem to a longer form of
 // it is left out, and one that matched longer forms ("design" finding
 // "designate") keeps them, as one index would. The stemmer is Pagefind's
-// algorithm (Porter2, porter2.js).
+// algorithm, Porter2 (porter2.js), in the revision before Snowball 3: for a
+// few words ("internal", "organization", "added") its stem is not Pagefind's,
+// and there a bundle may be kept or left out otherwise than one index would
+// (tests/test_search.py counts them).
 async function fellBack(pagefind, words, matching, exact) {
   const dropped = new Set();
   await Promise.all(words.map(async (word, i) => {
