@@ -380,7 +380,6 @@ def assert_clean(site, tmp):
     return got
 
 
-@pytest.mark.e2e
 def writing_started(log, before, process, timeout=30):
     """Wait until the build notes the first unit it writes (plugins/planner/state.py's building.log,
     written anew by each build); False if the build ended first."""
@@ -395,6 +394,7 @@ def writing_started(log, before, process, timeout=30):
     return False
 
 
+@pytest.mark.e2e
 def test_a_build_killed_at_any_point_leaves_what_the_next_build_needs(tmp_path):
     """kill -9 during the first build and during later ones: while it starts and reads, or once it
     writes (a random moment after it notes its first unit, so the kill lands while output/ is half
