@@ -30,20 +30,23 @@ NIKOLA_DOC = "nikola.plugins.compile.rest.doc"
 
 
 def unpublished_target(site, text):
-    """(slug, source path, why) if the link's slug names only an unpublished post, else None."""
+    """(slug, source path, why) if the link's slug names only an unpublished post, else None.
+
+    Nikola looks the slug up as written, then slugified. No two sources share a slug
+    (plugins/published_posts), so a slug an unpublished post has is no published post's;
+    only a link whose slugified form is an unpublished post's asks whether the slug as
+    written is a published one (a walk of the posts, for that rare link alone)."""
     unpublished = getattr(site, "unpublished", {})
-    _explicit, _title, slug = split_explicit_title(text)
-    slug = slug.split("#", 1)[0]
     if not unpublished:
         return None
-    published = {post.meta("slug") for post in site.timeline}
-    for candidate in (slug, slugify(slug)):
-        if candidate in published:
+    _explicit, _title, slug = split_explicit_title(text)
+    slug = slug.split("#", 1)[0]
+    if slug not in unpublished:
+        written, slug = slug, slugify(slug)
+        if slug not in unpublished or any(post.meta("slug") == written for post in site.timeline):
             return None
-        if candidate in unpublished:
-            reads.post(candidate)  # compiled again when that post changes (plugins/planner)
-            return (candidate,) + unpublished[candidate]
-    return None
+    reads.post(slug)  # compiled again when that post changes (plugins/planner)
+    return (slug,) + unpublished[slug]
 
 
 def doc_role(name, rawtext, text, lineno, inliner, options={}, content=[]):  # noqa: B006 (Nikola's signature)
