@@ -11,6 +11,7 @@ licence on top. tests/test_vendored.py checks that the file is exactly what
 this writes.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ COMMONJS_EXPORT = "exports.stem = function stem(word) {"
 
 def module_text(package=PACKAGE):
     """The ES module: the licence as a comment, then the package's code exporting ``stem``."""
-    version = __import__("json").loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     code = (package / "dist" / "index.js").read_text(encoding="utf-8")
     if code.count(COMMONJS_HEADER) != 1 or code.count(COMMONJS_EXPORT) != 1:
         raise SystemExit("porter2 {0}: dist/index.js is not laid out as 1.1.0's was; update {1}".format(

@@ -215,23 +215,36 @@ def with_one_index(built, tmp_path_factory):
         yield base_url
 
 
+def one_index_titles(page, queries, limit=None):
+    """[[title of each result, best first, at most ``limit``] for each query], from /single/."""
+    return page.evaluate("""async ([queries, limit]) => {
+        const single = await import("/single/pagefind.js");
+        await single.options({ baseUrl: "/" });
+        const found = [];
+        for (const query of queries) {
+          const results = (await single.search(query)).results.slice(0, limit ?? undefined);
+          found.push(await Promise.all(results.map(async (r) => (await r.data()).meta.title)));
+        }
+        return found;
+    }""", [queries, limit])
+
+
+def stems(page, words):
+    """The search page's stem of each word (assets/js/porter2.js)."""
+    return page.evaluate("""async (words) => {
+        const { stem } = await import("/assets/js/porter2.js");
+        return words.map(stem);
+    }""", words)
+
+
 def test_a_title_finds_its_post_first_across_bundles_as_with_one_index(chromium, with_one_index, built):
     context = web.new_context(chromium, with_one_index, 1280, "light")
     page = context.new_page()
     try:
         web.visit(page, "/search/")
         titles = sorted(article_texts(built))
-        one_index = page.evaluate("""async (titles) => {
-            const single = await import("/single/pagefind.js");
-            await single.options({ baseUrl: "/" });
-            const top = [];
-            for (const title of titles) {
-              const found = await single.search(title);
-              top.push(found.results.length ? (await found.results[0].data()).meta.title : null);
-            }
-            return top;
-        }""", titles)
-        first_with_one = [t for t, top in zip(titles, one_index) if top == t]
+        one_index = one_index_titles(page, titles, limit=1)
+        first_with_one = [t for t, top in zip(titles, one_index) if top == [t]]
         assert len(first_with_one) >= len(titles) - 2  # the reference itself is good
         lost = {}
         for title in first_with_one:
@@ -241,7 +254,6 @@ def test_a_title_finds_its_post_first_across_bundles_as_with_one_index(chromium,
         assert lost == {}
     finally:
         context.close()
-
 
 
 # Words that once listed posts one index does not: Pagefind's fallback to a shorter stem
@@ -265,30 +277,17 @@ def test_a_rare_word_lists_what_one_index_lists_and_nothing_from_a_fallback(chro
     page = context.new_page()
     try:
         web.visit(page, "/search/")
-        one_index, stems = page.evaluate("""async (words) => {
-            const { stem } = await import("/assets/js/porter2.js");
-            const single = await import("/single/pagefind.js");
-            await single.options({ baseUrl: "/" });
-            const found = [];
-            for (const word of words) {
-              const results = (await single.search(word)).results;
-              found.push(await Promise.all(results.map(async (r) => (await r.data()).meta.title)));
-            }
-            return [found, words.map(stem)];
-        }""", words)
+        one_index = one_index_titles(page, words)
         assert all(len(found) <= 20 for found in one_index)  # all of them fit on the page
         missing, fallback = {}, {}
-        for word, stem, expected in zip(words, stems, one_index):
+        for word, stem, expected in zip(words, stems(page, words), one_index):
             shown = submit(page, word)
             if set(expected) - set(shown):
                 missing[word] = sorted(set(expected) - set(shown))
             extra = sorted(set(shown) - set(expected))
             if extra:
-                post_stems = page.evaluate("""async (texts) => {
-                    const { stem } = await import("/assets/js/porter2.js");
-                    return texts.map((text) => (text.match(/[\\p{L}\\p{N}]+/gu) || []).map(stem));
-                }""", [texts[title] for title in extra])
-                unmatched = [t for t, found in zip(extra, post_stems) if not any(s.startswith(stem) for s in found)]
+                unmatched = [t for t in extra
+                             if not any(s.startswith(stem) for s in stems(page, re.findall(r"\w+", texts[t])))]
                 if unmatched:
                     fallback[word] = unmatched
         assert (missing, fallback) == ({}, {})
@@ -310,10 +309,6 @@ def test_the_search_page_stems_words_as_pagefind_indexed_them(built, tab):
     words = sorted({t for text in article_texts(built).values() for t in plain.findall(text)})
     page = tab(1280, "light")
     web.visit(page, "/search/")
-    stems = page.evaluate("""async (words) => {
-        const { stem } = await import("/assets/js/porter2.js");
-        return words.map(stem);
-    }""", words)
-    differ = sorted(w for w, s in zip(words, stems) if s not in stored)
+    differ = sorted(w for w, s in zip(words, stems(page, words)) if s not in stored)
     assert len(words) > 1000 and len(stored) > 1000
     assert len(differ) < 0.01 * len(words), differ

@@ -171,11 +171,11 @@ async function fellBack(pagefind, words, matching, exact) {
   const dropped = new Set();
   await Promise.all(words.map(async (word, i) => {
     if (!Object.values(exact[i]).some((n) => n > 0)) return; // nowhere as such: every bundle falls back alike
+    const target = stem(folded(word.replace(/\p{P}+/gu, "")));
     await Promise.all(Object.keys(matching[i]).filter((name) => matching[i][name] && !exact[i][name]).map(async (name) => {
       const best = (await pagefind.search(word, { filters: { bundle: name } })).results[0];
       if (!best) return;
       const mark = /<mark>([^<]*)<\/mark>/.exec((await best.data()).excerpt);
-      const target = stem(folded(word.replace(/\p{P}+/gu, "")));
       if (!indexedWords(mark ? mark[1] : "").some((w) => stem(w).startsWith(target))) dropped.add(name);
     }));
   }));
