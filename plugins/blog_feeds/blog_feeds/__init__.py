@@ -112,7 +112,8 @@ class BlogFeeds(Task):
             "permalink": "/feeds/",
             "pagekind": ["feeds_page"],
             "feeds": listing,
-            "opml_files": {group.kind: "/" + opml.path(group.slug) for group in opml.GROUPS},
+            # The page's sections, in the order and with the headings of the OPML files' folders.
+            "groups": [{"kind": g.kind, "heading": g.heading, "opml": "/" + opml.path(g.slug)} for g in opml.GROUPS],
             "opml_all": "/" + opml.path(opml.ALL),
         }
         task = site.generic_renderer(lang, output_name, "feeds.tmpl", site.config["FILTERS"],
