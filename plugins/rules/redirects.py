@@ -1,0 +1,235 @@
+"""The URLs this site once served and no longer serves as they were: redirects.txt.
+
+A URL or a feed GUID, once published, is a promise to readers, feed readers and
+the sites that link here. ``redirects.txt``, at the site's root, records what
+became of each URL the site stopped serving, one per line::
+
+    # status  old URL                      new URL
+    301       /posts/old-slug/             /posts/new-slug/
+    410       /posts/withdrawn-post/
+
+``301``: the page moved, and readers are sent on to the new path (a path on
+this site). ``410``: it is gone for good. Blank lines and ``#`` comments are
+ignored. Paths are written as a reader's address bar shows them (percent
+escapes allowed) and compared decoded, as the web server matches them; a
+folder URL ``/x/`` also covers ``/x/index.html``.
+
+Used by the build (it refuses a bad record, writes the redirects and tells
+the web server), by ``make review`` and by ``make deploy`` (each compares the
+URLs and feed GUIDs of two builds and names every URL dropped without a
+record, and every post whose GUID changed). Not a Nikola plugin: a module of
+``plugins.rules``.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import errors
+from .urls import as_browser_reads
+
+FILE = "redirects.txt"
+MOVED, GONE = 301, 410
+# Files that are not addresses a reader holds: precompressed copies (served in
+# place of their file), and Pagefind's index, whose files are named by their
+# content and replaced as a whole by every build that changes it.
+_NOT_URLS = ("pagefind/",)
+_COMPRESSED = (".gz", ".br")
+
+
+@dataclass(frozen=True)
+class Record:
+    status: int        # MOVED or GONE
+    old: str           # a decoded site path: /posts/x/
+    new: str | None    # MOVED: the decoded site path readers are sent to
+    line: int          # where it is written in redirects.txt
+
+
+def _path(text):
+    """A decoded site path, or None with the reason it is not one."""
+    seen = as_browser_reads(text)
+    parts = urlsplit(seen)
+    if parts.scheme or seen[:2].replace("\\", "/") == "//":
+        return None, "{0!r} is not a path on this site: a redirect never leaves the site's origin".format(text)
+    if not seen.startswith("/"):
+        return None, "{0!r} must start with '/' (a path from the site's root)".format(text)
+    if parts.query or parts.fragment or "?" in seen or "#" in seen:
+        return None, "{0!r} has a query or #fragment: write the path alone".format(text)
+    path = unquote(seen)
+    if any(part in (".", "..") for part in path.split("/")):
+        return None, "{0!r} has a '.' or '..' segment".format(text)
+    return path, None
+
+
+def parse(text, path=FILE):
+    """The records in ``text`` and the problem lines (``path:line: ERROR: ...``)."""
+    records, problems, seen = [], [], {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        words = raw.split("#", 1)[0].split() if not raw.lstrip().startswith("#") else []
+        if not words:
+            continue
+
+        def problem(message, number=number):
+            problems.append(errors.line(path, number, "ERROR", message))
+
+        status, urls = words[0], words[1:]
+        if status not in (str(MOVED), str(GONE)):
+            problem("{0!r}: a line starts with 301 (moved) or 410 (gone)".format(status))
+            continue
+        status = int(status)
+        wanted = 2 if status == MOVED else 1
+        if len(urls) != wanted:
+            problem("301 needs the old and the new path" if status == MOVED else "410 needs the old path, and nothing after it")
+            continue
+        paths = []
+        for url in urls:
+            decoded, why = _path(url)
+            if why:
+                problem(why)
+            paths.append(decoded)
+        if None in paths:
+            continue
+        old, new = paths[0], paths[1] if status == MOVED else None
+        if old in seen:
+            problem("{0} is already recorded at line {1}".format(old, seen[old]))
+            continue
+        if new is not None and _same(old, new):
+            problem("{0} is moved to itself".format(old))
+            continue
+        seen[old] = number
+        records.append(Record(status, old, new, number))
+    return records, problems
+
+
+def read(root="."):
+    """The records of ``<root>/redirects.txt`` and its problem lines; none if there is no file."""
+    path = Path(root, FILE)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [errors.line(FILE, data[:exc.start].count(b"\n") + 1, "ERROR", "not UTF-8")]
+    return parse(text, FILE)
+
+
+def _same(a, b):
+    return a == b or _folder(a) == _folder(b)
+
+
+def _folder(path):
+    return path[:-len("index.html")] if path.endswith("/index.html") else path
+
+
+def covering(url, records):
+    """The record that answers for ``url`` (a decoded path), or None."""
+    for record in records:
+        if _same(record.old, url):
+            return record
+    return None
+
+
+def check(records, served, path=FILE):
+    """Problem lines for records that do not fit the site about to be published.
+
+    ``served`` is the set of decoded paths the site's content serves, the
+    redirect pages the build writes for moves left out. A move's target must
+    be served and must not be moved itself (a chain or a loop: point every
+    move at the final page); a recorded URL must not be served any more.
+    """
+    served = {_folder(url) for url in served}
+    moved = {_folder(record.old) for record in records}
+    problems = []
+    for record in records:
+        def problem(message, record=record):
+            problems.append(errors.line(path, record.line, "ERROR", message))
+
+        if _folder(record.old) in served:
+            what = "moved" if record.status == MOVED else "gone"
+            problem("{0} is recorded as {1}, but the site still serves it: remove the line or the page".format(
+                record.old, what))
+        if record.status != MOVED:
+            continue
+        if _folder(record.new) in moved:
+            problem("{0} moves to {1}, which is itself moved: point it at the final page".format(
+                record.old, record.new))
+        elif _folder(record.new) not in served:
+            problem("{0} moves to {1}, which the site does not serve".format(record.old, record.new))
+    return problems
+
+
+def served_urls(folder):
+    """The decoded paths a built site folder serves (a folder's index.html as ``/x/`` and ``/x/index.html``)."""
+    folder = str(folder)
+    urls = set()
+    for parent, dirs, files in os.walk(folder):
+        rel = os.path.relpath(parent, folder).replace(os.sep, "/")
+        rel = "" if rel == "." else rel + "/"
+        if rel.startswith(_NOT_URLS):
+            dirs[:] = []
+            continue
+        names = set(files)
+        for name in names:
+            if name.endswith(_COMPRESSED) and name[:-3] in names:
+                continue
+            urls.add("/" + rel + name)
+            if name == "index.html":
+                urls.add("/" + rel)
+    return urls
+
+
+def dropped(before, after, records):
+    """Each URL of ``before`` that ``after`` does not serve, with the record that answers for it (or None)."""
+    return sorted((url, covering(url, records)) for url in before - after)
+
+
+def moved_to(url, records):
+    """Where a reader asking for ``url`` ends up: the record's new path for a move, else ``url``."""
+    record = covering(url, records)
+    return record.new if record is not None and record.status == MOVED else url
+
+
+def guid_changes(before, after, records):
+    """Problem lines for posts whose feed GUID changed between two builds.
+
+    ``before`` and ``after`` map each feed item's GUID to its link's path
+    (:func:`feed_items`). A post found at the same path, or where a move sends
+    its old path, under another GUID would show as a new item in every
+    subscriber's reader.
+    """
+    after_guid = {_folder(path): guid for guid, path in after.items()}
+    problems = []
+    for guid, path in sorted(before.items()):
+        if guid in after:
+            continue
+        now = _folder(moved_to(path, records))
+        if now in after_guid:
+            problems.append(
+                "the post at {0} had the feed GUID {1} and now has {2} (readers would see it again as new): "
+                "add `.. guid: {1}` to its metadata".format(now, guid, after_guid[now]))
+    return problems
+
+
+def feed_items(folder):
+    """{GUID: link path} of every item in the RSS feeds of a built site folder (archives included)."""
+    import lxml.etree  # only the guards need it, not the build's own start-up
+
+    items = {}
+    for parent, _dirs, files in os.walk(str(folder)):
+        for name in files:
+            if not name.endswith(".xml"):
+                continue
+            try:
+                root = lxml.etree.parse(os.path.join(parent, name)).getroot()
+            except lxml.etree.XMLSyntaxError:
+                continue
+            if root.tag != "rss":
+                continue
+            for item in root.iter("item"):
+                guid, link = item.findtext("guid"), item.findtext("link")
+                if guid and link:
+                    items.setdefault(guid.strip(), unquote(urlsplit(link.strip()).path))
+    return items
