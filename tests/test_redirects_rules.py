@@ -97,3 +97,8 @@ def test_feed_items_read_every_rss_file(tmp_path):
         "<rss><channel><item><guid>g2</guid><link>https://other/posts/b%20c/</link></item></channel></rss>")
     (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>http://h/</loc></url></urlset>")
     assert redirects.feed_items(tmp_path) == {"g1": "/posts/a/", "g2": "/posts/b c/"}
+
+
+def test_urls_of_a_listing_made_elsewhere():
+    listing = ["index.html", "posts/a/index.html", "posts/a/index.html.gz", "pagefind/x.pf_meta", "a.br"]
+    assert redirects.urls_of_files(listing) == {"/", "/index.html", "/posts/a/", "/posts/a/index.html", "/a.br"}

@@ -164,20 +164,30 @@ def check(records, served, path=FILE):
 def served_urls(folder):
     """The decoded paths a built site folder serves (a folder's index.html as ``/x/`` and ``/x/index.html``)."""
     folder = str(folder)
-    urls = set()
-    for parent, dirs, files in os.walk(folder):
+    files = []
+    for parent, dirs, names in os.walk(folder):
         rel = os.path.relpath(parent, folder).replace(os.sep, "/")
         rel = "" if rel == "." else rel + "/"
         if rel.startswith(_NOT_URLS):
             dirs[:] = []
             continue
-        names = set(files)
-        for name in names:
-            if name.endswith(_COMPRESSED) and name[:-3] in names:
-                continue
-            urls.add("/" + rel + name)
-            if name == "index.html":
-                urls.add("/" + rel)
+        files.extend(rel + name for name in names)
+    return urls_of_files(files)
+
+
+def urls_of_files(files):
+    """The decoded paths served by a site whose files are ``files`` (paths relative to its root, with ``/``).
+
+    For a listing made elsewhere, such as ``find`` run on a deploy host.
+    """
+    files = set(files)
+    urls = set()
+    for name in files:
+        if name.startswith(_NOT_URLS) or (name.endswith(_COMPRESSED) and name[:-3] in files):
+            continue
+        urls.add("/" + name)
+        if name == "index.html" or name.endswith("/index.html"):
+            urls.add("/" + name[:-len("index.html")])
     return urls
 
 
