@@ -81,7 +81,9 @@ FEED_GUID_BASE = "http://graham.hayes.ie/"
 PREVIEW_UNPUBLISHED = os.environ.get("BLOG_PREVIEW") == "1"
 # doit decides that a file changed by its modification time, not by an MD5 of
 # its bytes after every task (1.5 s of a 1,000-post build, bench/PROFILE.md).
-DOIT_CONFIG = {"check_file_uptodate": "timestamp"}
+# Its reporter prints a post's mistakes as file:line and one summary, no traceback.
+from plugins.author_errors.author_errors import AuthorReporter  # noqa: E402
+DOIT_CONFIG = {"check_file_uptodate": "timestamp", "reporter": AuthorReporter}
 if PREVIEW_UNPUBLISHED:
     OUTPUT_FOLDER = "preview"
     DOIT_CONFIG["dep_file"] = ".doit-preview.db"  # its own record of what is built
@@ -95,6 +97,13 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; object-src 'none'"
 )
 GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
+# The first line: templates escape every value (Nikola's Jinja environment has
+# autoescaping off and a tojson that </script> in a title can close), and
+# listing pages get their code from plugins/rest_code.
+from plugins.rest_code.rest_code import listing_code  # noqa: E402
+from plugins.safe_templates import safe_templates  # noqa: E402
+TEMPLATE_ENGINE_FACTORY = safe_templates.environment
+TEMPLATE_FILTERS = {**safe_templates.FILTERS, "listing_code": listing_code}
 
 # --- Build -------------------------------------------------------------
 # plugins/sitemap_dates writes sitemap.xml (lastmod from post dates, not file

@@ -3,21 +3,25 @@
 When a task fails, doit 0.37 (Nikola's task runner) prints the exception's
 class, a Python traceback and the task's captured output. For a mistake in
 a post that is noise: plugins/rest_strict has already printed each problem
-as ``posts/x.rst:12: ERROR: ...``. This reporter (installed as Nikola's
-doit reporter; see plugins/patches) prints, for such failures
+as ``posts/x.rst:12: ERROR: ...``. This reporter (conf.py's
+``DOIT_CONFIG["reporter"]``, Nikola's documented way to choose doit's
+reporter; it subclasses doit's own, see plugins/patches) prints, for such failures
 (``plugins.rules.errors.ContentError``), nothing more than one summary line
 at the end. Any other failure is a bug in the build: it is reported in one
 line, with the traceback only when ``NIKOLA_DEBUG=1`` or
 ``NIKOLA_SHOW_TRACEBACKS=1`` is set.
+
+Not a plugin: a module conf.py imports. (A reporter named in DOIT_CONFIG
+replaces the silent one `nikola build -q` would choose: a quiet build still
+lists the tasks it ran, which the planned build, plugins/planner, does not.)
 """
 
+import nikola
 from doit.exceptions import UnmetDependency
 from doit.reporter import ExecutedOnlyReporter
-from nikola.plugin_categories import ConfigPlugin
-
-from plugins.rules import errors
 
 from plugins import patches
+from plugins.rules import errors
 
 CONTENT_ERROR = "{0}.{1}: ".format(errors.ContentError.__module__, errors.ContentError.__qualname__)
 
@@ -39,10 +43,11 @@ class AuthorReporter(ExecutedOnlyReporter):
     """doit's reporter with author-sized failure messages."""
 
     desc = "console; a post's mistakes as file:line, no tracebacks unless NIKOLA_DEBUG=1"
-    debug = False
 
     def __init__(self, outstream, options):
+        patches.require("author_errors")
         super().__init__(outstream, options)
+        self.debug = nikola.DEBUG or nikola.SHOW_TRACEBACKS  # as Nikola's own show_tracebacks
         self.content_failures = []
 
     def add_failure(self, task, fail):
@@ -73,15 +78,3 @@ class AuthorReporter(ExecutedOnlyReporter):
             self.write("nikola build: {0} with mistakes, listed above; nothing of {1} was published.\n".format(
                 errors.plural(posts, "post"), "it" if posts == 1 else "them"))
 
-
-class AuthorErrors(ConfigPlugin):
-    name = "author_errors"
-
-    def set_site(self, site):
-        patches.require("author_errors")
-        settings = {"debug": site.show_tracebacks}
-        if site.config.get("__quiet__"):  # nikola build -q: no progress lines
-            settings["execute_task"] = lambda self, task: None
-        reporter = type("AuthorReporter", (AuthorReporter,), settings)
-        site._doit_config.setdefault("reporter", reporter)
-        return super().set_site(site)

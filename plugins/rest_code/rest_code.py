@@ -129,5 +129,4 @@ class RestCode(ConfigPlugin):
         # `.. listing::` and `.. include:: :code:` build docutils' CodeBlock.
         docutils.parsers.rst.directives.body.CodeBlock = CodeBlock
         docutils.parsers.rst.directives.misc.CodeBlock = CodeBlock
-        site.template_system.lookup.filters["listing_code"] = listing_code
         return super().set_site(site)

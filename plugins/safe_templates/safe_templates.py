@@ -7,51 +7,34 @@ filter with a plain ``json.dumps``, so ``</script>`` in a title closes the
 JSON-LD ``<script>`` element and whatever follows runs
 (``nikola/plugins/template/jinja.py``, ``set_directories``).
 
-This plugin is the one place that fixes both, for every template:
+Not a plugin: conf.py hands these to Nikola's documented settings, so no
+internals are patched.
 
-* autoescaping on: every ``{{ value }}`` is escaped for HTML text and
-  attributes; HTML that the site itself made (a post's body from docutils,
-  conf.py's footer, Nikola's hooks) is marked ``|safe`` where a template
-  shows it;
-* ``tojson`` is Jinja's own ``htmlsafe_json_dumps``, which writes ``<``,
-  ``>``, ``&`` and ``'`` as JSON ``\\u`` escapes, so the result is the same
-  JSON and can never end a ``<script>`` element;
-* templates compiled before (Jinja's in-memory and on-disk bytecode caches
-  in cache/jinja) are not reused: they were compiled without escaping. The
-  on-disk cache becomes plugins/template_cache.py's, which keys compiled
-  code by the environment's settings, escaping included.
-
-The environment is patched in place (see plugins/patches), before any
-template is loaded: ConfigPlugins are activated while Nikola starts.
+* ``TEMPLATE_ENGINE_FACTORY = environment``: the Jinja environment is made
+  with autoescaping on, so every ``{{ value }}`` is escaped for HTML text and
+  attributes (HTML the site itself made, a post's body from docutils, conf.py's
+  footer, Nikola's hooks, is marked ``|safe`` where a template shows it); its
+  compiled templates go to plugins/template_cache.py's bytecode cache, which
+  keys compiled code by the environment's settings, escaping included, so
+  nothing compiled without escaping is ever reused;
+* ``TEMPLATE_FILTERS = FILTERS``: ``tojson`` is Jinja's own
+  ``htmlsafe_json_dumps``, which writes ``<``, ``>``, ``&`` and ``'`` as JSON
+  ``\\u`` escapes, so the result is the same JSON and can never end a
+  ``<script>`` element. (Nikola sets its ``tojson`` after calling the factory,
+  then applies TEMPLATE_FILTERS, which therefore wins.)
 """
 
-from jinja2 import FileSystemBytecodeCache
+import jinja2
 from jinja2.utils import htmlsafe_json_dumps
-from nikola.plugin_categories import ConfigPlugin
 
-from plugins import patches
 from plugins.template_cache import TemplateCache
 
 BYTECODE_PATTERN = "__jinja2_autoescaped_%s.cache"
+FILTERS = {"tojson": htmlsafe_json_dumps}
 
 
-def enable_escaping(environment):
-    environment.autoescape = True
-    environment.filters["tojson"] = htmlsafe_json_dumps
-    if environment.cache is not None:
-        environment.cache.clear()
-    old = environment.bytecode_cache
-    if isinstance(old, FileSystemBytecodeCache):
-        environment.bytecode_cache = TemplateCache(old.directory, BYTECODE_PATTERN)
-
-
-class SafeTemplates(ConfigPlugin):
-    name = "safe_templates"
-
-    def set_site(self, site):
-        patches.require("safe_templates")
-        system = site.template_system
-        if system.name != "jinja":
-            raise RuntimeError("plugins/safe_templates knows only Jinja templates, not {0}".format(system.name))
-        enable_escaping(system.lookup)
-        return super().set_site(site)
+def environment(bytecode_cache=None, **settings):
+    """The Jinja environment Nikola asks its factory for, escaping on."""
+    if isinstance(bytecode_cache, jinja2.FileSystemBytecodeCache):  # Nikola's, in cache/jinja
+        bytecode_cache = TemplateCache(bytecode_cache.directory, BYTECODE_PATTERN)
+    return jinja2.Environment(autoescape=True, bytecode_cache=bytecode_cache, **settings)
