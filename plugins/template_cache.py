@@ -1,6 +1,6 @@
 """Compiled templates, kept by what their code depends on, not by where the file is.
 
-Not a plugin: plugins/safe_templates installs it as the Jinja environment's
+Not a plugin: plugins/safe_templates (conf.py's TEMPLATE_ENGINE_FACTORY) makes it the Jinja environment's
 bytecode cache (in cache/jinja, as Nikola's). Jinja 3.1.6's own
 ``FileSystemBytecodeCache`` keys a compiled template by its name and
 absolute path, and trusts that one folder serves one environment. This one
