@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import golden  # noqa: E402
+from support import golden  # noqa: E402
 
 
 def compare(a, b):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-import sitebuild
-from sitebuild import ROOT, Build, copy_site, nikola_build
+from support import sitebuild
+from support.sitebuild import ROOT, Build, copy_site, nikola_build
 
 SITES = ROOT / "tests" / "sites"
 
@@ -77,7 +77,7 @@ BLOG_SETTINGS = {"SEARCH_BUNDLE_POSTS": 4}
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole blog, built once per test session from a fresh copy, as it is served."""
-    from site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
+    from sitecheck.site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
     build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(
         copy_site(folder, settings=BLOG_SETTINGS), served=True))
     assert build.returncode == 0, build.log
