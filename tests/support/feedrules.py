@@ -16,14 +16,9 @@ mirrors.
 with it, the ``rel="self"`` link must match it. Without it, the self link is taken
 as the document's location.
 
-Scope, and where this is an approximation: the service parses HTML content with
-html5lib in strict mode and reports the first parse error as NotHtml "Invalid
-HTML"; here a small HTML5 tree-construction model
-(``_HtmlModel``) finds the same parse errors (stray or misnested end tags, a
-non-void element written ``<x/>``, bad character references, unclosed elements,
-table parts out of place...); checked against html5lib 1.1 on the built feeds and
-on 100,000 random fragments, it agrees on all but a few exotic cases (``<select>``
-content, HTML elements inside ``<svg>``). Language codes come from Babel's CLDR
+Scope: HTML carried as text is parsed as the service parses it, with html5lib in
+strict mode (``HTMLParser(strict=True).parseFragment``); its first parse error is
+NotHtml "Invalid HTML", with html5lib's own message. Language codes come from Babel's CLDR
 data (ISO 639-1 and 639-2). HTTP-level messages (media type, charset header, redirects,
 compression) and podcast/media/KML/OPML vocabularies are out of scope.
 """
@@ -31,14 +26,16 @@ compression) and podcast/media/KML/OPML vocabularies are out of scope.
 import codecs
 import datetime
 import email.utils
+import functools
 import html.entities
-import html.parser
 import re
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, unquote
 
+import html5lib
 import lxml.etree
+from html5lib.html5parser import ParseError
 
 ERROR, WARNING = "ERROR", "WARNING"
 
@@ -817,162 +814,21 @@ def _check_email_with_name(feed, el):
 
 # --- HTML content -----------------------------------------------------------------------
 
-_VOID = set("area base basefont bgsound br col embed frame hr img input keygen link meta param source track "
-            "wbr".split())
-_IMPLIED_END = set("dd dt li optgroup option p rb rp rt rtc".split())
-_CLOSES_P = set("""address article aside blockquote center details dialog dir div dl fieldset figcaption
-figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary table ul
-listing xmp plaintext li dd dt""".split())
-# HTML5's "special" elements: an end tag for anything else must close the current node.
-_SPECIAL = set("""address applet area article aside base basefont bgsound blockquote body br button caption
-center col colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2
-h3 h4 h5 h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav
-noembed noframes noscript object ol p param plaintext pre script section select source style summary table
-tbody td template textarea tfoot th thead title tr track ul wbr xmp""".split())
-_HEADINGS = set("h1 h2 h3 h4 h5 h6".split())
-_SCOPE_WALLS = set("applet caption html table td th marquee object template button".split())
-_OK_AT_EOF = _IMPLIED_END - {"option", "optgroup"} | set("tbody td tfoot th thead tr body html".split())
-_TABLE_PARTS = set("table tbody thead tfoot tr td th caption colgroup col".split())
-_TABLE_CONTEXT = set("table tbody thead tfoot tr".split())
+@functools.lru_cache(maxsize=4096)
+def _parse_html(value):
+    """(first parse error or None, ((tag, attributes), ...) of every element) of HTML carried as text.
 
-
-class _HtmlModel(html.parser.HTMLParser):
-    """A small model of HTML5 tree construction: the first parse error, and every element."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.stack, self.elements, self.error = [], [], None
-
-    def fail(self, message):
-        if message and self.error is None:
-            self.error = message
-
-    def _in_scope(self, name, walls=_SCOPE_WALLS):
-        for open_name in reversed(self.stack):
-            if open_name == name:
-                return True
-            if open_name in walls:
-                return False
-        return False
-
-    def _pop_to(self, name):
-        while self.stack:
-            if self.stack.pop() == name:
-                break
-
-    def handle_starttag(self, tag, attrs):
-        self._start(tag, attrs, False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._start(tag, attrs, True)
-
-    def _start(self, tag, attrs, self_closing):
-        names = [k for k, _ in attrs]
-        if len(names) != len(set(names)):
-            self.fail("duplicate attribute on <{0}>".format(tag))
-        foreign = "svg" in self.stack or "math" in self.stack
-        self.elements.append((tag, attrs, foreign))
-        if foreign:
-            if not self_closing:
-                self.stack.append(tag)
-            return
-        if tag in ("html", "head", "body", "frameset"):
-            self.fail("<{0}> inside content".format(tag))
-        if tag in _CLOSES_P and self._in_scope("p", _SCOPE_WALLS | {"button"}):
-            self._pop_to("p")
-        if tag in _HEADINGS and self.stack and self.stack[-1] in _HEADINGS:
-            self.fail("<{0}> inside <{1}>".format(tag, self.stack[-1]))
-            self.stack.pop()
-        if tag == "li" and self._in_scope("li", _SCOPE_WALLS | {"ol", "ul"}):
-            self._pop_to("li")
-        if tag in ("dd", "dt"):
-            for other in ("dd", "dt"):
-                if self._in_scope(other, _SCOPE_WALLS | {"dl"}):
-                    self._pop_to(other)
-        if tag == "a" and "a" in self.stack:
-            self.fail("<a> inside <a>")
-            self._pop_to("a")
-        if tag in _TABLE_PARTS - {"table"}:
-            if "table" not in self.stack:
-                self.fail("<{0}> outside a table".format(tag))
-            elif self._in_scope("td", {"table"}) or self._in_scope("th", {"table"}):
-                # a new cell, row or section closes the open cell
-                while self.stack[-1] in _IMPLIED_END:
-                    self.stack.pop()
-                if self.stack[-1] not in ("td", "th"):
-                    self.fail("<{0}> while <{1}> is open in a cell".format(tag, self.stack[-1]))
-                while self.stack[-1] not in ("td", "th"):
-                    self.stack.pop()
-                self.stack.pop()
-        if self.stack and self.stack[-1] in _TABLE_CONTEXT:
-            if tag in ("td", "th") and self.stack[-1] != "tr":
-                self.fail("<{0}> directly inside <{1}>".format(tag, self.stack[-1]))
-            elif tag not in _TABLE_PARTS | {"script", "style", "template", "input"}:
-                self.fail("<{0}> directly inside <{1}>".format(tag, self.stack[-1]))
-        if tag == "tr" and self._in_scope("tr", {"table"}):
-            self._pop_to("tr")
-        if tag in ("tbody", "thead", "tfoot"):
-            for other in ("tbody", "thead", "tfoot"):
-                if self._in_scope(other, {"table"}):
-                    self._pop_to(other)
-        if tag in ("svg", "math"):  # foreign content: <svg/> is allowed
-            if not self_closing:
-                self.stack.append(tag)
-            return
-        if self_closing and tag not in _VOID:
-            self.fail("non-void element written <{0}/>".format(tag))
-        if tag not in _VOID and not self_closing:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in _VOID:
-            self.fail("end tag </{0}> for a void element".format(tag))
-            return
-        if tag not in self.stack:
-            self.fail("stray end tag </{0}>".format(tag))
-            return
-        if tag in _TABLE_PARTS:  # ending a row, section or table ends its open cells and rows
-            while self.stack[-1] != tag and self.stack[-1] in _TABLE_PARTS | _IMPLIED_END:
-                self.stack.pop()
-        if tag in _SPECIAL:  # block-level end tags close open paragraphs and list items first
-            while self.stack and self.stack[-1] != tag and self.stack[-1] in _IMPLIED_END:
-                self.stack.pop()
-        if self.stack[-1] != tag:
-            self.fail("</{0}> while <{1}> is open".format(tag, self.stack[-1]))
-        self._pop_to(tag)
-
-    def handle_decl(self, decl):
-        self.fail("<!{0}> inside content".format(decl.split()[0] if decl.split() else decl))
-
-    def unknown_decl(self, data):
-        self.fail("<![{0}...> inside content".format(data[:5]))
-
-    def finish(self):
-        self.close()
-        left = [t for t in self.stack if t not in _OK_AT_EOF]
-        if left:
-            self.fail("<{0}> is never closed".format(left[-1]))
-
-
-def _charref_error(fragment):
-    # character references are not parsed in comments or in script and style text
-    fragment = re.sub(r"<!--.*?(?:-->|$)", "", fragment, flags=re.S)
-    fragment = re.sub(r"(<(script|style)\b[^>]*>).*?(?:</\2\s*>|$)", r"\1", fragment, flags=re.S | re.I)
-    for m in re.finditer(r"&(#[xX]?)?([0-9A-Za-z]*)(;?)", fragment):
-        numeric, body, semi = m.groups()
-        if numeric:
-            digits = re.match(r"[0-9a-fA-F]*" if "x" in numeric.lower() else r"[0-9]*", body).group()
-            if not digits:
-                return "&{0} without digits".format(numeric)
-            if not semi or len(digits) != len(body):
-                return "&{0}{1} without ';'".format(numeric, digits)
-            code = int(digits, 16 if "x" in numeric.lower() else 10)
-            if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or 0x80 <= code <= 0x9F:
-                return "&{0}{1}; is not a character".format(numeric, body)
-        elif body:
-            if not (semi and body + ";" in html.entities.html5):
-                return "&{0}{1} is not a character reference".format(body, semi)
-    return None
+    As the service parses it (validators.py, HTMLValidator): html5lib's HTMLParser,
+    strict, on the value as a fragment; html5lib raises at the first parse error.
+    A post's HTML recurs in its tag, category, author and archive feeds: parsed once."""
+    try:
+        fragment = html5lib.HTMLParser(strict=True).parseFragment(value)
+    except ParseError as error:
+        return str(error), ()
+    # the fragment's own root is not an element of the value; a comment's tag is a function
+    elements = tuple((node.tag.split("}")[-1], tuple(node.attrib.items()))
+                     for node in fragment.iter() if node is not fragment and isinstance(node.tag, str))
+    return None, elements
 
 
 def _check_css(style):
@@ -997,16 +853,14 @@ def _check_html(feed, el, value, what=None):
     if "<?import " in value.lower():
         # SecurityRisk: an <?import ...> processing instruction
         feed.log("SecurityRisk", line, "{0} contains <?import".format(what))
-    model = _HtmlModel()
-    model.fail(_charref_error(value))
-    model.feed(value)
-    model.finish()
-    if model.error:
+    error, elements = _parse_html(value)
+    if error:
         # NotHtml "Invalid HTML": html5lib (strict) stops at the first parse error, and then
         # the service checks no element or attribute of this value
-        feed.log("NotHtml", line, "{0}: Invalid HTML: {1}".format(what, model.error))
+        feed.log("NotHtml", line, "{0}: Invalid HTML: {1}".format(what, error))
         return
-    for tag, attrs, _ in model.elements:
+    for tag, attrs in elements:
+        tag = tag.lower()
         if tag not in _HTML_TAGS:
             # NotHtml "Non-html tag": an element HTML does not have (svg, math, custom tags)
             feed.log("NotHtml", line, "{0}: Non-html tag <{1}>".format(what, tag))
