@@ -8,65 +8,23 @@ contents list in every feed item.
 
 plugins/post_outline adds both when a post's page is rendered
 (``post_outline(post.text())`` in the theme's post template), never to the
-compiled post the feeds carry.
+compiled post the feeds carry. tests/unit/test_post_outline.py checks the
+outline of compiled HTML on its own.
 """
 
 import gzip
-import importlib.util
 import re
 
 import lxml.etree
 import pytest
 from bs4 import BeautifulSoup
 
-from support.sitebuild import ROOT
 from sitecheck.site_model import text_of
-
-spec = importlib.util.spec_from_file_location("outline", ROOT / "plugins" / "post_outline" / "outline.py")
-outline_module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(outline_module)
-outline = outline_module.outline
 
 NS = {"content": "http://purl.org/rss/1.0/modules/content/"}
 LONG = "oslo-ptg-summary"       # 16 sections, h2 and h3
 SHORT = "the-big-rename"        # 2 sections
 NONE = "kosmos-mid-cycle"       # no section
-
-
-def section(ident, level, title, inner=""):
-    return '<section id="{0}"><h{1}>{2}</h{1}><p>text</p>{3}</section>'.format(ident, level, title, inner)
-
-
-# --- the outline of compiled HTML (in process) --------------------------------------
-
-def test_every_h2_and_h3_section_gets_a_link_to_its_own_id():
-    html = section("a", 2, "First", section("b", 3, "Second", section("c", 4, "Third")))
-    soup = BeautifulSoup(outline(html).html, "lxml")
-    links = {a.parent.name: (a["href"], a["aria-label"], a.get_text()) for a in soup.select("a.section-link")}
-    assert links == {"h2": ("#a", "Link to section: First", ""), "h3": ("#b", "Link to section: Second", "")}
-    assert [s["id"] for s in soup.select("section")] == ["a", "b", "c"]  # ids as docutils made them
-
-
-def test_a_title_is_read_as_text_without_markup_or_footnote_references():
-    title = ('A &lt;b&gt; &amp; "q" <code>x</code> <abbr title="y">Z</abbr>'
-             '<a class="brackets" href="#footnote-1" id="footnote-reference-1" role="doc-noteref">'
-             '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>')
-    result = outline('<section id="s"><span id="alias"></span><h2>{0}</h2></section>'.format(title))
-    assert [(s.id, s.title) for s in result.sections] == [("s", 'A <b> & "q" x Z')]
-    (link,) = BeautifulSoup(result.html, "lxml").select("h2 > a.section-link")
-    assert link["aria-label"] == 'Link to section: A <b> & "q" x Z'
-    assert "<b>" not in result.html and "&lt;b&gt;" in result.html  # the title's markup stays text
-
-
-def test_contents_from_three_sections_with_h3_under_their_h2():
-    assert outline(section("a", 2, "A") + section("b", 2, "B")).contents == []
-    result = outline(section("a", 2, "A", section("a1", 3, "A1") + section("a2", 3, "A2")) + section("b", 2, "B"))
-    assert [(e.id, [c.id for c in e.children]) for e in result.contents] == [("a", ["a1", "a2"]), ("b", [])]
-
-
-def test_html_without_sections_is_left_as_it_is():
-    html = '<p>No <em>sections</em>.</p><aside class="footnote-list"><p>a footnote</p></aside>'
-    assert outline(html).html == html and outline(html).sections == []
 
 
 # --- on the blog's pages ----------------------------------------------------------------
