@@ -34,6 +34,12 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SEED_HOST = "http://graham.hayes.ie/"  # the host the seeds were published on
 DC = "{http://purl.org/dc/elements/1.1/}"
 
+# "The same text": a post's text and its seed's are at least this similar (difflib)...
+MIN_SIMILARITY = 0.98
+# ...and, since the similarity allows scattered small differences but a lost or added
+# sentence in a long post would hide inside 2%, no longer run of words changed.
+MAX_CHANGED_WORDS = 6
+
 # Nikola's marker in a post's HTML (reST ``.. TEASER_END``), as in nikola/post.py.
 TEASER_MARK = re.compile(r"<!--\s*(TEASER_END|END_TEASER)(:(.+))?\s*-->", re.IGNORECASE)
 
