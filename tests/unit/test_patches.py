@@ -3,14 +3,15 @@
 What an author would lose if this failed: after an upgrade of one of those
 packages, a build that quietly does something else (publishes a reST error,
 runs a shortcode, leaves a draft in place) instead of stopping to say which
-patch must be checked against the new version.
+patch must be checked against the new version. (That a plugin which cannot be
+loaded stops the build is tests/build/test_stops_the_build.py's.)
 """
 
 import re
 
 import pytest
 
-from support.sitebuild import ROOT, copy_site, nikola_build
+from support.sitebuild import ROOT
 
 from plugins import patches
 
@@ -68,17 +69,3 @@ def test_another_version_stops_the_build_naming_the_patch(capsys):
 def test_an_unregistered_plugin_cannot_ask():
     with pytest.raises(LookupError):
         patches.require("not_a_plugin")
-
-
-@pytest.mark.e2e  # Nikola waits two seconds after a plugin fails to load
-def test_a_plugin_that_cannot_be_loaded_stops_the_build(tmp_path):
-    """After an upgrade a plugin's import can break: Nikola 8.3.3 would build without it.
-    (rest_abbr is loaded last, with the reST compiler: Nikola waits once, not twice.)"""
-    site = copy_site(tmp_path / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False)
-    with open(site / "plugins" / "rest_abbr" / "rest_abbr.py", "a") as plugin:
-        plugin.write('\nraise ImportError("a name that moved in an upgrade")\n')
-    build = nikola_build(site)
-    assert build.returncode == 1, build.log
-    assert "rest_abbr" in build.log and "a name that moved in an upgrade" in build.log
-    assert "nothing was built without it" in build.log
-    assert not (site / "output").exists()

@@ -2,7 +2,8 @@
 
 What a reader would lose if this failed: the link would lead to the wrong file
 (or to a URL a file name could break out of), or a mistyped setting would
-publish a broken link on every post instead of stopping the build.
+publish a broken link on every post instead of stopping the build
+(tests/build/test_stops_the_build.py).
 
 conf.py's PROPOSE_CHANGE_URL is a URL pattern with ``{path}`` (plugins/propose_change).
 Empty, there is no link (tests/build/test_sections.py checks the blog's pages); set, every
@@ -12,7 +13,6 @@ post links its own source (tests/build/test_untrusted_posts.py checks the hostil
 import pytest
 
 from plugins.propose_change.propose_change import problem, url_for
-from support.sitebuild import ROOT, copy_site, nikola_build
 
 GITHUB = "https://github.com/OWNER/REPO/edit/main/{path}"
 
@@ -37,12 +37,3 @@ def test_anything_else_is_refused(pattern):
 def test_the_path_is_percent_encoded_segment_by_segment():
     assert url_for(GITHUB, "posts/a b\"<c>&d#e?f'g.rst") == \
         "https://github.com/OWNER/REPO/edit/main/posts/a%20b%22%3Cc%3E%26d%23e%3Ff%27g.rst"
-
-
-def test_a_bad_setting_stops_the_build_naming_it(tmp_path):
-    root = copy_site(tmp_path / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False,
-                     settings={"PROPOSE_CHANGE_URL": "javascript:alert(1)//{path}"})
-    build = nikola_build(root)
-    assert build.returncode != 0
-    assert "conf.py: ERROR: PROPOSE_CHANGE_URL = 'javascript:alert(1)//{path}' must be an http://" in build.log
-    assert "Traceback" not in build.log and not (root / "output" / "posts").exists()
