@@ -3,12 +3,11 @@
 Every request goes to nginx (tests/support/nginx.py) over plain http.client,
 so what is checked is what a browser, a feed reader or a CDN receives: content
 types, the 404 page, caching, conditional requests, precompressed files and
-security headers.
+security headers. (tests/unit/test_nginx_conf.py reads blog.conf as text.)
 """
 
 import gzip
 import http.client
-import re
 import runpy
 import subprocess
 from urllib.parse import urlsplit
@@ -208,22 +207,6 @@ def test_the_csp_header_is_conf_pys_policy_plus_frame_ancestors(site_url):
 
 
 # --- the configuration files themselves -------------------------------------------------
-
-def test_no_location_in_blog_conf_adds_headers_of_its_own():
-    """A location with any add_header drops the server's: the security headers would be lost."""
-    depth_of_location, depth, found = [], 0, []
-    for number, line in enumerate(nginx.BLOG_CONF.read_text().splitlines(), 1):
-        code = line.split("#", 1)[0]
-        if re.match(r"\s*location\b", code):
-            depth_of_location.append(depth)
-        if "add_header" in code and depth_of_location:
-            found.append("blog.conf:{0}: {1}".format(number, line.strip()))
-        for char in code:
-            depth += {"{": 1, "}": -1}.get(char, 0)
-            if char == "}" and depth_of_location and depth == depth_of_location[-1]:
-                depth_of_location.pop()
-    assert depth == 0 and found == []
-
 
 def test_the_example_server_passes_nginx_t(tmp_path):
     """server/nginx/example.conf, with its certificate and include paths pointed at test files."""
