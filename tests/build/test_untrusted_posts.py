@@ -7,8 +7,9 @@ meant it, and a deleted post would stay online.
 
 * tests/support/hostile.py writes posts with hostile text (Hypothesis-drawn, the
   same every run) in every metadata field and in the body; the site is
-  built once; every field must come out exactly as written, in the page,
-  its JSON-LD, its sharing tags and the feeds, and nothing may run.
+  built once (tests/conftest.py's hostile_site); every field must come out
+  exactly as written, in the page, its JSON-LD, its sharing tags and the
+  feeds (and tests/e2e/test_untrusted_posts_browser.py: nothing may run).
 * tests/sites/unpublished/ has a draft, a private post, a post drafted
   with the ``draft`` tag and a scheduled one beside a published post: no
   file of the build may hold their text, and ``make preview`` must show
@@ -26,28 +27,15 @@ import feedparser
 import lxml.etree
 import pytest
 
-from support import hostile
+from support import feedrules
+from support.hostile import PROPOSE_CHANGE_URL
 from support.sitebuild import ROOT, copy_built, copy_site, nikola_build
 from sitecheck.site_model import Site, text_of
-from support import feedrules
-from sitecheck import markup
 
 
 SITES = ROOT / "tests" / "sites"
 DC = {"dc": "http://purl.org/dc/elements/1.1/"}
 BLOG_TITLE = "OpenStack Community Blog"
-PROPOSE_CHANGE_URL = "https://git.example.org/blog/_edit/main/{path}"  # plugins/propose_change
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("hostile") / "site", with_posts=False,
-                     settings={"PROPOSE_CHANGE_URL": PROPOSE_CHANGE_URL})
-    expected = hostile.write_posts(root / "posts")
-    build = nikola_build(root)
-    assert build.returncode == 0, build.log
-    assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
-    return Site(build.output), expected
 
 
 def json_ld(soup):
@@ -178,57 +166,6 @@ LOOKS_LIKE_HTML = ("ContainsHTML", "ContainsUndeclaredHTML", "CharacterData")
 
 def looks_like_html(problem):
     return any(": WARNING: {0} (".format(name) in problem for name in LOOKS_LIKE_HTML)
-
-
-# --- nothing runs, in a real browser ---------------------------------------------
-
-pytest_plugins = ["support.fixtures"]
-
-
-@pytest.mark.java
-def test_every_hostile_page_passes_the_nu_html_checker(hostile_site):
-    site, _ = hostile_site
-    assert markup.vnu_errors(site.html_pages(), root=site.root) == []
-
-
-@pytest.fixture(scope="module")
-def hostile_tab(hostile_site, chromium):
-    """A page on the hostile site, served by nginx, that records every dialog (page.dialogs)."""
-    from support import browser as web
-    site, _ = hostile_site
-    with web.serve(site.root) as base_url:
-        context = web.new_context(chromium, base_url, 1280, "light")
-        page = context.new_page()
-        page.dialogs = []
-        page.on("dialog", lambda dialog: (page.dialogs.append((page.url, dialog.message)), dialog.dismiss()))
-        yield page
-        context.close()
-
-
-@pytest.mark.browser
-def test_no_page_runs_a_posts_text_in_chromium(hostile_site, hostile_tab):
-    """Every page of the hostile site, loaded with a dialog listener and the CSP watching."""
-    from support import browser as web
-    site, _ = hostile_site
-    problems = []
-    for path in site.html_pages():
-        record = web.visit(hostile_tab, "/" + path.relative_to(site.root).as_posix(), idle=False)
-        problems += record.console_errors  # a Content-Security-Policy refusal is one
-    assert hostile_tab.dialogs == [] and problems == []
-
-
-@pytest.mark.browser
-def test_search_shows_a_posts_text_as_text(hostile_tab):
-    """Pagefind's excerpts are built from the page's text (Pagefind escapes it, and the
-    search page keeps only text and <mark> from them): markup in a post stays text."""
-    from support import browser as web
-    record = web.visit(hostile_tab, "/search/?q=onerror")
-    hostile_tab.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)",
-                                  timeout=15000)
-    excerpts = hostile_tab.locator("#search-results .search-excerpt").all_inner_texts()
-    planted = hostile_tab.locator("#search-results .search-excerpt :not(mark)").count()
-    assert excerpts and any("<img src=x onerror=" in e for e in excerpts), excerpts
-    assert planted == 0 and hostile_tab.dialogs == [] and record.console_errors == []
 
 
 # --- unpublished means unpublished ---------------------------------------------------

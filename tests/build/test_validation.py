@@ -8,26 +8,18 @@ a browser has to guess its way through (Nu Html Checker errors).
 Links are read from every HTML page, every feed (RSS and Atom, current and
 archived under feeds/archive/), the sitemaps, robots.txt and the
 stylesheets (see sitecheck/). Nothing external is fetched: external
-links are written to a report. The Nu Html Checker (vnu.jar) needs Java.
-The same checks are shown to fail on planted faults in test_planted_faults.py.
+links are written to a report. The Nu Html Checker's run (vnu.jar, on Java)
+is tests/e2e/test_html_checker.py; the footnote and alt-text rules on their
+own are tests/unit/test_markup_rules.py's. The same checks are shown to fail
+on planted faults in test_planted_faults.py.
 """
 
 import os
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
-
 from support.sitebuild import ROOT
 from sitecheck import links, markup
 from sitecheck.refs import all_refs
-
-
-@pytest.fixture(scope="session")
-def vnu(built):
-    """One vnu.jar run over every page and stylesheet: (errors, warnings)."""
-    files = built.html_pages() + sorted(built.root.rglob("*.css"))
-    return markup.vnu_report(files, root=built.root)
 
 
 def test_the_link_checks_read_pages_feeds_archives_and_sitemaps(built):
@@ -90,34 +82,6 @@ def test_footnote_references_and_back_links_pair_up_on_every_page(built):
 
 def test_no_page_publishes_a_docutils_system_message(built):
     assert markup.system_messages(built) == []
-
-
-def test_the_footnote_rule_fails_for_each_way_a_pair_can_break():
-    page = ROOT / "posts" / "p" / "index.html"
-
-    def resolve(href):
-        path, _, fragment = href.partition("#")
-        return (page if path == "" else ROOT / path, fragment)
-
-    good = ('<p>x <a role="doc-noteref" id="r1" href="#f1">[1]</a></p>'
-            '<aside class="footnote" id="f1"><span class="label">'
-            '<a role="doc-backlink" href="#r1">1</a></span><p>note</p></aside>')
-    assert markup.footnote_problems(fragment(good), resolve, page) == []
-    for broken in (good.replace('href="#r1"', 'href="#r2"'),   # back-link to nothing
-                   good.replace('href="#f1"', 'href="#f2"'),   # reference to nothing
-                   good.replace(' id="r1"', ""),                # nothing to link back to
-                   good.replace('href="#f1"', 'href="other/#f1"')):
-        assert markup.footnote_problems(fragment(broken), resolve, page), broken
-
-
-def fragment(html):
-    return BeautifulSoup(html, "lxml").body
-
-
-@pytest.mark.java
-def test_every_page_and_stylesheet_passes_the_nu_html_checker(vnu):
-    errors, _warnings = vnu
-    assert errors == []
 
 
 def test_every_image_has_alt_text_that_is_not_its_file_name(built):

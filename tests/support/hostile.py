@@ -10,6 +10,7 @@ titles of three sections (two h2, one h3: the post's contents list and
 section links show them).
 """
 
+import functools
 import re
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -29,6 +30,8 @@ PRINTABLE = st.characters(exclude_categories=("Cs", "Cc", "Co", "Cn", "Zl", "Zp"
 TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(PRINTABLE, min_size=1, max_size=6)),
                 min_size=1, max_size=6).map("".join)
 POSTS = 6
+# The hostile site's PROPOSE_CHANGE_URL (plugins/propose_change): each post links its source.
+PROPOSE_CHANGE_URL = "https://git.example.org/blog/_edit/main/{path}"
 
 
 def _one_line(text, banned=""):
@@ -42,6 +45,7 @@ def escape_rest(text):
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
+@functools.lru_cache(maxsize=None)  # one draw per process: the site's builder and its readers ask
 def drawn_texts(count):
     """``count`` hostile texts, the same on every run.
 
@@ -111,12 +115,19 @@ def post(number, text):
     return "hostile-{0}.rst".format(number), source, expected
 
 
+def posts(count=POSTS):
+    """[(file name, reST source, expected values)] of ``count`` hostile posts, the same on every run."""
+    return [post(number, text) for number, text in enumerate(drawn_texts(count), 1)]
+
+
+def expected_values(count=POSTS):
+    """The posts' expected values by slug (what write_posts returns), without writing them."""
+    return {values["slug"]: values for _, _, values in posts(count)}
+
+
 def write_posts(folder, count=POSTS):
     """Write the hostile posts into ``folder``; return their expected values by slug."""
     folder.mkdir(parents=True, exist_ok=True)
-    expected = {}
-    for number, text in enumerate(drawn_texts(count), 1):
-        name, source, values = post(number, text)
+    for name, source, _ in posts(count):
         (folder / name).write_text(source, encoding="utf-8")
-        expected[values["slug"]] = values
-    return expected
+    return expected_values(count)
