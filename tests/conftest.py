@@ -1,4 +1,6 @@
-"""Fixture sites, each built once per test session.
+"""The shared fixtures: the sites several test files read, each built once per test session
+(``built``, the blog; ``good_site``; ``faults``; ``hostile_site``), and Hypothesis's profiles.
+Helpers are in tests/support (``support.x``); docs/tests.md describes the layers.
 
 Under ``pytest -n 2 --dist loadgroup`` (``make test``) the sites every worker
 needs are built once for all of them: the first worker to ask builds, the
