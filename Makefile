@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast test-planner lighthouse golden links serve preview post deploy rollback check check-site clean lock
+.PHONY: help site build test test-fast test-unit test-planner lighthouse golden links serve preview post deploy rollback check check-site clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -53,22 +53,27 @@ test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite
 test-fast: $(BIN)/.test  ## the edit-test loop: everything but the browser, Java and real-time scenarios
 	$(PYTEST) -m "not browser and not java and not e2e" --hypothesis-profile=fast
 
+# tests/unit: no site is built; the layer runs in seconds, on one process.
+test-unit: $(BIN)/.test  ## the unit layer alone (tests/unit: rules and plugins on strings, no site built)
+	TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest tests/unit
+
 lighthouse: $(BIN)/.test  ## Lighthouse on the home page and a long post, phone and desktop: 100 in each category (~1 min)
 	$(PYTEST) -m lighthouse
 
-# The planner's property tests (tests/test_planner.py) at length: each step of each random
+# The planner's property tests (tests/build/test_planner.py) at length: each step of each random
 # sequence of author actions is compared with a clean build. `make test` runs 3 sequences of 5.
 PLANNER_EXAMPLES ?= 20
 PLANNER_STEPS ?= 10
 
 test-planner: $(BIN)/.test  ## the planner's property tests at length (PLANNER_EXAMPLES=20 PLANNER_STEPS=10, ~10 min)
-	PLANNER_EXAMPLES=$(PLANNER_EXAMPLES) PLANNER_STEPS=$(PLANNER_STEPS) $(PYTEST) tests/test_planner.py
+	PLANNER_EXAMPLES=$(PLANNER_EXAMPLES) PLANNER_STEPS=$(PLANNER_STEPS) $(PYTEST) tests/build/test_planner.py
 
 golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to the output (review the diff)
-	$(BIN)/python tests/golden.py --update
+	$(BIN)/python tests/support/golden.py --update
 
+# sitecheck/: the checks the tests run on every build, run on output/.
 links: $(BIN)/.test site  ## check output/'s links and list its external links (never fetched)
-	cd tests && ../$(BIN)/python -m validate ../output
+	$(BIN)/python -m sitecheck output
 
 # One long-running process (plugins/preview): a saved post is re-rendered at
 # once, then a background `nikola build` brings the rest of the site up to date.

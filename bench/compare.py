@@ -5,7 +5,7 @@
 
 The check every speed change must pass: a clean build of the benchmark corpus
 before the change and after it give the same files with the same bytes
-(tests/test_golden.py does the same for a small site on every test run).
+(tests/build/test_golden.py does the same for a small site on every test run).
 The search index is compared too; X.gz / X.br are derived from X, and
 Pagefind's JavaScript and WebAssembly are its own. Exit status 0 when equal, 1
 with the differences listed otherwise.
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import golden  # noqa: E402
+from support import golden  # noqa: E402
 
 
 def compare(a, b):

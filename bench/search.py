@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests"))  # support.*
 
 DATE = re.compile(rb'class="[^"]*dt-published[^"]*"[^>]*datetime="([^"]+)"|datetime="([^"]+)"[^>]*class="[^"]*dt-published')
 WORD = re.compile(r"[a-z]{5,}")
@@ -144,8 +144,8 @@ def query_bytes(output, words):
 def _query_bytes(output, words):
     from urllib.parse import quote
     from playwright.sync_api import sync_playwright
-    from validate import browser as web
-    from validate.nginx import serve
+    from support import browser as web
+    from support.nginx import serve
     result = {}
     with serve(output) as base_url, sync_playwright() as pw:
         chromium = web.launch(pw)

@@ -1,4 +1,6 @@
-"""Fixture sites, each built once per test session.
+"""The shared fixtures: the sites several test files read, each built once per test session
+(``built``, the blog; ``good_site``; ``faults``; ``hostile_site``), and Hypothesis's profiles.
+Helpers are in tests/support (``support.x``); docs/tests.md describes the layers.
 
 Under ``pytest -n 2 --dist loadgroup`` (``make test``) the sites every worker
 needs are built once for all of them: the first worker to ask builds, the
@@ -12,13 +14,14 @@ import fcntl
 import gc
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-import sitebuild
-from sitebuild import ROOT, Build, copy_site, nikola_build
+from support import hostile, sitebuild
+from support.sitebuild import ROOT, Build, copy_site, nikola_build
 
 SITES = ROOT / "tests" / "sites"
 
@@ -77,7 +80,7 @@ BLOG_SETTINGS = {"SEARCH_BUNDLE_POSTS": 4}
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole blog, built once per test session from a fresh copy, as it is served."""
-    from site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
+    from sitecheck.site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
     build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(
         copy_site(folder, settings=BLOG_SETTINGS), served=True))
     assert build.returncode == 0, build.log
@@ -92,6 +95,54 @@ def good_site(tmp_path_factory):
     assert build.returncode == 0, build.log
     return build
 
+
+
+# tests/sites/faults/: one post per planted fault, laid over the site's frame.
+FAULTS = SITES / "faults"
+
+
+def plant(dest: Path) -> Path:
+    copy_site(dest, with_posts=False, media=("images/ATL.jpg",))  # with the search and 404 pages
+    for src in sorted(FAULTS.rglob("*")):
+        if src.is_dir():
+            continue
+        rel = src.relative_to(FAULTS)
+        if src.suffix == ".append":
+            target = dest / rel.with_suffix("")
+            assert target.is_file(), "{0} appends to a file the site does not have".format(rel)
+            with target.open("a", encoding="utf-8") as f:
+                f.write(src.read_text(encoding="utf-8"))
+        else:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def faults(tmp_path_factory):
+    """The planted-fault site (tests/build/test_planted_faults.py), built once per session."""
+    from sitecheck.site_model import Site
+    build = shared_build(tmp_path_factory, "faults", lambda folder: nikola_build(plant(folder)))
+    assert build.returncode == 0, build.log
+    assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
+    return Site(build.output)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """(Site, {slug: expected values}): tests/support/hostile.py's posts in the site's frame,
+    built once per session (tests/build/test_untrusted_posts.py)."""
+    from sitecheck.site_model import Site
+
+    def make(folder):
+        root = copy_site(folder, with_posts=False, settings={"PROPOSE_CHANGE_URL": hostile.PROPOSE_CHANGE_URL})
+        hostile.write_posts(root / "posts")
+        return nikola_build(root)
+
+    build = shared_build(tmp_path_factory, "hostile", make)
+    assert build.returncode == 0, build.log
+    assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
+    return Site(build.output), hostile.expected_values()
 
 def pytest_collection_finish(session):
     """The collected tests (and the modules they came from) live to the end: Python's

@@ -1,0 +1,50 @@
+"""Read a built site the way a browser and a feed reader would."""
+
+import functools
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+
+SITE_URL = "http://graham.hayes.ie/"  # conf.py's documented default
+
+
+class Site:
+    def __init__(self, output: Path, site_url: str = SITE_URL):
+        self.root = Path(output)
+        self.site_url = site_url
+
+    # --- files -----------------------------------------------------------
+    def html_pages(self):
+        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts)
+
+    def feeds(self):
+        return sorted(p for p in self.root.rglob("*")
+                      if p.suffix in (".xml", ".atom") and p.name not in ("sitemap.xml", "sitemapindex.xml"))
+
+    def url_of(self, path: Path) -> str:
+        rel = path.relative_to(self.root).as_posix()
+        if rel.endswith("index.html"):
+            rel = rel[: -len("index.html")]
+        return urljoin(self.site_url, rel)
+
+    def post_page(self, slug: str) -> Path:
+        return self.root / "posts" / slug / "index.html"
+
+    @functools.lru_cache(maxsize=None)
+    def soup(self, path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+    # --- links -----------------------------------------------------------
+    def resolve(self, base: Path, url: str):
+        """(file, fragment) that ``url``, written on page ``base``, points at (sitecheck/refs.py's model)."""
+        from sitecheck.refs import target_of
+        return target_of(self, urljoin(self.url_of(base), url))
+
+    def ids(self, path: Path):
+        return [el["id"] for el in self.soup(path).find_all(id=True)]
+
+
+def text_of(node) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ")).strip()
