@@ -4,7 +4,7 @@ What a reader would lose if this failed: a page, feed or list that is subtly
 different from what Nikola itself would make (a post out of order, a wrong date,
 a reading time off by a minute, a link the checker never sees), because a patch
 written for speed (plugins/build_speed) drifted from Nikola 8.3.3, lxml or doit.
-tests/patch_probe.py runs in a process of its own (the patches change classes for
+tests/support/patch_probe.py runs in a process of its own (the patches change classes for
 the whole process) on the session's build of the blog, calls each patched
 function and the original on the site's posts and built pages, and lists
 the differences. The patches that change behaviour on purpose are tested by what
@@ -20,9 +20,9 @@ import sys
 
 import pytest
 
-from sitebuild import ROOT
+from support.sitebuild import ROOT
 
-PROBE = ROOT / "tests" / "patch_probe.py"
+PROBE = ROOT / "tests" / "support" / "patch_probe.py"
 
 
 @pytest.fixture(scope="module")

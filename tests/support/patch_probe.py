@@ -1,6 +1,6 @@
 """Each of plugins/build_speed's patches against the code it replaces, in a process of its own.
 
-Run by tests/test_patch_differentials.py as ``python tests/patch_probe.py SITE``: it
+Run by tests/build/test_patch_differentials.py as ``python tests/support/patch_probe.py SITE``: it
 keeps Nikola's, lxml's and doit's own functions before anything patches them, loads
 the site as ``nikola build`` does (conf.py, Nikola, every plugin, so every patch is
 applied), then calls the patched and the original code on the site's posts and
@@ -46,7 +46,7 @@ def differences(pairs):
 def main(root):
     root = Path(root).resolve()
     os.chdir(root)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
     from check_post import load_site  # the build's own way to load the site
 
     site = load_site(root)
