@@ -1,5 +1,7 @@
 # The author's and CI's commands. `make help` lists them.
 # Everything runs inside .venv, made from the pinned requirements files.
+# `make X VENV=dir` runs the same in another virtualenv: tox.ini's envs call
+# `make X VENV={envdir}`, so the commands are written once, here.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -7,19 +9,27 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help site build test test-fast test-unit test-planner lighthouse golden links serve preview post deploy rollback check check-site clean lock
+.PHONY: help venv site build test test-fast test-unit test-planner lighthouse golden links serve preview post deploy rollback check check-site lint clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
 
+# A virtualenv that exists already (tox's) is installed into, not made again.
 $(BIN)/.site: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.site node_modules/.installed
+# The test and lint tools from PyPI (the npm ones are node_modules/.installed):
+# .ci/run installs these first, to read bindep.txt with the pinned bindep
+# before the system packages (npm among them) are there.
+$(BIN)/.test: requirements-test.txt requirements.txt $(BIN)/.site
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+TEST_TOOLS := $(BIN)/.test node_modules/.installed
+
+venv: $(TEST_TOOLS)  ## set up .venv (or VENV=dir) with the site's, the tests' and the linters' pinned tools
 
 # The Nu Html Checker (vnu.jar) from npm, pinned in package-lock.json; it runs
 # on the machine's Java. Install scripts are off: vnu-jar's would download a JRE.
@@ -47,17 +57,17 @@ build: site  ## same as `make site`
 TEST_TMPDIR := $(firstword $(wildcard /dev/shm) $(or $(TMPDIR),/tmp))
 PYTEST := TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test: $(BIN)/.test  ## set up .venv with test tools and run the whole test suite (all but Lighthouse)
+test: $(TEST_TOOLS)  ## set up .venv with test tools and run the whole test suite (all but Lighthouse)
 	$(PYTEST) -m "not lighthouse"
 
-test-fast: $(BIN)/.test  ## the edit-test loop: everything but the browser, Java and real-time scenarios
+test-fast: $(TEST_TOOLS)  ## the edit-test loop: everything but the browser, Java and real-time scenarios
 	$(PYTEST) -m "not browser and not java and not e2e" --hypothesis-profile=fast
 
 # tests/unit: no site is built; the layer runs in seconds, on one process.
-test-unit: $(BIN)/.test  ## the unit layer alone (tests/unit: rules and plugins on strings, no site built)
+test-unit: $(TEST_TOOLS)  ## the unit layer alone (tests/unit: rules and plugins on strings, no site built)
 	TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest tests/unit
 
-lighthouse: $(BIN)/.test  ## Lighthouse on the home page and a long post, phone and desktop: 100 in each category (~1 min)
+lighthouse: $(TEST_TOOLS)  ## Lighthouse on the home page and a long post, phone and desktop: 100 in each category (~1 min)
 	$(PYTEST) -m lighthouse
 
 # The planner's property tests (tests/build/test_planner.py) at length: each step of each random
@@ -65,14 +75,14 @@ lighthouse: $(BIN)/.test  ## Lighthouse on the home page and a long post, phone 
 PLANNER_EXAMPLES ?= 20
 PLANNER_STEPS ?= 10
 
-test-planner: $(BIN)/.test  ## the planner's property tests at length (PLANNER_EXAMPLES=20 PLANNER_STEPS=10, ~10 min)
+test-planner: $(TEST_TOOLS)  ## the planner's property tests at length (PLANNER_EXAMPLES=20 PLANNER_STEPS=10, ~10 min)
 	PLANNER_EXAMPLES=$(PLANNER_EXAMPLES) PLANNER_STEPS=$(PLANNER_STEPS) $(PYTEST) tests/build/test_planner.py
 
-golden: $(BIN)/.test  ## rebuild tests/golden/output after an intended change to the output (review the diff)
+golden: $(TEST_TOOLS)  ## rebuild tests/golden/output after an intended change to the output (review the diff)
 	$(BIN)/python tests/support/golden.py --update
 
 # sitecheck/: the checks the tests run on every build, run on output/.
-links: $(BIN)/.test site  ## check output/'s links and list its external links (never fetched)
+links: $(TEST_TOOLS) site  ## check output/'s links and list its external links (never fetched)
 	$(BIN)/python -m sitecheck output
 
 # One long-running process (plugins/preview): a saved post is re-rendered at
@@ -110,6 +120,11 @@ check: $(BIN)/.site  ## check posts without building: make check POST=posts/x.rs
 
 check-site: site  ## Nikola's own checks of the built site: orphan files and internal links
 	$(NIKOLA) check -f -l
+
+# pre-commit's hooks (.pre-commit-config.yaml) run the tools of this VENV
+# (scripts/venv_tool reads BLOG_VENV; with none, .venv).
+lint: $(BIN)/.test  ## run every pre-commit hook (ruff, ruff format, whitespace, doc8, make check) on every file
+	BLOG_VENV=$(VENV) $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:  ## remove generated files (output/, preview/, cache/, .doit.db); keeps .venv
 	rm -rf output preview cache .doit.db .doit.db.* .doit-preview.db*

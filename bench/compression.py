@@ -41,7 +41,7 @@ def sizes(output):
     lines = ["| files | count | raw | gzip | Brotli |", "|---|---|---|---|---|"]
     total = [0, 0, 0, 0]
     for name, row in sorted(rows.items()):
-        total = [a + b for a, b in zip(total, row)]
+        total = [a + b for a, b in zip(total, row, strict=True)]
         lines.append(_row(name, row))
     lines.append(_row("**all**", total))
     return "\n".join(lines)

@@ -242,7 +242,7 @@ def top_functions(prof_path, key, limit=15, skip_above=0.97):
     st = pstats.Stats(str(prof_path))
     total = st.total_tt
     rows = []
-    for (filename, line, func), (cc, nc, tt, ct, _callers) in st.stats.items():
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():
         rows.append({"func": func, "where": _short(filename, line), "calls": nc, "own": tt, "cum": ct})
         rows[-1]["dispatch"] = any(filename.endswith(f) and func == fn for f, fn in DISPATCH)
     rows.sort(key=lambda r: r["cum" if key == "cumulative" else "own"], reverse=True)
@@ -257,7 +257,7 @@ def drill_down(prof_path, limit=8, min_seconds=0.1):
     st = pstats.Stats(str(prof_path))
     st.calc_callees()
     found = []
-    for (filename, line, func), (cc, nc, tt, ct, _callers) in st.stats.items():
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():
         for part, name in DRILL:
             if func == name and filename.endswith(part) and ct >= min_seconds:
                 callees = [{"func": f, "where": _short(fname, fline), "calls": c_nc, "cum": c_ct, "own": c_tt}
@@ -349,7 +349,7 @@ CALLERS = (
 def callers_of(prof_path, limit=8):
     st = pstats.Stats(str(prof_path))
     found = []
-    for (filename, line, func), (cc, nc, tt, ct, callers) in st.stats.items():
+    for (filename, line, func), (_cc, nc, _tt, ct, callers) in st.stats.items():
         for part, name in CALLERS:
             if func == name and filename.endswith(part):
                 rows = [{"func": f, "where": _short(fname, fline), "calls": c[1], "cum": c[3]}

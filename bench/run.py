@@ -621,9 +621,9 @@ def _os_name():
 
 def versions(pelican=None, hugo=None):
     py = our_python()
+    names = ("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen")
     code = ("import json, platform, importlib.metadata as m; print(json.dumps(dict("
-            "python=platform.python_version(), **{d: m.version(d) for d in %r})))"
-            % (("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"),))
+            "python=platform.python_version(), **{d: m.version(d) for d in " + repr(names) + "})))")
     v = json.loads(subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=True).stdout)
     v["pelican"] = pelican
     v["pelican_docutils"] = _version(PELICAN_VENV / "bin" / "python", "docutils") if pelican else None
@@ -768,17 +768,17 @@ def summarize(runs):
         s[engine] = e
     if runs.get("ours") and runs.get("pelican"):
         s["ratio_ours_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"])])
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
             for phase in ("full", "noop", "edit")}
         s["ratio_ours_pelican"]["size"] = stats([o["size"]["own_bytes"] / p["size"]["own_bytes"]
-                                                 for o, p in zip(runs["ours"], runs["pelican"])])
+                                                 for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
         s["ratio_ours_pelican"]["size_with_copies"] = stats([
             (o["size"]["own_bytes"] + o["size"]["copies_bytes"]) / p["size"]["own_bytes"]
-            for o, p in zip(runs["ours"], runs["pelican"])])
+            for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
     if runs.get("ours_n2") and runs.get("pelican"):
         # ours_n2 runs after the pair (ours, Pelican) of its repeat: paired with that Pelican run.
         s["ratio_default_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"])])
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"], strict=True)])
             for phase in ("full", "noop", "edit")}
     if runs.get("search"):
         found = runs["search"]
@@ -798,10 +798,10 @@ def summarize(runs):
         s["floor_warnings"] = max(f["warnings"] for f in runs["floor"])
         if runs.get("ours"):
             s["full_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                          for o, f in zip(runs["ours"], runs["floor"])])
+                                          for o, f in zip(runs["ours"], runs["floor"], strict=True)])
             if runs.get("ours_n2"):
                 s["full_n2_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                                 for o, f in zip(runs["ours_n2"], runs["floor"])])
+                                                 for o, f in zip(runs["ours_n2"], runs["floor"], strict=True)])
     return s
 
 
@@ -810,7 +810,7 @@ def summarize(runs):
 def _s(st, unit="s", digits=1):
     if not st:
         return "-"
-    fmt = "{0:.%df}" % digits
+    fmt = "{0:." + str(digits) + "f}"
     if st["n"] == 1 or st["min"] == st["max"]:
         return (fmt + "{1}").format(st["median"], unit)
     return (fmt + "{1} ({2}-{3})").format(st["median"], unit, fmt.format(st["min"]), fmt.format(st["max"]))
@@ -886,7 +886,7 @@ def render_markdown(report, notes=""):
                          " ".join("{0:.2f}".format(x) for x in run["machine"]["loadavg_start"]),
                          " ".join("{0:.2f}".format(x) for x in run["machine"].get("loadavg_end", ())),
                          src.get("commit"), (", with uncommitted changes to " + ", ".join(
-                             l[3:] for l in src["uncommitted"])) if src.get("uncommitted") else "",
+                             name[3:] for name in src["uncommitted"])) if src.get("uncommitted") else "",
                          src.get("site_digest")))
     lines += [
         "- ours: Python {python}, Nikola {nikola}, docutils {docutils}, doit {doit}, Pygments {pygments}, "
@@ -907,11 +907,11 @@ def render_markdown(report, notes=""):
                   "| | " + " | ".join(HEAD[e] for e in engines) + (" | ours / Pelican |" if ratio else " |"),
                   "|---" * (len(engines) + 1 + (1 if ratio else 0)) + "|"]
 
-        def row(label, key, unit="s", digits=1, ratio_text=""):
+        def row(label, key, unit="s", digits=1, ratio_text="", s=s, engines=engines, lines=lines, ratio=ratio):
             cells = [_s(s[e].get(key), unit, digits) for e in engines]
             lines.append("| {0} | {1}{2} |".format(label, " | ".join(cells), (" | " + ratio_text) if ratio else ""))
 
-        def both(phase):
+        def both(phase, ratio=ratio, dratio=dratio):
             if not ratio:
                 return ""
             text = "one process {0}".format(_s(ratio.get(phase), "x", 2))

@@ -43,12 +43,12 @@ def vnu_messages(files, java="java"):
            "--format", "json", "--exit-zero-always"]
     if any(f.endswith(".css") for f in files):
         cmd.append("--also-check-css")
-    proc = subprocess.run(cmd + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
+    proc = subprocess.run(cmd + files, capture_output=True, text=True, timeout=900)
     try:
         report = json.loads(proc.stderr or proc.stdout)
     except ValueError:
         raise RuntimeError("vnu gave no JSON report (exit {0}):\n{1}{2}".format(
-            proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
+            proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])) from None
     return report["messages"]
 
 

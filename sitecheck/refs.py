@@ -146,15 +146,16 @@ def atom_base(el, feed_url):
 def atom_refs(site, feed, doc):
     feed_url = site.url_of(feed)
     root = doc.getroot()
-    for link in root.iter("{%s}link" % NS["atom"]):
+    for link in root.iter(f"{{{NS['atom']}}}link"):
         base = atom_base(link, feed_url)
         yield Ref(feed, "atom <link rel={0}>".format(link.get("rel", "alternate")), link.get("href"),
                   urljoin(base, link.get("href")))
     for name in ("icon", "logo"):
-        for el in root.iter("{%s}%s" % (NS["atom"], name)):
+        for el in root.iter(f"{{{NS['atom']}}}{name}"):
             yield Ref(feed, "atom <{0}>".format(name), el.text.strip(), urljoin(feed_url, el.text.strip()))
-    for entry in root.iter("{%s}entry" % NS["atom"]):
-        alternate = [l.get("href") for l in entry.findall("atom:link", NS) if l.get("rel", "alternate") == "alternate"]
+    for entry in root.iter(f"{{{NS['atom']}}}entry"):
+        alternate = [link.get("href") for link in entry.findall("atom:link", NS)
+                     if link.get("rel", "alternate") == "alternate"]
         for name in ("content", "summary"):
             el = entry.find("atom:" + name, NS)
             if el is None:
@@ -184,9 +185,9 @@ def sitemaps(site):
 def sitemap_refs(site, sitemap):
     doc = lxml.etree.parse(str(sitemap))
     base = site.url_of(sitemap)
-    for loc in doc.iter("{%s}loc" % NS["sm"]):
+    for loc in doc.iter(f"{{{NS['sm']}}}loc"):
         yield Ref(sitemap, "sitemap <loc>", loc.text.strip(), urljoin(base, loc.text.strip()))
-    for link in doc.iter("{%s}link" % NS["xhtml"]):
+    for link in doc.iter(f"{{{NS['xhtml']}}}link"):
         yield Ref(sitemap, "sitemap <xhtml:link>", link.get("href"), urljoin(base, link.get("href")))
 
 

@@ -1,6 +1,5 @@
 """Read a built site the way a browser and a feed reader would."""
 
-import functools
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -14,6 +13,9 @@ class Site:
     def __init__(self, output: Path, site_url: str = SITE_URL):
         self.root = Path(output)
         self.site_url = site_url
+        # One parse per page for this site's lifetime (a functools cache on the method would keep
+        # every Site and its pages alive for the whole session).
+        self._soups = {}
 
     # --- files -----------------------------------------------------------
     def html_pages(self):
@@ -32,9 +34,10 @@ class Site:
     def post_page(self, slug: str) -> Path:
         return self.root / "posts" / slug / "index.html"
 
-    @functools.lru_cache(maxsize=None)
     def soup(self, path: Path) -> BeautifulSoup:
-        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        if path not in self._soups:
+            self._soups[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        return self._soups[path]
 
     # --- links -----------------------------------------------------------
     def resolve(self, base: Path, url: str):

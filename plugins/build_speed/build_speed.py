@@ -258,12 +258,12 @@ def scan_posts(self, really=False, ignore_quit=False, quiet=False):
             src_dest = post.destination_path(lang=lang, extension=post.source_ext())
             src_file = post.translated_source_path(lang=lang)
             if dest in self.post_per_file:
-                utils.LOGGER.error('Two posts are trying to generate {0}: {1} and {2}'.format(
-                    dest, self.post_per_file[dest].source_path, post.source_path))
+                utils.LOGGER.error(f'Two posts are trying to generate {dest}: '
+                                   f'{self.post_per_file[dest].source_path} and {post.source_path}')
                 quit = True
             if (src_dest in self.post_per_file) and self.config['COPY_SOURCES']:
-                utils.LOGGER.error('Two posts are trying to generate {0}: {1} and {2}'.format(
-                    src_dest, self.post_per_file[dest].source_path, post.source_path))
+                utils.LOGGER.error(f'Two posts are trying to generate {src_dest}: '
+                                   f'{self.post_per_file[dest].source_path} and {post.source_path}')
                 quit = True
             self.post_per_file[dest] = post
             self.post_per_file[src_dest] = post

@@ -388,8 +388,8 @@ class Build:
         self.phase("record")
         if os.environ.get("PLANNER_DEBUG"):
             self.log("planner: " + ", ".join("{0} {1:.2f} s".format(n, t) for n, t in self.phases))
-        self.log("planner: {0} units built, {1} kept, {2} removed, in {3:.1f} s".format(
-            len(rendered.built), len(new_units) - len(rendered.built), len(removed), time.monotonic() - started))
+        self.log(f"planner: {len(rendered.built)} units built, {len(new_units) - len(rendered.built)} kept, "
+                 f"{len(removed)} removed, in {time.monotonic() - started:.1f} s")
         return 0
 
     # --- 3. compiling ------------------------------------------------------------------

@@ -303,8 +303,8 @@ def _decided(planner, output_name, signed, build):
 
 def generic_post_list_renderer(self, lang, posts, output_name, template_name, filters, extra_context):
     planner = _active(self)
-    build = lambda: _generic_post_list_renderer(self, lang, posts, output_name, template_name,  # noqa: E731
-                                                 filters, extra_context)
+    def build():
+        return _generic_post_list_renderer(self, lang, posts, output_name, template_name, filters, extra_context)
     if planner is None:
         return build()
     if planner.plan.keeps(unit_id(output_name)):
@@ -317,9 +317,9 @@ def generic_post_list_renderer(self, lang, posts, output_name, template_name, fi
 def generic_renderer(self, lang, output_name, template_name, filters, file_deps=None, uptodate_deps=None,
                      context=None, context_deps_remove=None, post_deps_dict=None, url_type=None, is_fragment=False):
     planner = _active(self)
-    build = lambda: _generic_renderer(self, lang, output_name, template_name, filters, file_deps,  # noqa: E731
-                                      uptodate_deps, context, context_deps_remove, post_deps_dict, url_type,
-                                      is_fragment)
+    def build():
+        return _generic_renderer(self, lang, output_name, template_name, filters, file_deps, uptodate_deps, context,
+                                 context_deps_remove, post_deps_dict, url_type, is_fragment)
     if planner is None:
         return build()
     if planner.plan.keeps(unit_id(output_name)):

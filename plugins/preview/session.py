@@ -107,7 +107,7 @@ class Session:
         return self.builder.run(self.root, ["build"], os.environ)
 
     def report_build(self, text, code):
-        lines = [l for l in text.splitlines() if PROBLEM.match(l)]
+        lines = [line for line in text.splitlines() if PROBLEM.match(line)]
         for line in text.splitlines():
             if PROBLEM.match(line) or line.startswith(("nikola build:", "ERROR", "Execution aborted")):
                 print(line, file=sys.stderr, flush=True)
@@ -119,7 +119,7 @@ class Session:
     def problems(self):
         lines = list(self.build_problems)
         for source_lines in self.file_problems.values():
-            lines.extend(l for l in source_lines if l not in lines)
+            lines.extend(line for line in source_lines if line not in lines)
         return lines
 
     async def background(self):

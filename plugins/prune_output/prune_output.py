@@ -29,7 +29,7 @@ def prune(output, targets):
     """Remove files under ``output`` not in ``targets``; log what went."""
     owned = tuple(os.path.join(output, name) + os.sep for name in OWNED)
     removed = []
-    for root, dirs, files in os.walk(output, topdown=False):
+    for root, _dirs, files in os.walk(output, topdown=False):
         for name in files:
             path = os.path.normpath(os.path.join(root, name))
             if path not in targets and not path.startswith(owned):

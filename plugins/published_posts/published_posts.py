@@ -11,7 +11,8 @@ text. This scanner replaces Nikola's (``scan_posts`` is in
 DISABLED_PLUGINS) and is the same scanner with two changes:
 
 * before Nikola reads anything, every source is checked: UTF-8 with no
-  control characters (which no page or feed can carry), complete and valid metadata (plugins/rules/metadata.py), a slug no other source
+  control characters (which no page or feed can carry), complete and valid
+  metadata (plugins/rules/metadata.py), a slug no other source
   uses. All problems are printed as ``posts/x.rst:7: ERROR: ...`` lines
   and the build stops, having written nothing;
 * posts that plugins/rules/publication.py calls unpublished are dropped

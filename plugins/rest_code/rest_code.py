@@ -76,7 +76,7 @@ class CodeBlock(Directive):
         try:
             lexer = get_lexer_by_name(language)
         except pygments.util.ClassNotFound:
-            raise self.error('Cannot find Pygments lexer for language "{0}"'.format(language))
+            raise self.error('Cannot find Pygments lexer for language "{0}"'.format(language)) from None
         if "tab-width" in self.options:
             self.content = [line.replace("\t", " " * self.options["tab-width"]) for line in self.content]
         self.options = normalize_options(self.options)
@@ -86,7 +86,7 @@ class CodeBlock(Directive):
         try:
             start = int(start)
         except ValueError:
-            raise self.error(":number-lines: takes a whole number, got {0!r}".format(start))
+            raise self.error(":number-lines: takes a whole number, got {0!r}".format(start)) from None
         formatter = NikolaPygmentsHTML(
             anchor_ref="code-{0}".format(self.lineno) if numbered else None,
             classes=classes,
@@ -111,7 +111,7 @@ class CodeBlock(Directive):
         try:
             lines = parselinenos(spec, count)
         except ValueError as err:
-            raise self.error(":emphasize-lines: {0}".format(err))
+            raise self.error(":emphasize-lines: {0}".format(err)) from err
         if any(n >= count for n in lines):
             raise self.error(":emphasize-lines: line number spec is out of range(1-{0}): {1!r}".format(count, spec))
         return [n + 1 for n in lines]

@@ -116,8 +116,8 @@ def assert_author_sized(build):
 def test_a_mistake_in_a_post_fails_the_build_naming_file_and_line(bad_rest, post):
     marker, message = BAD_REST[post]
     assert_author_sized(bad_rest)
-    lines = [l for l in bad_rest.log.splitlines() if l.startswith(where(bad_rest, post, marker))]
-    assert [l for l in lines if message in l], "no line for {0} with {1!r}:\n{2}".format(post, message, bad_rest.log)
+    lines = [line for line in bad_rest.log.splitlines() if line.startswith(where(bad_rest, post, marker))]
+    assert [line for line in lines if message in line], "no line for {0} with {1!r}:\n{2}".format(post, message, bad_rest.log)
     assert not (bad_rest.output / "posts" / post / "index.html").exists(), "the broken post was published anyway"
 
 
@@ -126,7 +126,7 @@ def test_a_mistake_in_a_posts_source_stops_the_build_before_it_starts(bad_source
     marker, message = BAD_SOURCES[post]
     assert_author_sized(bad_sources)
     expected = where(bad_sources, post, marker) + " ERROR: "
-    assert [l for l in bad_sources.log.splitlines() if l.startswith(expected) and message in l], bad_sources.log
+    assert [line for line in bad_sources.log.splitlines() if line.startswith(expected) and message in line], bad_sources.log
     written = [p for p in bad_sources.output.rglob("*") if p.is_file()] if bad_sources.output.exists() else []
     assert written == [], "nothing may be built when a source is broken"
 

@@ -252,8 +252,8 @@ def test_plain_seed_paragraphs_are_in_post(built, post):
     report = seeds.find_paragraphs(
         [marker(seeds.without_hosts(p, hosts(built))) for p in post.expected_paragraphs()],
         marker(shown), marker(linked))
-    print("/posts/{0}/: of {1} paragraphs of {2}, {3} missing, {4} out of order".format(
-        post.slug, len(post.expected_paragraphs()), post.seed, len(report.missing), len(report.out_of_order)))
+    print(f"/posts/{post.slug}/: of {len(post.expected_paragraphs())} paragraphs of {post.seed}, "
+          f"{len(report.missing)} missing, {len(report.out_of_order)} out of order")
     assert not report.missing, "{0} paragraph(s) of {1} not in /posts/{2}/:\n{3}".format(
         len(report.missing), post.seed, post.slug, "\n".join("  " + repr(p) for p in report.missing))
     assert not report.out_of_order, "paragraphs of {0} out of order in /posts/{1}/:\n{2}".format(

@@ -50,7 +50,7 @@ def every_post(built):
 
 
 def test_every_post_has_a_complete_blogposting(built, every_post):
-    for url, (title, date, category, tags) in every_post.items():
+    for url, (title, date, _category, tags) in every_post.items():
         soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
         (data,) = json_ld(soup)
         assert data["@type"] == "BlogPosting"
@@ -79,7 +79,7 @@ def test_opengraph_and_twitter_tags_are_present_and_absolute(built, every_post):
             assert meta(soup, key).startswith(("http://", "https://")), (page, key)
         canonical = soup.select_one('link[rel="canonical"]')["href"]
         assert canonical.startswith(built.site_url), page
-    for url, (title, date, category, tags) in every_post.items():
+    for url, (title, date, _category, tags) in every_post.items():
         soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
         assert meta(soup, "og:type") == "article"
         assert meta(soup, "og:title") == title
@@ -135,7 +135,7 @@ def test_archive_lists_every_post_once_grouped_by_year(built, every_post):
 def test_tag_and_category_index_show_true_counts(built, every_post):
     soup = built.soup(built.root / "categories" / "index.html")
     tag_counts = {}
-    for _, _, category, tags in every_post.values():
+    for _, _, _category, tags in every_post.values():
         for tag in tags:
             tag_counts[tag] = tag_counts.get(tag, 0) + 1
     shown = {li.a.get_text(strip=True): int(li.select_one(".count").get_text().strip("()"))
@@ -167,7 +167,7 @@ def test_more_in_this_category_lists_the_three_nearest_in_time(built, every_post
     for url, (_, date, category, _) in every_post.items():
         by_category.setdefault(category, []).append((date, url))
     shown_somewhere_older = 0
-    for url, (_, date, category, _) in every_post.items():
+    for url, (_, _date, category, _) in every_post.items():
         soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
         related = soup.select(".related li a")
         newest_first = [u for _, u in sorted(by_category[category], reverse=True)]

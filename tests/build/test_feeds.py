@@ -208,7 +208,7 @@ def test_no_relative_urls_in_item_html(built):
             for html in [entry.get("summary", "")] + [c.value for c in entry.get("content", [])]:
                 if "<" not in html:
                     continue
-                for el, attr, url, _ in lxml.html.fragment_fromstring(html, create_parent="div").iterlinks():
+                for _el, _attr, url, _ in lxml.html.fragment_fromstring(html, create_parent="div").iterlinks():
                     if not urlsplit(url).scheme or url.startswith("link:"):
                         bad.append((path.name, entry.id, url))
     assert bad == []
@@ -250,7 +250,7 @@ def test_guid_is_the_posts_permanent_url(built):
 
 def test_every_page_declares_the_blog_feeds(built):
     for page in built.html_pages():
-        types = {l.get("type") for l in built.soup(page).select('link[rel="alternate"]')}
+        types = {link.get("type") for link in built.soup(page).select('link[rel="alternate"]')}
         assert {"application/rss+xml", "application/atom+xml"} <= types, page
 
 

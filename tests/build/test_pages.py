@@ -53,7 +53,7 @@ def test_taxonomy_pages_declare_and_link_their_feeds(built):
     assert pages
     for page in pages:
         soup = built.soup(page)
-        alternates = {l["href"] for l in soup.select('link[rel="alternate"]')}
+        alternates = {link["href"] for link in soup.select('link[rel="alternate"]')}
         visible = {a["href"] for a in soup.select(".feeds a")}
         assert len(visible) == 2, page
         assert visible <= alternates, page

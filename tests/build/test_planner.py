@@ -29,7 +29,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -215,7 +214,7 @@ class AuthorActions(RuleBasedStateMachine):
                 # A post with a mistake: both builds refuse it, and output/ is as it was.
                 assert got.returncode != 0, "the clean build failed, the incremental one did not:\n" + want.log
                 assert before is None or tree(self.site.root / "output") == before, "a failed build changed output/"
-                problems = lambda log: sorted(l for l in log.splitlines() if ": ERROR:" in l)  # noqa: E731
+                problems = lambda log: sorted(line for line in log.splitlines() if ": ERROR:" in line)  # noqa: E731
                 assert problems(got.log) == problems(want.log), (got.log, want.log)
                 return
             assert got.returncode == 0, got.log
@@ -407,7 +406,8 @@ def test_a_build_killed_at_any_point_leaves_what_the_next_build_needs(tmp_path):
     for round_ in range(6):
         if round_:
             post = site.posts[rng.choice(sorted(site.posts))]
-            [lambda: post.paragraphs.append("More text."), lambda: setattr(post, "title", post.title + " again"),
+            [lambda post=post: post.paragraphs.append("More text."),
+             lambda post=post: setattr(post, "title", post.title + " again"),
              site.add, lambda: setattr(site, "template_variant", site.template_variant ^ 1)][round_ % 4]()
             site.write()
         before = log.stat().st_mtime_ns if log.exists() else None
@@ -534,7 +534,7 @@ def test_a_package_upgrade_or_another_python_drops_the_whole_record(tmp_path, mo
     assert store.load(keys)["units"] == {"u": [b"x", None, [], []]}
     real = inputs.installed()
     for changed in (real + "\nNikola-8.3.4.dist-info", real.replace(real.split("\n")[0], "3.12.0 (main)")):
-        monkeypatch.setattr(inputs, "installed", lambda: changed)
+        monkeypatch.setattr(inputs, "installed", lambda changed=changed: changed)
         upgraded = inputs.keys(site)
         assert all(upgraded[part] != keys[part] for part in keys), (upgraded, keys)
         dropped = store.load(upgraded)

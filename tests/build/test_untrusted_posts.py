@@ -117,7 +117,7 @@ def test_section_titles_stay_text_in_the_contents_and_the_section_links(hostile_
 
 def test_propose_change_links_to_the_posts_source(hostile_site):
     site, expected = hostile_site
-    for number, slug in enumerate(sorted(expected), 1):
+    for slug in sorted(expected):
         (link,) = site.soup(site.post_page(slug)).select(".post-footer .propose-change a")
         assert link["href"] == PROPOSE_CHANGE_URL.format(path="posts/{0}.rst".format(slug)), slug
 

@@ -13,8 +13,9 @@ for the whole test), axe-core finds no violation (every rule in the light
 scheme, the colour rules in the dark one, which changes only colours), the
 first Tab reaches the skip link, which moves focus to the content; then (with reduced motion, so
 nothing waits for smooth scrolling) the keyboard walks every stop of the
-page, each of which must show its focus, on screen, in both schemes. One page of every other kind gets the load and axe checks at
-1280 px in both schemes.
+page, each of which must show its focus, on screen, in both schemes. One
+page of every other kind gets the load and axe checks at 1280 px in both
+schemes.
 """
 
 import re
@@ -22,10 +23,10 @@ from urllib.parse import urljoin
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
-from support import browser as web
 from sitecheck.refs import is_internal
+from support import browser as web
+
+pytestmark = pytest.mark.browser
 
 pytest_plugins = ["support.fixtures"]
 

@@ -275,7 +275,7 @@ def test_readers_see_the_old_site_or_the_new_one_never_a_mix(site, tmp_path):
         return "old" if (status, body) == (200, old[path]) else "new" if (status, body) == (200, new[path]) else None
 
     seen = [version(*r) for r in poller.responses]
-    broken = [(path, status, body[:80]) for (path, status, body), v in zip(poller.responses, seen) if v is None]
+    broken = [(path, status, body[:80]) for (path, status, body), v in zip(poller.responses, seen, strict=True) if v is None]
     assert broken == [], "an error or a response from neither build (a partial or mixed file)"
     # One switch, at one instant: every response before it is old, every one after it new.
     assert seen[0] == "old" and seen[-1] == "new"

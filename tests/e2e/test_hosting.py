@@ -221,7 +221,8 @@ def test_the_example_server_passes_nginx_t(tmp_path):
         assert old in example
         example = example.replace(old, str(new))
     conf = tmp_path / "nginx.conf"
-    conf.write_text("{0}\npid {1}/nginx.pid;\nerror_log {1}/error.log;\nevents {{}}\nhttp {{\n"
-                    "access_log {1}/access.log;\n{2}\n}}\n".format(nginx.load_module_line(), tmp_path, example))
+    conf.write_text(f"{nginx.load_module_line()}\npid {tmp_path}/nginx.pid;\n"
+                    f"error_log {tmp_path}/error.log;\nevents {{}}\nhttp {{\n"
+                    f"access_log {tmp_path}/access.log;\n{example}\n}}\n")
     ok, output = nginx.check_conf(conf)
     assert ok, output

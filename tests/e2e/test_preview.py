@@ -1,4 +1,5 @@
-"""The author's preview (``make serve``): a saved post is served at once, its mistakes are shown, the site ends as a clean build.
+"""The author's preview (``make serve``): a saved post is served at once, its mistakes are shown,
+the site ends as a clean build.
 
 What an author would lose if this failed: a preview that shows an old page
 after a save, a mistake they only find in the terminal (or not at all), a

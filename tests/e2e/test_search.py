@@ -188,7 +188,7 @@ def test_each_category_tag_and_author_lists_exactly_its_posts_newest_first(built
             "options => options.map(o => o.value)") if v]
         assert values
         for value in values:
-            shown = searched(page, lambda: page.evaluate("""([kind, value]) => {
+            shown = searched(page, lambda kind=kind, value=value: page.evaluate("""([kind, value]) => {
                 const form = document.getElementById("search-form");
                 for (const other of ["category", "tag", "author"]) form.elements[other].value = "";
                 form.elements[kind].value = value;  // one filter at a time, one search
@@ -244,7 +244,7 @@ def test_a_title_finds_its_post_first_across_bundles_as_with_one_index(chromium,
         web.visit(page, "/search/")
         titles = sorted(article_texts(built))
         one_index = one_index_titles(page, titles, limit=1)
-        first_with_one = [t for t, top in zip(titles, one_index) if top == [t]]
+        first_with_one = [t for t, top in zip(titles, one_index, strict=True) if top == [t]]
         assert len(first_with_one) >= len(titles) - 2  # the reference itself is good
         lost = {}
         for title in first_with_one:
@@ -280,7 +280,7 @@ def test_a_rare_word_lists_what_one_index_lists_and_nothing_from_a_fallback(chro
         one_index = one_index_titles(page, words)
         assert all(len(found) <= 20 for found in one_index)  # all of them fit on the page
         missing, fallback = {}, {}
-        for word, stem, expected in zip(words, stems(page, words), one_index):
+        for word, stem, expected in zip(words, stems(page, words), one_index, strict=True):
             shown = submit(page, word)
             if set(expected) - set(shown):
                 missing[word] = sorted(set(expected) - set(shown))
@@ -309,6 +309,6 @@ def test_the_search_page_stems_words_as_pagefind_indexed_them(built, tab):
     words = sorted({t for text in article_texts(built).values() for t in plain.findall(text)})
     page = tab(1280, "light")
     web.visit(page, "/search/")
-    differ = sorted(w for w, s in zip(words, stems(page, words)) if s not in stored)
+    differ = sorted(w for w, s in zip(words, stems(page, words), strict=True) if s not in stored)
     assert len(words) > 1000 and len(stored) > 1000
     assert len(differ) < 0.01 * len(words), differ

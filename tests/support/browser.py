@@ -202,8 +202,8 @@ FOCUS_STYLE = r"""() => {
 
 
 def _describe(info):
-    return "<{0}{1}{2}> {3!r}".format(info["tag"], ' id="%s"' % info["id"] if info["id"] else "",
-                                      ' href="%s"' % info["href"] if info["href"] else "", info["text"])
+    return "<{0}{1}{2}> {3!r}".format(info["tag"], ' id="{0}"'.format(info["id"]) if info["id"] else "",
+                                      ' href="{0}"'.format(info["href"]) if info["href"] else "", info["text"])
 
 
 ACTIVE_IN_VIEW = """() => { const el = document.activeElement; if (!el) return false;
@@ -313,7 +313,8 @@ READ_STOPS = r"""() => window.__stops.map((el) => {
                    && r.top < innerHeight && r.left < innerWidth,
           first: el === window.__stops[0]};
 })"""
-FOCUSABLE = "() => document.querySelectorAll('a[href], area[href], input, select, textarea, button, iframe, [tabindex], [contenteditable]').length"
+FOCUSABLE = ("() => document.querySelectorAll('a[href], area[href], input, select, textarea, button, iframe, "
+             "[tabindex], [contenteditable]').length")
 
 
 def tab_order_problems(page, schemes=(None,), limit=400):

@@ -333,9 +333,9 @@ _LANGUAGES = _language_codes()
 # --- value grammars -----------------------------------------------------------------
 
 _URI_CHAR = r"0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,#"
-_URI_REF = re.compile(r"^(?:[a-zA-Z][0-9a-zA-Z+.\-]*:)?/{0,2}(?:\[[0-9A-Fa-f:]+\])?[%s]*$" % _URI_CHAR)
-_URI_FULL = re.compile(r"^[a-zA-Z][0-9a-zA-Z+.\-]*:(?://)?[%s]+$" % _URI_CHAR)
-_URI_ONE_CHAR = re.compile(r"[%s]" % _URI_CHAR)
+_URI_REF = re.compile(r"^(?:[a-zA-Z][0-9a-zA-Z+.\-]*:)?/{0,2}(?:\[[0-9A-Fa-f:]+\])?[" + _URI_CHAR + "]*$")
+_URI_FULL = re.compile(r"^[a-zA-Z][0-9a-zA-Z+.\-]*:(?://)?[" + _URI_CHAR + "]+$")
+_URI_ONE_CHAR = re.compile("[" + _URI_CHAR + "]")
 _TAG_URI = re.compile(r"^tag:(?:[a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(?:-\d{2}(?:-\d{2})?)?:"
                       r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(?:#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?$")
 _URN = re.compile(r"^[Uu][Rr][Nn]:[a-zA-Z0-9][a-zA-Z0-9-]{1,31}:(?:[a-zA-Z0-9()+,.:=@;$_!*'\-]|%[0-9A-Fa-f]{2})+$")
@@ -348,12 +348,12 @@ _DAYS = "Mon|Tue|Wed|Thu|Fri|Sat|Sun"
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # What the service calls RFC 2822: English names, a four-digit year, a numeric zone
 # in half hours or a named US/UT zone.
-_RFC2822 = re.compile(r"^(?:(?:%s), )?\d\d? (?:%s) \d{4} \d\d:\d\d(?::\d\d)? "
-                      r"(?:[+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$" % (_DAYS, _MONTHS))
+_RFC2822 = re.compile(r"^(?:(?:" + _DAYS + r"), )?\d\d? (?:" + _MONTHS + r") \d{4} \d\d:\d\d(?::\d\d)? "
+                      r"(?:[+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$")
 # What it still reads, with a warning, as RFC 822: any case, two-digit years, no zone.
-_RFC822_LOOSE = re.compile(r"^(?:(?:%s)\s*,\s*)?\d\d?\s+(?:%s)\s+\d\d(?:\d\d)?\s+\d\d:\d\d(?::\d\d)?\s+"
-                           r"(?:[+-]\d{4}|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$"
-                           % (_DAYS.lower(), _MONTHS.lower()))
+_RFC822_LOOSE = re.compile(r"^(?:(?:" + _DAYS.lower() + r")\s*,\s*)?\d\d?\s+(?:" + _MONTHS.lower()
+                           + r")\s+\d\d(?:\d\d)?\s+\d\d:\d\d(?::\d\d)?\s+"
+                           r"(?:[+-]\d{4}|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$")
 _EMAIL = re.compile(r"^[A-Z0-9_\-+.']+@(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*$", re.I)
 _EMAIL_IN_TEXT = re.compile(r"<[A-Z0-9_\-+.']+@(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*>", re.I)
 _HTML_END_TAG = re.compile(r"</(\w+)>")
@@ -590,7 +590,7 @@ def _check_attributes(feed, el, expected, rss_core):
 
 def _xml_lang(feed, root):
     for el in root.iter(lxml.etree.Element):
-        lang = el.get("{%s}lang" % XML_NS)
+        lang = el.get(f"{{{XML_NS}}}lang")
         if lang:
             _check_language(feed, el, lang, "xml:lang")
 
@@ -928,7 +928,7 @@ def _base_of(el, url):
     bases = []
     node = el
     while node is not None:
-        base = node.get("{%s}base" % XML_NS)
+        base = node.get(f"{{{XML_NS}}}base")
         if base:
             bases.append(base)
         node = node.getparent()

@@ -108,7 +108,7 @@ def post(number, text):
         code,
         "",
     ])
-    for title, underline in zip(expected["sections"], "-~-"):
+    for title, underline in zip(expected["sections"], "-~-", strict=True):
         # An underline longer than any title's width (wide characters take two columns).
         written = escape_rest(title)
         source += "\n".join(["", written, underline * (2 * len(written) + 4), "", "A section.", ""])

@@ -225,7 +225,7 @@ def changed_runs(expected: str, actual: str, longer_than: int) -> list:
 
 def first_difference(expected: str, actual: str, width: int = 80) -> str:
     """A short quote of where two texts first differ, for assertion messages."""
-    i = next((k for k, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+    i = next((k for k, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual)))
     start = max(0, i - width // 2)
     return "expected ...{0!r}...\n  actual ...{1!r}...".format(expected[start:i + width], actual[start:i + width])
 
@@ -418,7 +418,7 @@ def split_posts(lines, starts) -> list:
     if cuts and any(line.strip() for line in lines[:cuts[0]]):
         raise ValueError("the seed has text before its first post: {0!r}".format(lines[:cuts[0]]))
     ends = cuts[1:] + [len(lines)]
-    return [(lines[a], lines[a:b]) for a, b in zip(cuts, ends)]
+    return [(lines[a], lines[a:b]) for a, b in zip(cuts, ends, strict=True)]
 
 
 def plain_posts(config: dict = None) -> list:

@@ -535,10 +535,12 @@ def test_single_archive_page_is_archive_incomplete():
     ('rel="next-archive"', 'rel="prev-archive"', set()),  # either direction is enough
     ('<link href="http://example.org/index.atom" rel="current" type="application/atom+xml"/>', "",
      {(W, "MissingCurrentInArchive")}),
-    ('<link href="http://example.org/feeds/archive/index/2.atom" rel="next-archive" type="application/atom+xml"/>',
+    ('<link href="http://example.org/feeds/archive/index/2.atom" '
+     'rel="next-archive" type="application/atom+xml"/>',
      "", {(W, "ArchiveIncomplete")}),
     # fh:complete silences ArchiveIncomplete, but a complete feed's "current" must be itself
-    ('<link href="http://example.org/feeds/archive/index/2.atom" rel="next-archive" type="application/atom+xml"/>',
+    ('<link href="http://example.org/feeds/archive/index/2.atom" '
+     'rel="next-archive" type="application/atom+xml"/>',
      "<fh:complete/>", {(E, "CurrentNotSelfInCompleteFeed")}),
     ("<fh:archive/>", "<fh:archive/><fh:complete/>",
      {(E, "FeedRelInCompleteFeed"), (E, "CurrentNotSelfInCompleteFeed")}),

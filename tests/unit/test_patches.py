@@ -40,7 +40,7 @@ def test_no_plugin_patches_without_registering():
     registered = {p.plugin for p in patches.PATCHES}
     suspicious = {}
     for plugin, text in plugin_sources():
-        code = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         found = [m.group(0).strip() for m in ASSIGNS_ELSEWHERE.finditer(code)
                  if not m.group(0).strip().startswith(PUBLIC)]
         found += [m.group(0) for m in PRIVATE.finditer(code)]

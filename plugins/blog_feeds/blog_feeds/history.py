@@ -52,14 +52,14 @@ class HistoryExtension(BaseExtension):
 
     def _markers(self, parent):
         if self._archive:
-            xml_elem("{%s}archive" % FH, parent)
+            xml_elem(f"{{{FH}}}archive", parent)
         if self._complete:
-            xml_elem("{%s}complete" % FH, parent)
+            xml_elem(f"{{{FH}}}complete", parent)
 
     def extend_rss(self, rss_feed):
         channel = rss_feed[0]
         for rel, href, type_ in self._links:
-            xml_elem("{%s}link" % ATOM, channel, rel=rel, href=href, type=type_)
+            xml_elem(f"{{{ATOM}}}link", channel, rel=rel, href=href, type=type_)
         self._markers(channel)
         return rss_feed
 
