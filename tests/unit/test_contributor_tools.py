@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.rst", *sorted((ROOT / "docs").glob("*.md"))]
 
 INLINE_CODE = re.compile(r"(`+)(.+?)\1")
