@@ -10,7 +10,11 @@ its process id. It yields a :class:`Server`: ``ssh`` is the client command
 As root (CI), sshd logs in as root with the key only; its privilege
 separation needs the empty, root-owned /run/sshd, made here if missing (a
 systemd unit would make it). As another user, sshd runs as that user and can
-only log in as that user; it needs no /run/sshd then.
+only log in as that user; it needs no /run/sshd then. Either way, without
+PAM sshd admits no account it reads as locked (a system account such as
+nobody). Where sshd cannot run or admit the user at all,
+:class:`Unavailable` says why, and the tests that need it are skipped with
+that reason.
 
 The ssh_config also names ``<host>-cut``: the same server reached through
 tests/validate/cut_link.py, which drops the connection once the client has
@@ -118,6 +122,11 @@ def _wait_for(server, proc, timeout=15):
         probe = subprocess.run(shlex.split(server.ssh) + [server.host, "true"], capture_output=True, text=True)
         if probe.returncode == 0:
             return
+        if "account is locked" in server.log.read_text():
+            raise Unavailable(
+                "sshd runs, but admits no login as {0}, even with a key: \"User {0} not allowed because account "
+                "is locked\" ({1}). Without PAM, sshd refuses an account it reads as locked; run the tests as "
+                "an account that can log in".format(server.user, server.log))
         time.sleep(0.1)
     raise RuntimeError("no login to sshd within {0} s ({1}):\n{2}".format(
         timeout, probe.stderr.strip(), server.log.read_text()))
@@ -152,6 +161,9 @@ def serve(tmp):
         try:
             _wait_for(server, proc)
             break
+        except Unavailable:
+            _stop(proc)
+            raise
         except RuntimeError:
             _stop(proc)
             if attempt == 2 or "Address already in use" not in server.log.read_text():
