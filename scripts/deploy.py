@@ -99,15 +99,11 @@ class Target:
         return proc
 
     def rsync(self, *argv):
-        """rsync with ``argv``, through the same ssh as every other command."""
-        ssh = ["-e", shlex.join(self.ssh)] if self.host else []
-        return self.run_here("rsync", *ssh, *argv)
-
-    @staticmethod
-    def run_here(*argv):
-        proc = subprocess.run(list(argv))
+        """rsync with ``argv`` here, through the same ssh as every other command."""
+        command = ["rsync"] + (["-e", shlex.join(self.ssh)] if self.host else []) + list(argv)
+        proc = subprocess.run(command)
         if proc.returncode != 0:
-            raise Refused("{0} failed (exit {1})".format(shlex.join(argv), proc.returncode))
+            raise Refused("{0} failed (exit {1})".format(shlex.join(command), proc.returncode))
 
     def remote(self, path):
         """``path`` as an rsync argument."""
@@ -250,7 +246,11 @@ def publish(output, target, keep=KEEP, records=None, reload=None):
     # destination folder). --checksum: rsync's quick check (size and time to the
     # second) would link a changed file of the same size written in the same second.
     link_dest = ["--link-dest=../" + live] if live else []
-    target.rsync("-a", "--checksum", *link_dest, str(output).rstrip("/") + "/", target.remote(incoming) + "/")
+    try:
+        target.rsync("-a", "--checksum", *link_dest, str(output).rstrip("/") + "/", target.remote(incoming) + "/")
+    except Refused as failed:
+        raise Refused("{0}\nThe copy did not finish: readers still get the live release, and the next deploy "
+                      "removes the half copy {1}.".format(failed, incoming))
     target.run("mv", "-T", incoming, target.at("releases", release))
     target.switch(release)
     reload_server(target, reload, release)
