@@ -67,7 +67,8 @@ INCOMING = ".incoming-"
 
 class Refused(Exception):
     """A check refused or a step failed. Readers see a change only at the switch,
-    the last step but pruning, so a refusal before it leaves the site as it was."""
+    followed only by the reload and pruning, so a refusal before it leaves the
+    site as it was."""
 
 
 class Target:
