@@ -34,6 +34,8 @@ PATCHES = (
           "Nikola's listing reads any path a post gives"),
     Patch("rest_code", "docutils", "0.23", "docutils.parsers.rst.directives.body/misc.CodeBlock",
           "listing and include :code: build docutils' CodeBlock; ours is reproducible"),
+    Patch("rest_comments", "Nikola", "8.3.3", "Post.text (wrapped: Nikola's teaser marker taken out of its result)",
+          "Nikola finds the teaser by an HTML comment in the post's text, and leaves it in every page and feed"),
     Patch("rest_abbr", "docutils", "0.23", "html5_polyglot.HTMLTranslator.visit_abbreviation",
           "docutils cannot write an abbreviation's title"),
     Patch("author_errors", "doit", "0.37.0", "ExecutedOnlyReporter (subclassed), CatchedException.traceback",

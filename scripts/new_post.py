@@ -6,9 +6,9 @@ writes ``posts/<slug>.rst`` with every field the build requires, in the
 README's order: the title, its slug (Nikola's own slugify, so the URL is
 the one the build will make), the date now with its offset, the author from
 ``git config user.name`` (or a placeholder), and placeholders for the tags,
-the category and the description. Under the fields, a reST comment (not
-shown to readers; the author deletes it) lists the categories in use and the
-most used tags to pick from.
+the category and the description. Under the fields, a reST comment (never
+published, plugins/rest_comments; the author deletes it) lists the categories
+in use and the most used tags to pick from.
 A placeholder is a value starting with ``TODO:``: the build refuses it
 (plugins/rules/metadata.py), each at its field's line, so an unedited stub
 cannot be published.
@@ -74,8 +74,8 @@ def stub(title, slug, now, author, categories, tags):
         ".. description: {0} one sentence for the home page, link previews and feed readers".format(
             metadata.PLACEHOLDER),
         "",
-        ".. A comment: readers do not see it; delete it when the fields above are written",
-        "   (the build refuses a value that still starts with {0}).".format(metadata.PLACEHOLDER),
+        ".. A comment: never published, not even in the page's source. Delete it when the fields",
+        "   above are written (the build refuses a value that still starts with {0}).".format(metadata.PLACEHOLDER),
         "   Categories in use: {0}.".format(", ".join(sorted(categories, key=str.lower)) or "none yet"),
     ]
     most_used = ", ".join("{0} ({1})".format(tag, n) for tag, n in

@@ -318,8 +318,9 @@ def reading_time(self):
             return _reading_time.fget(self)
         with open(file_name, "r", encoding="utf-8-sig") as f:
             data = f.read().strip()
-        if not data:
-            return _reading_time.fget(self)
+        if not data:  # a page all template (search): Nikola's formula's minimum; 8.3.3 itself cannot parse ""
+            self._reading_time = 1
+            return 1
         document = lxml.html.fragment_fromstring(data, "body")
         words = len(document.text_content().split())
         # Nikola counts media below the root lxml.html.fromstring gives: a lone

@@ -1,25 +1,32 @@
-"""scripts/deploy.py: only a fresh, successful, orphan-free build goes live, in one step.
+"""scripts/deploy.py: only a fresh, successful, orphan-free build that keeps every
+URL and feed GUID readers hold goes live, in one step, locally or over SSH.
 
 A small site (the project's frame plus tests/sites/good and a "marker" post)
 is deployed to a temporary target with the script's command line; a few tests
-publish plain folders instead, where no build is needed. The last test serves
-the target's ``current`` with nginx and reads a page, its stylesheet and a
-feed over and over while a different build is deployed.
+publish plain folders instead, where no build is needed. SSH targets are
+reached through OpenSSH's sshd on 127.0.0.1 (tests/support/sshd.py), with a
+throwaway key, and a link that drops mid-copy (tests/support/cut_link.py).
+nginx serves the target's ``current`` as readers get it; one test reads a
+page, its stylesheet and a feed over and over while a different build is
+deployed.
 """
 
 import http.client
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from support import nginx, sshd
 from support.sitebuild import ROOT, copy_site, nikola_build
-from support import nginx
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import deploy  # noqa: E402
@@ -50,8 +57,8 @@ def stamp(site, marker):
     (site / STYLESHEET).write_text((ROOT / STYLESHEET).read_text() + "\n/*! built as {0} */\n".format(marker))
 
 
-def run_deploy(*args):
-    env = dict(os.environ, NIKOLA_NO_COLOR="1")
+def run_deploy(*args, **env_vars):
+    env = dict(os.environ, NIKOLA_NO_COLOR="1", **env_vars)
     env.pop("SITE_URL", None)
     return subprocess.run(DEPLOY + list(args), env=env, text=True, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=600)
@@ -66,11 +73,53 @@ def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def fake_output(folder, text):
-    """A folder shaped enough like a build for ``publish``."""
+def fake_output(folder, text, posts=(), guids=None):
+    """A folder shaped enough like a build for ``publish``: a home page, a page
+    per slug in ``posts`` and an RSS feed of them (``guids``: {slug: GUID})."""
     folder.mkdir(parents=True)
     (folder / "index.html").write_text(text)
+    items = []
+    for slug in posts:
+        (folder / "posts" / slug).mkdir(parents=True)
+        (folder / "posts" / slug / "index.html").write_text("{0}: {1}".format(slug, text))
+        guid = (guids or {}).get(slug, "http://graham.hayes.ie/posts/{0}/".format(slug))
+        items.append("<item><title>{0}</title><link>https://blog.example.org/posts/{0}/</link>"
+                     "<guid>{1}</guid></item>".format(slug, guid))
+    (folder / "rss.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+                                    "<title>t</title>{0}</channel></rss>\n".format("".join(items)))
     return folder
+
+
+def get(base_url, path):
+    try:
+        with urllib.request.urlopen(base_url + path, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+@pytest.fixture(scope="module")
+def ssh_server(tmp_path_factory):
+    try:
+        with sshd.serve(tmp_path_factory.mktemp("sshd")) as server:
+            yield server
+    except sshd.Unavailable as why:
+        pytest.skip(str(why))
+
+
+@pytest.fixture(params=["local", "ssh"])
+def place(request, tmp_path):
+    """(Target, the folder it is on this machine): a local folder, or the same over SSH."""
+    folder = tmp_path / "the host" / "srv blog"  # spaces: the quoting must hold, locally and over ssh
+    if request.param == "local":
+        return deploy.Target(str(folder)), folder
+    server = request.getfixturevalue("ssh_server")
+    return deploy.Target("{0}:{1}".format(server.host, folder), ssh=server.ssh), folder
+
+
+def state(folder):
+    """What a deploy may change on a target: the live release and every entry under releases/."""
+    return os.readlink(folder / "current"), sorted(os.listdir(folder / "releases")), tree(folder / "current")
 
 
 @pytest.fixture(scope="module")
@@ -194,28 +243,159 @@ def test_a_half_copied_release_is_never_live_and_is_cleared(tmp_path):
     assert sorted(os.listdir(tmp_path / "target" / "releases")) == [first, second]
 
 
-def test_the_ssh_path_runs_the_same_commands_through_ssh(tmp_path, monkeypatch):
-    """A stand-in ``ssh`` runs each command here as sshd would on the host, so
-    the quoting, rsync's ``host:path`` and the remote commands are exercised."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "ssh.log"
-    bin_dir.mkdir()
-    (bin_dir / "ssh").write_text(
-        "#!/bin/sh\n"
-        "while [ $# -gt 0 ]; do case \"$1\" in -l|-p|-o|-i) shift 2;; -*) shift;; *) break;; esac; done\n"
-        "echo \"$1\" >> {0}\n"
-        "shift\n"
-        "exec sh -c \"$*\"\n".format(log))
-    (bin_dir / "ssh").chmod(0o755)
-    monkeypatch.setenv("PATH", "{0}:{1}".format(bin_dir, os.environ["PATH"]))
-    remote = tmp_path / "the host" / "srv blog"  # spaces: the quoting must hold
-    target = deploy.Target("www@blog.example.org:" + str(remote))
-    assert (target.host, target.path) == ("www@blog.example.org", str(remote))
+# --- over SSH, against a real sshd ---------------------------------------------------
+
+def test_deploy_twice_and_roll_back_over_ssh_as_nginx_serves_it(site, ssh_server, tmp_path):
+    remote = tmp_path / "srv"  # no space: tests/support/nginx.py writes it into nginx.conf unquoted
+    spec = "{0}:{1}".format(ssh_server.host, remote)
+    ssh = {"DEPLOY_SSH": ssh_server.ssh,
+           # runs on the target's host after each switch: sshd's session says so
+           "DEPLOY_RELOAD": "echo \"$SSH_CONNECTION $(readlink {0})\" >> {1}".format(
+               shlex.quote(str(remote / "current")), shlex.quote(str(tmp_path / "reloads")))}
+    stamp(site, "build A over ssh")
+    first = run_deploy("deploy", spec, "--site", str(site), **ssh)
+    assert first.returncode == 0, first.stdout
+    release_a = live(remote)
+    assert tree(remote / "current") == tree(site / "output")
+    with nginx.serve(remote / "current") as base_url:
+        assert get(base_url, "/posts/marker/") == (200, (site / "output/posts/marker/index.html").read_text())
+        stamp(site, "build B over ssh")
+        second = run_deploy("deploy", spec, "--site", str(site), **ssh)
+        assert second.returncode == 0, second.stdout
+        release_b = live(remote)
+        assert release_b != release_a
+        assert "built as build B over ssh" in get(base_url, "/posts/marker/")[1]
+        back = run_deploy("rollback", spec, **ssh)
+        assert back.returncode == 0, back.stdout
+        assert live(remote) == release_a
+        assert "built as build A over ssh" in get(base_url, "/posts/marker/")[1]
+    assert sorted(os.listdir(remote / "releases")) == sorted(r.split("/")[-1] for r in (release_a, release_b))
+    # the reload command ran in an SSH session, once after each switch
+    reloads = [line.split() for line in (tmp_path / "reloads").read_text().splitlines()]
+    assert [line[0] for line in reloads] == ["127.0.0.1"] * 3
+    assert [line[-1] for line in reloads] == ["releases/" + r.split("/")[-1] for r in (release_a, release_b,
+                                                                                        release_a)]
+
+
+def test_a_failed_reload_says_the_switch_happened_and_how_to_go_back(tmp_path, ssh_server):
+    remote = tmp_path / "target"
+    target = deploy.Target("{0}:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
     first = deploy.publish(fake_output(tmp_path / "a", "a"), target)
-    second = deploy.publish(fake_output(tmp_path / "b", "b"), target)
-    assert (remote / "current" / "index.html").read_text() == "b"
-    assert deploy.rollback(target) == first and (remote / "current" / "index.html").read_text() == "a"
-    assert sorted(os.listdir(remote / "releases")) == [first, second]
-    assert set(log.read_text().split()) == {"www@blog.example.org", "blog.example.org"}  # ours, and rsync's
+    with pytest.raises(deploy.Refused) as refused:
+        deploy.publish(fake_output(tmp_path / "b", "b"), target, reload="exit 3")
+    message = str(refused.value)
+    assert "'exit 3' failed (exit 3)" in message and "switch has already happened" in message
+    assert "rollback" in message
+    second = live(remote).split("/")[-1]
+    assert second != first and (remote / "current" / "index.html").read_text() == "b"
+    with pytest.raises(deploy.Refused, match="switch has already happened: {0} is live".format(first)):
+        deploy.rollback(target, reload="exit 3")
+    assert (remote / "current" / "index.html").read_text() == "a"
+
+
+def test_a_connection_cut_during_the_copy_leaves_the_live_release_and_the_next_deploy_works(tmp_path, ssh_server):
+    remote = tmp_path / "target"
+    target = deploy.Target("{0}:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
+    first = deploy.publish(fake_output(tmp_path / "a", "a", posts=["kept"]), target)
+    before = state(remote)
+    big = fake_output(tmp_path / "b", "b", posts=["kept"])
+    # Random bytes (nothing to compress) well past the link's cut: the copy is cut mid-file.
+    (big / "big.bin").write_bytes(os.urandom(4 * sshd.CUT_AFTER))
+    cut = deploy.Target("{0}-cut:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
+    with pytest.raises(deploy.Refused, match="(?s)rsync .* failed.*readers still get the live release"):
+        deploy.publish(big, cut)
+    assert [n for n in os.listdir(remote / "releases") if n.startswith(deploy.INCOMING)], \
+        "the copy was cut before it began: nothing tested"
+    after_cut = state(remote)
+    assert after_cut[0] == before[0] and after_cut[2] == before[2]  # readers see the same release
+    assert [n for n in after_cut[1] if deploy.RELEASE.match(n)] == [first]
+    with nginx.serve(remote / "current") as base_url:
+        assert get(base_url, "/posts/kept/") == (200, "kept: a")
+        second = deploy.publish(big, target)
+        assert get(base_url, "/posts/kept/") == (200, "kept: b")
+    assert sorted(os.listdir(remote / "releases")) == [first, second]  # the half copy is gone
+    assert tree(remote / "current") == tree(big)
+
+
+# --- the guard: what readers hold ------------------------------------------------------
+
+def test_a_release_that_drops_a_url_is_refused_until_redirects_txt_answers_for_it(tmp_path, place):
+    target, folder = place
+    deploy.publish(fake_output(tmp_path / "a", "a", posts=["kept", "gone", "moved"]), target)
+    before = state(folder)
+    new = fake_output(tmp_path / "b", "b", posts=["kept", "moved-here"],
+                      guids={"moved-here": "http://graham.hayes.ie/posts/moved/"})
+    with pytest.raises(deploy.Refused) as refused:
+        deploy.publish(new, target, records=[])
+    message = str(refused.value)
+    assert "nothing was deployed" in message
+    for url in ("/posts/gone/", "/posts/moved/"):
+        assert "{0}: the live release serves it".format(url) in message
+        assert "`301 {0} /its/new/path/`".format(url) in message and "`410 {0}`".format(url) in message
+    assert "/posts/kept/" not in message and "/posts/gone/index.html" not in message  # the page, once
+    assert state(folder) == before
+
+    records, problems = deploy.redirects.parse("301 /posts/moved/ /posts/moved-here/\n410 /posts/gone/\n")
+    assert problems == []
+    release = deploy.publish(new, target, records=records)
+    assert live(folder) == "releases/" + release and (folder / "current" / "index.html").read_text() == "b"
+
+
+def test_a_release_that_changes_a_posts_feed_guid_is_refused(tmp_path, place):
+    target, folder = place
+    deploy.publish(fake_output(tmp_path / "a", "a", posts=["old-slug"]), target)
+    before = state(folder)
+    records, _ = deploy.redirects.parse("301 /posts/old-slug/ /posts/new-slug/\n")
+    new_guid = fake_output(tmp_path / "b", "b", posts=["new-slug"])  # the GUID follows the new path
+    with pytest.raises(deploy.Refused) as refused:
+        deploy.publish(new_guid, target, records=records)
+    message = str(refused.value)
+    assert "/posts/new-slug/ had the feed GUID http://graham.hayes.ie/posts/old-slug/" in message
+    assert "add `.. guid: http://graham.hayes.ie/posts/old-slug/`" in message
+    assert state(folder) == before
+
+    kept = fake_output(tmp_path / "c", "c", posts=["new-slug"],
+                       guids={"new-slug": "http://graham.hayes.ie/posts/old-slug/"})
+    deploy.publish(kept, target, records=records)
+    assert (folder / "current" / "posts" / "new-slug" / "index.html").read_text() == "new-slug: c"
+
+
+def test_nothing_is_compared_before_the_first_release(tmp_path, place):
+    target, folder = place
+    deploy.publish(fake_output(tmp_path / "a", "a"), target, records=[])
+    assert (folder / "current" / "index.html").read_text() == "a"
+
+
+def test_a_mistake_in_redirects_txt_stops_the_deploy_with_its_line(tmp_path):
+    (tmp_path / "redirects.txt").write_text("410 /posts/a/\n302 /posts/b/ /posts/c/\n")
+    with pytest.raises(deploy.Refused, match=r"redirects.txt:2: ERROR: '302'"):
+        deploy.records_of(tmp_path)
+
+
+def test_deleting_a_post_is_refused_until_recorded_as_gone(site, tmp_path):
+    target = tmp_path / "target"
+    stamp(site, "before the deletion")
+    first = run_deploy("deploy", str(target), "--site", str(site))
+    assert first.returncode == 0, first.stdout
+    before = (live(target), tree(target / "current"))
+    marker = (site / "posts" / "marker.rst").read_text()
+    (site / "posts" / "marker.rst").unlink()
+    try:
+        refused = run_deploy("deploy", str(target), "--site", str(site))
+        assert refused.returncode == 1, refused.stdout
+        assert "/posts/marker/: the live release serves it and this one does not" in refused.stdout
+        assert (live(target), tree(target / "current")) == before
+        named = [line.split(":")[0].strip() for line in refused.stdout.splitlines()
+                 if ": the live release serves it" in line]
+        (site / "redirects.txt").write_text("".join("410 {0}\n".format(url) for url in named))
+        accepted = run_deploy("deploy", str(target), "--site", str(site))
+        assert accepted.returncode == 0, accepted.stdout
+        assert not (target / "current" / "posts" / "marker").exists()
+    finally:
+        (site / "posts" / "marker.rst").write_text(marker)
+        (site / "redirects.txt").unlink(missing_ok=True)
+        rebuilt = nikola_build(site, served=True)  # the other tests publish the site's output/ as it is
+        assert rebuilt.returncode == 0, rebuilt.log
 
 
 def test_a_target_is_remote_only_with_a_colon_before_any_slash():
