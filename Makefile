@@ -100,7 +100,7 @@ post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
 	$(BIN)/python scripts/new_post.py "$(TITLE)"
 
-# A folder (/srv/blog) or user@host:/srv/blog; see README, "Deploying".
+# A folder (/srv/blog) or user@host:/srv/blog; see docs/deploying.md.
 DEPLOY_TARGET ?=
 
 deploy: $(BIN)/.site  ## build, refuse orphans, publish a release: make deploy DEPLOY_TARGET=/srv/blog

@@ -35,7 +35,7 @@ SHOW_SOURCELINK = False
 # "Propose a change to this post" links each post's page to its source in the
 # repository (plugins/propose_change): a URL with {path}, the source file from
 # the repository's root, e.g. https://github.com/OWNER/REPO/edit/main/{path}
-# (README, "Writing a post"). Empty: no link (no Git host is named yet).
+# (docs/writing.md, "Propose a change"). Empty: no link (no Git host is named yet).
 PROPOSE_CHANGE_URL = ""
 
 # --- Pages and navigation ----------------------------------------------

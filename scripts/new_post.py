@@ -3,7 +3,7 @@
     .venv/bin/python scripts/new_post.py "Designate at the Epoxy PTG"
 
 writes ``posts/<slug>.rst`` with every field the build requires, in the
-README's order: the title, its slug (Nikola's own slugify, so the URL is
+order docs/writing.md gives: the title, its slug (Nikola's own slugify, so the URL is
 the one the build will make), the date now with its offset, the author from
 ``git config user.name`` (or a placeholder), and placeholders for the tags,
 the category and the description. Under the fields, a reST comment (never
@@ -84,7 +84,7 @@ def stub(title, slug, now, author, categories, tags):
                            initial_indent="   ", subsequent_indent="   ", break_on_hyphens=False)
     lines += [
         "   Write the post below; its sections start with a title underlined with ---,",
-        "   and README.md, \"Writing a post\", lists what a post can use.",
+        "   and docs/writing.md lists what a post can use.",
         "",
         "",
     ]

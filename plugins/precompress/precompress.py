@@ -4,7 +4,7 @@ Beside every text file in ``output/`` worth compressing (``COMPRESSIBLE``
 types, ``MIN_SIZE`` bytes or more) this writes ``X.gz`` (gzip, level 9) and
 ``X.br`` (Brotli, quality 8). nginx's gzip_static and brotli_static send them
 to clients that accept them (server/nginx/blog.conf); a CDN upload sends them
-with Content-Encoding (README, "Deploying"). Pagefind's ``.pf_*`` and
+with Content-Encoding (docs/deploying.md). Pagefind's ``.pf_*`` and
 ``.pagefind`` files are compressed by Pagefind already and are not touched.
 
 - Last: a late task that depends on every other task, so it sees the final

@@ -2,8 +2,8 @@
 
 conf.py's ``PROPOSE_CHANGE_URL`` is a URL pattern with ``{path}``, the
 post's source file from the repository's root (``posts/x.rst``), such as
-``https://github.com/OWNER/REPO/edit/main/{path}`` (README, "Writing a
-post"). Empty: no link. Each post page's context gets ``propose_change``,
+``https://github.com/OWNER/REPO/edit/main/{path}`` (docs/writing.md,
+"Propose a change"). Empty: no link. Each post page's context gets ``propose_change``,
 the post's URL (or None), through Nikola's ``render_post`` signal, so the
 page is written again when the setting changes (Nikola's up-to-date check
 and plugins/planner both see the signal's additions).

@@ -9,8 +9,8 @@ Lighthouse (the npm package, pinned in package-lock.json) audits the
 session's build served by nginx with the production config, through
 Debian's headless Chromium, with its mobile preset (a throttled phone) and
 its desktop one. It is the slowest layer (about 10 s a run), so `make test`
-leaves it out (marker ``lighthouse``) and `make lighthouse` runs it; the
-README says so. Pages: the home page, and the Oslo PTG summary, the post
+leaves it out (marker ``lighthouse``) and `make lighthouse` runs it, as
+docs/tests.md says. Pages: the home page, and the Oslo PTG summary, the post
 with the most sections (its contents list and section links).
 """
 
