@@ -92,6 +92,14 @@ def test_results_md_is_what_its_summary_files_give():
     assert "| met |" in text and "| not met by " in text
 
 
+def test_bench_names_only_plugins_that_exist():
+    names = set()
+    for path in list(BENCH.glob("*.py")) + list(BENCH.glob("*.md")):
+        names.update(re.findall(r"(?<![\w/])plugins/(\w+)", path.read_text()))
+    plugins = BENCH.parent / "plugins"
+    assert names and {n for n in names if not (plugins / n).is_dir() and not (plugins / (n + ".py")).is_file()} == set()
+
+
 def test_summaries_are_small_and_raw_runs_are_not_kept():
     for path in (BENCH / "results").glob("*.json"):
         assert json.loads(path.read_text())["format"] == report.FORMAT, path
