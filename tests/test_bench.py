@@ -100,6 +100,24 @@ def test_bench_names_only_plugins_that_exist():
     assert names and {n for n in names if not (plugins / n).is_dir() and not (plugins / (n + ".py")).is_file()} == set()
 
 
+def test_profile_gives_each_phase_its_share_of_the_build():
+    import profile_build
+
+    def timed(wall):
+        return {"wall": wall, "process_wall": wall + 0.1, "startup": 1.0, "exit": 0.5,
+                "phases": [["posts", 2.0], ["render", wall / 2]], "inner": {"docutils (compiling posts)": 1.0}}
+    cprofile = {"total": 1.0, "process_wall": 1.0, "cum": [], "own": []}
+    text = profile_build.render({
+        "posts": 10, "date": "2026-12-06", "machine": "m", "nproc": 2, "load": ["1.0", "2.0"],
+        "source": {"commit": "abc", "uncommitted": []}, "cprofile": {"full": cprofile, "edit": cprofile},
+        "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]}})
+    # full: start-up 10% of 10 s, 5% of 20 s; render is half of every build; the rest is unaccounted for
+    assert "| start-up: Python, Nikola, conf.py, plugins | 10.0% (5.0-10.0) | 1.00 s | 25.0% | 1.00 s |" in text
+    assert "| planner: render | 50.0% | 5.00 s (5.00-10.00) | 50.0% | 2.00 s |" in text
+    assert "| (between the planner's phases) | 15.0% (15.0-32.5) |" in text
+    assert "under load" in text and "render 50%" in text
+
+
 def test_summaries_are_small_and_raw_runs_are_not_kept():
     for path in (BENCH / "results").glob("*.json"):
         assert json.loads(path.read_text())["format"] == report.FORMAT, path
