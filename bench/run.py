@@ -27,8 +27,10 @@ memory (largest process, from wait4's rusage; and the whole process tree,
 sampled from /proc) are recorded, with the number of output files and how
 many of them the build (re)wrote. Page weight (HTML + CSS + JS bytes a
 reader downloads, images excluded) is measured on the home page and a
-typical post of each full build. Raw numbers go to bench/results/*.json and
-the tables to bench/RESULTS.md. Nothing here asserts anything about speed.
+typical post of each full build. The raw runs go to bench/results/raw/ (not
+in git), one summary per N to bench/results/<date>T<time>Z-<N>.json, and the
+tables, computed from the newest summary of each N, to bench/RESULTS.md
+(bench/report.py). Nothing here asserts anything about speed.
 """
 
 import argparse
@@ -54,6 +56,8 @@ from urllib.parse import urljoin, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+import goals  # noqa: E402
+import report as report_md  # noqa: E402
 import search as search_bench  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -62,19 +66,11 @@ WORK = BENCH / "work"
 OUR_PYTHON = ROOT / ".venv" / "bin" / "python"
 PELICAN_VENV = WORK / "pelican-venv"
 PELICAN_REQUIREMENTS = BENCH / "requirements-pelican.txt"
+RESULTS = BENCH / "results"
 SITE_URL = "http://graham.hayes.ie/"  # conf.py's default; links to it are local files
 
-# The goals (checked in the report, never in a test): per N.
-# Issue 19 (the build planner) and issue 20 (search in bundles).
-GOALS = {
-    1000: {"edit": 2.0, "preview_settled": 2.0, "edit_peak_mb": 150.0, "full_peak_mb": None,
-           "floor": 2.0, "search_edit": 0.3, "search_peak_mb": 100.0},
-    10000: {"edit": 4.0, "preview_settled": 4.0, "edit_peak_mb": 500.0, "full_peak_mb": 1000.0,
-            "floor": None, "search_edit": 1.0, "search_peak_mb": 300.0},
-}
-RATIO_DEFAULT, SCENARIO_RATIO, SCALE_RATIO, QUERY_RATIO = 1.0, 2.0, 2.0, 1.5
-SCENARIOS = (("retitle", "title and tags change"), ("new", "new post"), ("delete", "deleted post"))
-PREVIEW_EDITS = 5
+SCENARIOS = goals.SCENARIOS
+PREVIEW_EDITS = report_md.PREVIEW_EDITS
 PREVIEW_LIMIT = 900  # seconds: start-up at N = 10,000 included
 COPIES = (".gz", ".br")
 
@@ -621,9 +617,9 @@ def _os_name():
 
 def versions(pelican=None, hugo=None):
     py = our_python()
-    names = ("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen")
     code = ("import json, platform, importlib.metadata as m; print(json.dumps(dict("
-            "python=platform.python_version(), **{d: m.version(d) for d in " + repr(names) + "})))")
+            "python=platform.python_version(), **{d: m.version(d) for d in %r})))"
+            % (("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"),))
     v = json.loads(subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=True).stdout)
     v["pelican"] = pelican
     v["pelican_docutils"] = _version(PELICAN_VENV / "bin" / "python", "docutils") if pelican else None
@@ -768,17 +764,17 @@ def summarize(runs):
         s[engine] = e
     if runs.get("ours") and runs.get("pelican"):
         s["ratio_ours_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"])])
             for phase in ("full", "noop", "edit")}
         s["ratio_ours_pelican"]["size"] = stats([o["size"]["own_bytes"] / p["size"]["own_bytes"]
-                                                 for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
+                                                 for o, p in zip(runs["ours"], runs["pelican"])])
         s["ratio_ours_pelican"]["size_with_copies"] = stats([
             (o["size"]["own_bytes"] + o["size"]["copies_bytes"]) / p["size"]["own_bytes"]
-            for o, p in zip(runs["ours"], runs["pelican"], strict=True)])
+            for o, p in zip(runs["ours"], runs["pelican"])])
     if runs.get("ours_n2") and runs.get("pelican"):
         # ours_n2 runs after the pair (ours, Pelican) of its repeat: paired with that Pelican run.
         s["ratio_default_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"], strict=True)])
+            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"])])
             for phase in ("full", "noop", "edit")}
     if runs.get("search"):
         found = runs["search"]
@@ -798,321 +794,32 @@ def summarize(runs):
         s["floor_warnings"] = max(f["warnings"] for f in runs["floor"])
         if runs.get("ours"):
             s["full_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                          for o, f in zip(runs["ours"], runs["floor"], strict=True)])
+                                          for o, f in zip(runs["ours"], runs["floor"])])
             if runs.get("ours_n2"):
                 s["full_n2_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                                 for o, f in zip(runs["ours_n2"], runs["floor"], strict=True)])
+                                                 for o, f in zip(runs["ours_n2"], runs["floor"])])
     return s
 
 
-# --- the report ------------------------------------------------------------------------
+# --- writing the results ------------------------------------------------------------------
 
-def _s(st, unit="s", digits=1):
-    if not st:
-        return "-"
-    fmt = "{0:." + str(digits) + "f}"
-    if st["n"] == 1 or st["min"] == st["max"]:
-        return (fmt + "{1}").format(st["median"], unit)
-    return (fmt + "{1} ({2}-{3})").format(st["median"], unit, fmt.format(st["min"]), fmt.format(st["max"]))
-
-
-def _kb(b):
-    return "{0:.1f}".format(b / 1024)
-
-
-MARK_START, MARK_END = "<!-- notes -->", "<!-- /notes -->"
-HEAD = {"ours": "ours, one process", "ours_n2": "ours, `make site` (`-n 2`)", "pelican": "Pelican", "hugo": "Hugo"}
-
-
-def _merge(reports):
-    """One report from several runs of the benchmark (e.g. N = 100 and 1,000 repeated, 10,000 once)."""
-    merged = dict(reports[0])
-    merged["sizes"] = {}
-    for r in reports:
-        merged["sizes"].update(r["sizes"])
-    merged["runs_of"] = [_run_of(r) for r in reports]
-    return merged
-
-
-def _run_of(report):
-    """When one run of the benchmark was made, of which sizes, how many times, from which sources."""
-    return {"date": report["date"], "sizes": sorted(report["sizes"], key=int),
-            "repeats": sorted({s["repeats"] for s in report["sizes"].values()}),
-            "machine": report["machine"], "source": report.get("source", {})}
-
-
-def _size_table(n, s, engines):
-    lines = ["Output size, MB (the site's own files; `.gz`/`.br` copies apart):", "",
-             "| part | " + " | ".join(HEAD[e] for e in engines) + " |", "|---" * (len(engines) + 1) + "|"]
-    names = ["pages", "current feeds", "feed archives", "search index", "other"]
-    for part in names + ["own total", "copies (`.gz` + `.br`)", "with copies"]:
-        cells = []
-        for e in engines:
-            parts = s[e].get("parts") or {}
-            own = sum(v["bytes"] for k, v in parts.items() if k != "copies")
-            copies = parts.get("copies", {}).get("bytes", 0)
-            value = {"own total": own, "copies (`.gz` + `.br`)": copies, "with copies": own + copies}.get(
-                part, parts.get(part, {}).get("bytes", 0))
-            cells.append("{0:.1f}".format(value / 1e6) if parts else "-")
-        lines.append("| {0} | {1} |".format(part, " | ".join(cells)))
-    return lines + [""]
-
-
-def render_markdown(report, notes=""):
-    m, v = report["machine"], report["versions"]
-    runs_of = report.get("runs_of") or [_run_of(report)]
-    lines = [
-        "# Benchmark results",
-        "",
-        "Written by `bench/run.py` (see bench/README.md) from the JSON files in `bench/results/` named below;"
-        " where our build's time goes: bench/PROFILE.md. The notes between the `notes` markers are written by"
-        " hand and kept when the tables are regenerated.",
-        "Times are wall-clock seconds, the median of the paired, alternating runs with the (min-max) spread;"
-        " a single value is a single run. The machine is shared with other work: CPU seconds (user+sys of"
-        " the build's processes) are less disturbed by it than wall time.",
-        "",
-        MARK_START, notes.strip("\n"), MARK_END,
-        "",
-        "## Machine and versions",
-        "",
-        "- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}".format(
-            m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"]),
-    ]
-    for run in runs_of:
-        src = run["source"]
-        lines.append("- {0}: N = {1}, {2} repeat(s); load average {3} at the start, {4} at the end; sources: "
-                     "commit {5}{6} (site digest {7})".format(
-                         run["date"], ", ".join(run["sizes"]), "/".join(map(str, run["repeats"])),
-                         " ".join("{0:.2f}".format(x) for x in run["machine"]["loadavg_start"]),
-                         " ".join("{0:.2f}".format(x) for x in run["machine"].get("loadavg_end", ())),
-                         src.get("commit"), (", with uncommitted changes to " + ", ".join(
-                             name[3:] for name in src["uncommitted"])) if src.get("uncommitted") else "",
-                         src.get("site_digest")))
-    lines += [
-        "- ours: Python {python}, Nikola {nikola}, docutils {docutils}, doit {doit}, Pygments {pygments}, "
-        "Jinja2 {jinja2}, feedgen {feedgen}".format(**v),
-        "- Pelican {0} (docutils {1}, in its own virtualenv, bench/requirements-pelican.txt)".format(
-            v.get("pelican") or "not run", v.get("pelican_docutils") or "-"),
-        "- Hugo {0} (Debian package, the Markdown twin of the corpus, minimal layouts)".format(
-            v.get("hugo") or "not run"),
-        "",
-    ]
-    goal_rows = []
-    for n, size in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
-        s = size["summary"]
-        engines = [e for e in ("ours", "ours_n2", "pelican", "hugo") if e in s]
-        ratio, dratio = s.get("ratio_ours_pelican"), s.get("ratio_default_pelican")
-        lines += ["## N = {0} posts ({1} run{2})".format(n, size.get("repeats", report["repeat"]),
-                                                       "" if size.get("repeats", report["repeat"]) == 1 else "s"), "",
-                  "| | " + " | ".join(HEAD[e] for e in engines) + (" | ours / Pelican |" if ratio else " |"),
-                  "|---" * (len(engines) + 1 + (1 if ratio else 0)) + "|"]
-
-        def row(label, key, unit="s", digits=1, ratio_text="", s=s, engines=engines, lines=lines, ratio=ratio):
-            cells = [_s(s[e].get(key), unit, digits) for e in engines]
-            lines.append("| {0} | {1}{2} |".format(label, " | ".join(cells), (" | " + ratio_text) if ratio else ""))
-
-        def both(phase, ratio=ratio, dratio=dratio):
-            if not ratio:
-                return ""
-            text = "one process {0}".format(_s(ratio.get(phase), "x", 2))
-            if dratio:
-                text += "; `make site` {0}".format(_s(dratio.get(phase), "x", 2))
-            return text
-
-        row("full clean build", "full", ratio_text=both("full"))
-        row("no-op rebuild", "noop", ratio_text=both("noop"))
-        row("one-post edit (`build`)", "edit", ratio_text=both("edit"))
-        for name, label in SCENARIOS:
-            row(label + " (`build`)", name)
-        row("peak RSS, largest process, clean build", "full_peak_mb", " MB", 0)
-        row("peak RSS, largest process, edit", "edit_peak_mb", " MB", 0)
-        row("preview: save until its URL serves the new text", "preview", digits=2)
-        row("preview: save until the background build is done", "preview_settled")
-        row("preview: start-up until it serves", "preview_startup")
-        row("precompression alone (of the full build)", "precompress")
-        row("full build, CPU s (user+sys)", "full_cpu")
-        row("edit, CPU s", "edit_cpu")
-        row("peak RSS, largest process", "peak_rss_mb", " MB", 0)
-        row("peak memory, process tree (PSS)", "peak_tree_pss_mb", " MB", 0)
-        row("peak RSS, preview server", "preview_rss_mb", " MB", 0)
-        row("output, own files", "own_mb", " MB", 1, _s(ratio.get("size"), "x", 2) if ratio else "")
-        row("output with `.gz`/`.br` copies", "copies_mb", " MB of copies", 1,
-            ("with copies " + _s(ratio.get("size_with_copies"), "x", 2)) if ratio else "")
-        row("output files", "output_files", "", 0)
-        row("files written by the edit", "edit_written", "", 0)
-        lines.append("")
-        if "ours" in engines:
-            last = size["runs"]["ours"][-1]["edit"].get("files_written_by_folder")
-            if last:
-                top = sorted(last.items(), key=lambda kv: -kv[1])[:5]
-                lines += ["Our edit rewrote, by output folder: " + ", ".join(
-                    "`{0}/` {1}".format(k, v) for k, v in top) + ".", ""]
-        lines += _size_table(n, s, engines)
-        lines += _search_table(n, s.get("search"))
-        if "floor" in s:
-            lines += [
-                "Floor, docutils alone on the {0} bodies in one process (`bench/floor.py`): {1}; "
-                "{2} docutils warnings. Our full build is {3} the floor{4}.".format(
-                    n, _s(s["floor"]), s["floor_warnings"], _s(s.get("full_over_floor"), "x", 1),
-                    (", {0} with `-n 2`".format(_s(s["full_n2_over_floor"], "x", 1))
-                     if s.get("full_n2_over_floor") else "")),
-                ""]
-        lines += ["Page weight (HTML + CSS + JS as built, images excluded; KiB, gzip -9 in brackets):", "",
-                  "| page | engine | HTML | CSS | JS | total | gzipped | files |", "|---|---|---|---|---|---|---|---|"]
-        for page in ("home", "post"):
-            for e in engines:
-                if e == "ours_n2":
-                    continue
-                w = s[e]["weight_" + page]
-                lines.append("| {0} `{1}` | {2} | {3} | {4} | {5} | **{6}** | {7} | {8}{9} |".format(
-                    page, w["page"], HEAD[e], _kb(w["html"]), _kb(w["css"]), _kb(w["js"]),
-                    _kb(w["total"]), _kb(w["total_gzip"]), len(w["files"]),
-                    (", off-site: " + ", ".join(w["external"])) if w["external"] else ""))
-        lines.append("")
-        goal_rows += _goals(int(n), s)
-    goal_rows += _scale_goal(report)
-    if goal_rows:
-        lines += ["## Goals (issues 19 and 20)", "",
-                  "| N | goal | target | now | |", "|---|---|---|---|---|"] + goal_rows + [""]
-    lines += [
-        "## What is measured",
-        "",
-        "- full clean build: a fresh copy of the generated site, no output, cache or state; `nikola build`"
-        " (one process) and `nikola build -n 2` (what `make site` runs on two cores), `pelican` with an"
-        " empty cache, `hugo`.",
-        "- no-op rebuild: the same command again, nothing changed.",
-        "- one-post edit: a paragraph appended to the body of one post from the middle of the"
-        " corpus, then the same command.",
-        "- preview: `nikola preview` (what `make serve` runs) started on the built site, then {0} saves"
-        " of that post, each a new sentence appended; the time from the write until its URL serves a page"
-        " with the new sentence (polled every 5 ms), and until the preview says its background build is"
-        " done. Hugo: `hugo server` (fast render mode, rendering to memory), the same saves on the"
-        " Markdown twin.".format(PREVIEW_EDITS),
-        "- precompression: plugins/precompress alone, on a copy of the full build's output without its"
-        " copies (its share of the full build's time).",
-        "- peak RSS: the largest process (wait4 rusage); process tree: the summed proportional set"
-        " size of every process of the build, sampled every 0.2 s (matters for `-n 2`).",
-        "- output size: bytes of every file; ours also without the `.gz`/`.br` copies, which are a"
-        " web server's optimisation (the goal is judged on the site's own files).",
-        "- Pelican: reST reader, feeds for all posts, each category, tag and author (RSS and Atom,"
-        " full content), ten posts per index page, `LOAD_CONTENT_CACHE` and `CACHE_CONTENT` on, its"
-        " default theme. It rewrites every output file on every run.",
-        "- Hugo: the same posts in Markdown (note as a blockquote, footnotes, fenced code),"
-        " bench/generate.py's minimal layouts; RSS for home, sections and terms.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _search_table(n, found):
-    if not found:
-        return []
-    lines = ["Search (`bench/search.py`, on the built site): {0} bundles against one Pagefind index of every"
-             " post page.".format(found["bundles"]), "",
-             "| | bundles | one index | bundles / one |", "|---|---|---|---|",
-             "| index from nothing | {0} | {1} | {2:.2f}x |".format(
-                 _s(found["bundled"], digits=2), _s(found["single"], digits=2),
-                 found["bundled"]["median"] / found["single"]["median"]),
-             "| after a one-post edit | {0} | (all again) {1} | |".format(
-                 _s(found["edit"], digits=2), _s(found["single"], digits=2)),
-             "| peak RSS of a search process | {0} | {1} | |".format(
-                 _s(found["bundled_peak_mb"], " MB", 0), _s(found["single_peak_mb"], " MB", 0))]
-    for kind, q in found["queries"].items():
-        lines.append("| bytes for one query, {0} (`{1}`, {2} found) | {3} | {4} | {5:.2f}x |".format(
-            kind, q["query"], q["found"][0], _kb(q["bundled"]), _kb(q["single"]), q["ratio"]))
-    return lines + [""]
-
-
-def _goals(n, s):
-    rows = []
-    goals = GOALS.get(n)
-    default, hugo = s.get("ours_n2") or s.get("ours"), s.get("hugo")
-    if not goals or not default:
-        return rows
-
-    def add(goal, target, now, ok):
-        rows.append("| {0:,} | {1} | {2} | {3} | {4} |".format(n, goal, target, now, "met" if ok else "not met"))
-
-    edit = default["edit"]["median"]
-    below = " and below Hugo's CLI ({0})".format(_s(hugo["edit"])) if hugo else ""
-    add("one-post body edit, `make site`", "<= {0} s{1}".format(goals["edit"], " and < Hugo" if hugo else ""),
-        _s(default["edit"]) + below, edit <= goals["edit"] and (not hugo or edit < hugo["edit"]["median"]))
-    for name, label in SCENARIOS:
-        if default.get(name):
-            add(label + ", `make site`", "<= {0}x the body edit".format(SCENARIO_RATIO),
-                "{0} ({1})".format(_s(default[name]), _s(default[name + "_over_edit"], "x", 2)),
-                default[name + "_over_edit"]["median"] <= SCENARIO_RATIO)
-    ours = s.get("ours") or {}
-    if ours.get("preview_settled"):
-        add("preview: save until the whole site is up to date", "<= {0} s".format(goals["preview_settled"]),
-            _s(ours["preview_settled"], digits=2), ours["preview_settled"]["median"] <= goals["preview_settled"])
-    dratio = s.get("ratio_default_pelican")
-    if dratio:
-        add("clean build, `make site` / Pelican", "<= {0}".format(RATIO_DEFAULT), _s(dratio["full"], "x", 2),
-            dratio["full"]["median"] <= RATIO_DEFAULT)
-    if goals["floor"] and s.get("full_n2_over_floor"):
-        add("clean build, `make site` / docutils floor", "<= {0}".format(goals["floor"]),
-            _s(s["full_n2_over_floor"], "x", 2), s["full_n2_over_floor"]["median"] <= goals["floor"])
-    peaks = [e for e in (s.get("ours"), s.get("ours_n2")) if e]
-    edit_peak = max([e["edit_peak_mb"]["max"] for e in peaks]
-                    + [e[name + "_peak_mb"]["max"] for e in peaks for name, _l in SCENARIOS if e.get(name)])
-    add("peak memory, largest process, edits", "<= {0:.0f} MB".format(goals["edit_peak_mb"]),
-        "{0:.0f} MB".format(edit_peak), edit_peak <= goals["edit_peak_mb"])
-    if goals["full_peak_mb"]:
-        full_peak = max(e["full_peak_mb"]["max"] for e in peaks)
-        add("peak memory, largest process, clean build", "<= {0:.0f} MB".format(goals["full_peak_mb"]),
-            "{0:.0f} MB".format(full_peak), full_peak <= goals["full_peak_mb"])
-    found = s.get("search")
-    if found:
-        add("search work after a one-post edit", "<= {0} s".format(goals["search_edit"]),
-            _s(found["edit"], digits=2), found["edit"]["median"] <= goals["search_edit"])
-        add("search work, index from nothing", "<= one index ({0})".format(_s(found["single"], digits=2)),
-            _s(found["bundled"], digits=2), found["bundled"]["median"] <= found["single"]["median"])
-        add("peak memory of any search process", "<= {0:.0f} MB".format(goals["search_peak_mb"]),
-            _s(found["bundled_peak_mb"], " MB", 0), found["bundled_peak_mb"]["max"] <= goals["search_peak_mb"])
-        worst = max(q["ratio"] for q in found["queries"].values())
-        add("bytes a reader downloads for one query", "<= {0}x one index".format(QUERY_RATIO),
-            "{0:.2f}x (the worst of {1})".format(worst, len(found["queries"])), worst <= QUERY_RATIO)
-    return rows
-
-
-def _scale_goal(report):
-    """Issue 19: a one-post edit at 10,000 posts costs at most twice the edit at 1,000."""
-    sizes = report["sizes"]
-    if "1000" not in sizes or "10000" not in sizes:
-        return []
-    small = sizes["1000"]["summary"].get("ours_n2") or sizes["1000"]["summary"].get("ours")
-    large = sizes["10000"]["summary"].get("ours_n2") or sizes["10000"]["summary"].get("ours")
-    if not small or not large:
-        return []
-    ratio = large["edit"]["median"] / small["edit"]["median"]
-    return ["| 10,000 | one-post edit at 10,000 / at 1,000 | <= {0} | {1:.2f}x ({2} / {3}) | {4} |".format(
-        SCALE_RATIO, ratio, _s(large["edit"]), _s(small["edit"]), "met" if ratio <= SCALE_RATIO else "not met")]
-
-
-def write_outputs(report, results_dir=BENCH / "results", markdown=BENCH / "RESULTS.md"):
+def write_outputs(report, results_dir=RESULTS, markdown=report_md.MARKDOWN):
+    """The raw runs to results/raw/ (not in git), one summary per N to results/, then RESULTS.md from the
+    newest summary of each N; returns the summaries' paths."""
     results_dir = Path(results_dir)
-    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "raw").mkdir(parents=True, exist_ok=True)
     stamp = report["date"].replace(":", "").replace("+0000", "Z")
-    path = results_dir / "results-{0}.json".format(stamp)
-    path.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    raw = results_dir / "raw" / "{0}.json".format(stamp)
+    raw.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    paths = []
+    for n in report["sizes"]:
+        path = results_dir / report_md.summary_name(report, n)
+        summary = report_md.summary_of(report, n, raw="raw/" + raw.name)
+        path.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
+        paths.append(path)
     if markdown:
-        write_markdown(report, markdown)
-    return path
-
-
-def kept_notes(markdown):
-    try:
-        text = Path(markdown).read_text()
-    except OSError:
-        return ""
-    if MARK_START in text and MARK_END in text:
-        return text.split(MARK_START, 1)[1].split(MARK_END, 1)[0]
-    return ""
-
-
-def write_markdown(report, markdown):
-    Path(markdown).write_text(render_markdown(report, kept_notes(markdown)))
+        report_md.write_markdown(report_md.latest(results_dir), markdown)
+    return paths
 
 
 def main(argv=None):
@@ -1126,23 +833,18 @@ def main(argv=None):
     ap.add_argument("--no-floor", dest="floor", action="store_false")
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     ap.add_argument("--work", type=Path, default=WORK)
-    ap.add_argument("--results", type=Path, default=BENCH / "results")
-    ap.add_argument("--markdown", type=Path, default=BENCH / "RESULTS.md")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--markdown", type=Path, default=report_md.MARKDOWN)
     ap.add_argument("--repeat-large", type=int, default=1,
                     help="repeats for N >= 10,000 (default 1: a single run, documented as such)")
     ap.add_argument("--no-preview", dest="preview", action="store_false")
     ap.add_argument("--no-search", dest="search", action="store_false",
                     help="skip bench/search.py (search in bundles against one index; needs nginx and Chromium)")
-    ap.add_argument("--report-only", type=Path, nargs="+", metavar="JSON",
-                    help="rewrite the Markdown from saved results JSON files (merged by N)")
     args = ap.parse_args(argv)
-    if args.report_only:
-        write_markdown(_merge([json.loads(p.read_text()) for p in args.report_only]), args.markdown)
-        return
     report = bench(args.sizes, args.repeat, args.pelican, args.hugo, args.parallel, args.floor,
                    args.work, args.seed, args.repeat_large, args.preview, args.search)
-    path = write_outputs(report, args.results, args.markdown)
-    log("wrote {0} and {1}".format(path, args.markdown))
+    paths = write_outputs(report, args.results, args.markdown)
+    log("wrote {0} and {1}".format(", ".join(str(p) for p in paths), args.markdown))
 
 
 if __name__ == "__main__":
