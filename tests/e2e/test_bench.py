@@ -1,9 +1,7 @@
 """The benchmark's verdicts are computed and true, and the benchmark still runs.
 
-The first tests are fast and build nothing: the goal table's verdict on
-numbers just under and just over a goal, and bench/RESULTS.md being exactly
-what bench/report.py makes of the summary files it names (with its
-hand-written log). The others run bench/run.py at N = 5 (our build only):
+(The verdicts themselves, with no build: tests/unit/test_bench_goals.py.)
+These run bench/run.py at N = 5 (our build only):
 generate the corpus, build it fresh, rebuild with nothing changed, rebuild
 after an edit, weigh the pages, run the docutils floor, change a title and
 tags, add a post, delete one, run the preview and save a post five times,
@@ -14,7 +12,6 @@ speed is measured by `bench/run.py` and reported in bench/RESULTS.md.
 """
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -24,7 +21,6 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
-import goals  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
 
@@ -33,97 +29,6 @@ import run  # noqa: E402
 def slow(test):
     """Runs the benchmark: builds, the preview, Chromium."""
     return pytest.mark.e2e(pytest.mark.browser(test))
-
-
-# --- the verdicts (fast, no build) ------------------------------------------------------------
-
-def test_verdict_is_met_up_to_the_target_and_says_by_how_much_it_is_not():
-    assert goals.judge(3.99, 4.0) == "met"
-    assert goals.judge(4.0, 4.0) == "met"
-    assert goals.judge(4.04, 4.0) == "not met by 1.0%"
-    assert goals.judge(4.8, 4.0) == "not met by 20%"
-    assert goals.judge(2.2, 2.0) == "not met by 10%"
-
-
-def _st(value):
-    return {"median": value, "min": value, "max": value, "n": 1}
-
-
-def _summary(n, edit, over_edit, preview, peak):
-    """A summary file's data as bench/report.py loads it, with only the numbers some goals read."""
-    build = {"edit": _st(edit), "edit_peak_mb": _st(peak), "full_peak_mb": _st(peak),
-             "new": _st(edit * over_edit), "new_over_edit": _st(over_edit)}
-    return {"posts": n, "summary": {"ours_n2": build, "ours": {"preview_settled": _st(preview)}}}
-
-
-@pytest.mark.parametrize("n", [1000, 10000])
-def test_goal_rows_just_under_and_just_over_each_goal(n):
-    t = goals.TARGETS[n]
-    under = {n: ("under.json", _summary(n, t["edit"] - 0.01, goals.OVER_EDIT - 0.01, t["preview_settled"] - 0.01,
-                                        t["edit_peak_mb"] - 1))}
-    over = {n: ("over.json", _summary(n, t["edit"] * 1.1, goals.OVER_EDIT * 1.1, t["preview_settled"] * 1.1,
-                                      t["edit_peak_mb"] * 1.1))}
-    wanted = ["one-post body edit, `make site`", "new post / body edit, `make site`",
-              "preview: save until the whole site is up to date", "peak memory, largest process, edits"]
-    for summaries, verdict, data in ((under, "met", "under.json"), (over, "not met by 10%", "over.json")):
-        rows = {r.goal: r for r in goals.rows(summaries)}
-        for goal in wanted:
-            assert rows[goal].verdict == verdict and rows[goal].data == data and rows[goal].n == n
-        # goals whose numbers are missing (Hugo, Pelican, search) are left out, not guessed
-        assert set(rows) == set(wanted) | ({"peak memory, largest process, clean build"} if n == 10000 else set())
-
-
-def test_edit_at_ten_thousand_against_one_thousand_names_both_files():
-    for large, verdict in ((2.0 * 1.5 - 0.01, "met"), (2.0 * 1.5 * 1.5, "not met by 50%")):
-        summaries = {1000: ("a.json", _summary(1000, 1.5, 1.0, 1.0, 100)),
-                     10000: ("b.json", _summary(10000, large, 1.0, 1.0, 100))}
-        (row,) = [r for r in goals.rows(summaries) if r.goal == "one-post edit at 10,000 / at 1,000"]
-        assert row.verdict == verdict and row.data == "b.json, a.json"
-    (line,) = [x for x in goals.table(summaries) if "at 10,000 / at 1,000" in x]
-    assert "`b.json`, `a.json`" in line and line.endswith("| not met by 50% |")
-
-
-def test_results_md_is_what_its_summary_files_give():
-    text = (BENCH / "RESULTS.md").read_text()
-    named = re.findall(r"^## N = [\d,]+ posts \(\d+ runs?, `([^`]+)`\)$", text, re.M)
-    assert named and all((BENCH / "results" / name).is_file() for name in named)
-    summaries = report.load([BENCH / "results" / name for name in named])
-    assert text == report.render_markdown(summaries, report.kept_log(BENCH / "RESULTS.md"))
-    assert "| met |" in text and "| not met by " in text
-
-
-def test_bench_names_only_plugins_that_exist():
-    names = set()
-    for path in list(BENCH.glob("*.py")) + list(BENCH.glob("*.md")):
-        names.update(re.findall(r"(?<![\w/])plugins/(\w+)", path.read_text()))
-    plugins = BENCH.parent / "plugins"
-    assert names and {n for n in names if not (plugins / n).is_dir() and not (plugins / (n + ".py")).is_file()} == set()
-
-
-def test_profile_gives_each_phase_its_share_of_the_build():
-    import profile_build
-
-    def timed(wall):
-        return {"wall": wall, "process_wall": wall + 0.1, "startup": 1.0, "exit": 0.5,
-                "phases": [["posts", 2.0], ["render", wall / 2]], "inner": {"docutils (compiling posts)": 1.0}}
-    cprofile = {"total": 1.0, "process_wall": 1.0, "cum": [], "own": []}
-    text = profile_build.render({
-        "posts": 10, "date": "2026-12-06", "machine": "m", "nproc": 2, "load": ["1.0", "2.0"],
-        "source": {"commit": "abc", "uncommitted": []}, "cprofile": {"full": cprofile, "edit": cprofile},
-        "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]}})
-    # full: start-up 10% of 10 s, 5% of 20 s; render is half of every build; the rest is unaccounted for
-    assert "| start-up: Python, Nikola, conf.py, plugins | 10.0% (5.0-10.0) | 1.00 s | 25.0% | 1.00 s |" in text
-    assert "| planner: render | 50.0% | 5.00 s (5.00-10.00) | 50.0% | 2.00 s |" in text
-    assert "| (between the planner's phases) | 15.0% (15.0-32.5) |" in text
-    assert "under load" in text and "render 50%" in text
-
-
-def test_summaries_are_small_and_raw_runs_are_not_kept():
-    for path in (BENCH / "results").glob("*.json"):
-        assert json.loads(path.read_text())["format"] == report.FORMAT, path
-        assert path.stat().st_size < 32 * 1024, path
-    ignored = (BENCH.parent / ".gitignore").read_text().splitlines()
-    assert "bench/results/raw/" in ignored
 
 
 # --- the benchmark's code path (a build, Chromium) ----------------------------------------------
