@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What a site is made of; everything else in the repository is not the site.
 SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages",
-              "images", "files", "listings")
+              "images", "files", "listings", "redirects.txt")
 NIKOLA = str(Path(sys.executable).with_name("nikola"))
 TIMEOUT = 900
 
@@ -61,7 +61,8 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=(), setti
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         src = ROOT / part
-        if not with_posts and part in ("posts", *POST_MEDIA):  # pages (search, 404) are part of the frame
+        # pages (search, 404) are part of the frame; redirects.txt answers for the blog's own URLs.
+        if not with_posts and part in ("posts", "redirects.txt", *POST_MEDIA):
             continue
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))

@@ -4,7 +4,8 @@
 logs and temp paths all inside it, so it runs as root or not and never touches
 /var/log or /run), with one server on a free port of 127.0.0.1 whose ``root``
 is the given folder and which ``include``s server/nginx/blog.conf, the file
-production uses. nginx runs in the foreground (``daemon off``) as a child of
+production uses, and the site's own 301 and 410 rules (``.nginx/*.conf``,
+plugins/redirects), as server/nginx/example.conf does. nginx runs in the foreground (``daemon off``) as a child of
 the test process and is stopped by its process id.
 """
 
@@ -47,6 +48,7 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         include {blog_conf};
+        include {root}/.nginx/*.conf;
     }}
 }}
 """
