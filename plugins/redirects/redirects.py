@@ -64,12 +64,15 @@ class Redirects(Task):
 
     def check_site(self, site):
         records, problems = rules.read(".")
+        if not records and not problems:
+            self.records = []
+            return  # nothing to check: a site without redirects.txt pays nothing
         if not problems:
             problems = rules.check(records, served.site_urls(site))
         if not problems:
             problems = self.guid_problems(site, records)
         if problems:
-            errors.stop(problems, "{0} with {1}: nothing was built".format(
+            errors.stop(problems, "nikola build: {0} with moved and removed URLs ({1}); nothing was built.".format(
                 errors.plural(len(problems), "problem"), rules.FILE))
         self.records = records
 

@@ -15,9 +15,12 @@ The redirect pages and the web server's file plugins/redirects writes
 itself are not in the set: they answer for URLs the content no longer serves.
 """
 
+import contextlib
 import math
 import os
 from urllib.parse import unquote, urlsplit
+
+from nikola import utils
 
 from plugins.blog_feeds.blog_feeds import collect, opml
 from plugins.rules import publication
@@ -42,19 +45,32 @@ def _flatten(tasks):
         yield from _flatten(task)
 
 
+@contextlib.contextmanager
+def _no_folders():
+    """Nikola 8.3.3's scale_images and copy_assets make their output folders while they generate
+    their tasks (``utils.makedirs``): listing them must leave output/ as it is, should the check fail."""
+    real = utils.makedirs
+    utils.makedirs = lambda path: None
+    try:
+        yield
+    finally:
+        utils.makedirs = real
+
+
 def file_targets(site):
     """The output files of the copying plugins, from their own task generators (nothing runs)."""
     out = os.path.normpath(site.config["OUTPUT_FOLDER"])
     found = []
-    for name in FILE_TASKS:
-        info = site.plugin_manager.get_plugin_by_name(name, "Task")
-        if info is None or name in site.config.get("DISABLED_PLUGINS", ()):
-            continue
-        for task in _flatten(info.plugin_object.gen_tasks()):
-            for target in task.get("targets") or ():
-                rel = os.path.relpath(os.path.normpath(target), out)
-                if not rel.startswith(".."):
-                    found.append(rel.replace(os.sep, "/"))
+    with _no_folders():
+        for name in FILE_TASKS:
+            info = site.plugin_manager.get_plugin_by_name(name, "Task")
+            if info is None or name in site.config.get("DISABLED_PLUGINS", ()):
+                continue
+            for task in _flatten(info.plugin_object.gen_tasks()):
+                for target in task.get("targets") or ():
+                    rel = os.path.relpath(os.path.normpath(target), out)
+                    if not rel.startswith(".."):
+                        found.append(rel.replace(os.sep, "/"))
     return found
 
 

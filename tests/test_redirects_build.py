@@ -1,0 +1,233 @@
+"""redirects.txt in the build and behind nginx (plugins/redirects, server/nginx).
+
+tests/sites/redirects/ is a site whose post changed its slug (old-slug to
+new-slug, with its 301 and its old GUID kept) and which withdrew a post (410).
+tests/sites/redirects_<case>/ each add one mistake to it: the build stops with
+``redirects.txt:N`` (or the post's file and line) and writes nothing.
+"""
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import lxml.etree
+import pytest
+
+from sitebuild import ROOT, copy_site, nikola_build
+from test_hosting import request
+from test_planner import differences, tree
+from validate import nginx
+
+SITES = ROOT / "tests" / "sites"
+GUID = "http://graham.hayes.ie/posts/old-slug/"
+
+# case -> (the file and line the message names, text it must contain)
+BAD = {
+    "missing_target": ("redirects.txt:2", "/posts/old-slug/ moves to /posts/nowhere/, which the site does not serve"),
+    "loop": ("redirects.txt:2", "/posts/a/ moves to /posts/b/, which is itself moved"),
+    "chain": ("redirects.txt:2", "/posts/older-slug/ moves to /posts/old-slug/, which is itself moved"),
+    "moved_still_served": ("redirects.txt:2", "/posts/kept/ is recorded as moved, but the site still serves it"),
+    "gone_still_served": ("redirects.txt:2", "/posts/kept/ is recorded as gone, but the site still serves it"),
+    "other_origin": ("redirects.txt:2", "is not a path on this site: a redirect never leaves the site's origin"),
+    # The line after the post's metadata, where the guid line goes.
+    "guid_missing": ("posts/new-slug.rst:8", "add the line `.. guid: {0}` to its metadata".format(GUID)),
+}
+
+
+def site_with(folder, *overlays):
+    copy_site(folder, overlay=SITES / "redirects", with_posts=False)
+    for overlay in overlays:
+        shutil.copytree(SITES / overlay, folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory):
+    """tests/sites/redirects/, built as it is served."""
+    build = nikola_build(site_with(tmp_path_factory.mktemp("redirects") / "site"), served=True)
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="module")
+def moved_url(moved):
+    with nginx.serve(moved.output) as base_url:
+        yield base_url
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_record_stops_the_build_at_its_line_and_publishes_nothing(tmp_path, case):
+    where, message = BAD[case]
+    build = nikola_build(site_with(tmp_path / case, "redirects_" + case))
+    assert build.returncode != 0, build.log
+    assert [line for line in build.log.splitlines()
+            if line.startswith(where + ": ERROR: ") and message in line], build.log
+    assert "Traceback" not in build.log, build.log
+    assert build.log.rstrip().splitlines()[-1].startswith("nikola build: "), build.log
+    assert not build.output.exists(), sorted(p.name for p in build.output.iterdir())
+
+
+@pytest.mark.parametrize("path,location", [
+    ("/posts/old-slug/", "/posts/new-slug/"), ("/posts/old-slug/index.html", "/posts/new-slug/"),
+])
+def test_nginx_answers_a_move_with_301_to_its_new_url(moved_url, path, location):
+    status, headers, _body = request(moved_url, path)
+    assert (status, headers["Location"]) == (301, location)
+    assert request(moved_url, location)[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/posts/withdrawn/", "/posts/withdrawn/index.html"])
+def test_nginx_answers_a_removal_with_410_and_the_gone_page(moved_url, path):
+    status, headers, body = request(moved_url, path)
+    assert status == 410 and headers["Content-Type"].startswith("text/html")
+    assert b"removed from the blog on purpose" in body
+
+
+def test_a_static_host_gets_a_redirect_page_at_the_old_url(moved):
+    page = (moved.output / "posts" / "old-slug" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=/posts/new-slug/">' in page
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_the_sitemap_lists_live_urls_only(moved):
+    sitemap = (moved.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/posts/new-slug/" in sitemap and "/posts/kept/" in sitemap
+    assert "old-slug" not in sitemap and "withdrawn" not in sitemap and "410" not in sitemap
+
+
+def items(feed):
+    root = lxml.etree.parse(str(feed)).getroot()
+    if root.tag == "rss":
+        return {i.findtext("link"): (i.findtext("guid"), i.find("guid").get("isPermaLink")) for i in root.iter("item")}
+    atom = "{http://www.w3.org/2005/Atom}"
+    return {e.find(atom + "link").get("href"): e.findtext(atom + "id") for e in root.iter(atom + "entry")}
+
+
+def test_the_moved_post_keeps_its_guid_in_rss_and_atom(moved):
+    link = "http://graham.hayes.ie/posts/new-slug/"
+    assert items(moved.output / "rss.xml")[link] == (GUID, "false")
+    assert items(moved.output / "index.atom")[link] == GUID
+
+
+PREDICT = """
+import json, os, sys
+sys.path.insert(0, os.getcwd())
+import conf
+from nikola.nikola import Nikola
+site = Nikola(**{k: v for k, v in vars(conf).items() if not k.startswith("__")})
+site.init_plugins()
+site.scan_posts()
+from plugins.redirects import served
+print(json.dumps(sorted(served.site_urls(site))))
+"""
+
+
+def predicted(root):
+    env = dict(os.environ, NIKOLA_NO_COLOR="1")
+    env.pop("SITE_URL", None)
+    proc = subprocess.run([sys.executable, "-c", PREDICT], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def written(output):
+    """What a build serves, less what plugins/redirects writes for its records."""
+    from plugins.rules import redirects
+    records, _ = redirects.read(output.parent)
+    return redirects.without_redirect_pages(redirects.served_urls(output), records) - {"/410.html"}
+
+
+def test_the_urls_checked_before_the_build_are_those_it_serves(moved):
+    """plugins/redirects/served.py names the URLs before anything is written; a URL it missed would
+    refuse a good move, one too many would let a bad one through."""
+    assert predicted(moved.root) == written(moved.output)
+
+
+def test_the_blogs_urls_checked_before_the_build_are_those_it_serves(built):
+    assert predicted(built.root.parent) == written(built.root)
+
+
+# --- a slug change, built incrementally, and read by a feed reader ------------------------------
+
+def before_the_move(root):
+    """The site as it was before the slug change: new-slug.rst still old-slug, no 301, no guid."""
+    post = root / "posts" / "new-slug.rst"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(re.sub(r"\.\. guid: .*\n", "", text).replace(".. slug: new-slug", ".. slug: old-slug"),
+                    encoding="utf-8")
+    (root / "redirects.txt").write_text("410  /posts/withdrawn/\n", encoding="utf-8")
+
+
+def test_a_slug_change_with_its_301_built_incrementally_equals_a_clean_build(tmp_path):
+    site = site_with(tmp_path / "site")
+    shutil.copy2(site / "posts" / "new-slug.rst", tmp_path / "after.rst")
+    shutil.copy2(site / "redirects.txt", tmp_path / "after.txt")
+    before_the_move(site)
+    first = nikola_build(site, served=True)
+    assert first.returncode == 0, first.log
+    assert (site / "output" / "posts" / "old-slug" / "index.html").is_file()
+    shutil.copy2(tmp_path / "after.rst", site / "posts" / "new-slug.rst")
+    shutil.copy2(tmp_path / "after.txt", site / "redirects.txt")
+    got = nikola_build(site, served=True)
+    assert got.returncode == 0, got.log
+    want = nikola_build(site_with(tmp_path / "clean"), served=True)
+    assert want.returncode == 0, want.log
+    assert differences(tree(got.output), tree(want.output)) == []
+    assert "refresh" in (got.output / "posts" / "old-slug" / "index.html").read_text(encoding="utf-8")
+
+
+def newsboat(tmp_path, feed_url):
+    """newsboat fetches ``feed_url`` into its cache (kept in ``tmp_path``); the GUIDs it holds."""
+    config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
+    config.write_text("", encoding="utf-8")
+    urls.write_text(feed_url + "\n", encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LANG="C.UTF-8")
+    proc = subprocess.run(["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache), "-x", "reload"],
+                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    with sqlite3.connect(str(cache)) as db:
+        return {guid for (guid,) in db.execute("SELECT guid FROM rss_item")}
+
+
+def read_before_and_after(tmp_path, keep_guid):
+    """What newsboat holds after reading /rss.xml before a slug change, then after it."""
+    site = site_with(tmp_path / "site")
+    after = (site / "posts" / "new-slug.rst").read_text(encoding="utf-8")
+    before_the_move(site)
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    seen = []
+    for step in ("before", "after"):
+        if step == "after":
+            if keep_guid:
+                (site / "posts" / "new-slug.rst").write_text(after, encoding="utf-8")
+                shutil.copy2(SITES / "redirects" / "redirects.txt", site / "redirects.txt")
+            else:  # the slug alone changed: no 301 (the build asks for the guid only with one), no guid
+                post = site / "posts" / "new-slug.rst"
+                post.write_text(post.read_text(encoding="utf-8").replace(".. slug: old-slug", ".. slug: new-slug"),
+                                encoding="utf-8")
+        build = nikola_build(site, served=True)
+        assert build.returncode == 0, build.log
+        with nginx.serve(build.output) as base_url:
+            seen.append(newsboat(reader, base_url + "/rss.xml"))
+    return seen
+
+
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed")
+def test_newsboat_sees_no_new_item_after_a_slug_change_that_keeps_the_guid(tmp_path):
+    before, after = read_before_and_after(tmp_path, keep_guid=True)
+    assert GUID in before and len(before) == 2
+    assert after == before
+
+
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed")
+def test_newsboat_sees_a_new_item_when_the_guid_is_not_kept(tmp_path):
+    """The control: the same slug change without the guid line is a new item to every subscriber."""
+    before, after = read_before_and_after(tmp_path, keep_guid=False)
+    assert after - before == {"http://graham.hayes.ie/posts/new-slug/"}
