@@ -17,7 +17,18 @@ class Site:
 
     # --- files -----------------------------------------------------------
     def html_pages(self):
-        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts)
+        """Every page a reader browses: not the redirect pages at moved pages' old URLs (redirects.txt)."""
+        moved = self.redirect_pages()
+        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts and p not in moved)
+
+    @functools.lru_cache(maxsize=None)
+    def redirect_pages(self):
+        """The files plugins/redirects writes at the old URLs of moved pages (a meta refresh each)."""
+        from plugins.rules import redirects
+        records, _problems = redirects.read(self.root.parent)
+        urls = redirects.served_urls(self.root)
+        pages = urls - redirects.without_redirect_pages(urls, records)
+        return frozenset(self.root / url.lstrip("/") for url in pages if url.endswith(".html"))
 
     def feeds(self):
         return sorted(p for p in self.root.rglob("*")
