@@ -231,3 +231,31 @@ def test_newsboat_sees_a_new_item_when_the_guid_is_not_kept(tmp_path):
     """The control: the same slug change without the guid line is a new item to every subscriber."""
     before, after = read_before_and_after(tmp_path, keep_guid=False)
     assert after - before == {"http://graham.hayes.ie/posts/new-slug/"}
+
+
+# --- make check ---------------------------------------------------------------------------------
+
+def make_check(site, *paths):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_post.py"), *paths], cwd=site,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("case,named", [("missing_target", "redirects.txt"), ("guid_missing", "posts/new-slug.rst")])
+def test_make_check_reports_what_the_build_reports_about_redirects(tmp_path, case, named):
+    where, message = BAD[case]
+    site = site_with(tmp_path / case, "redirects_" + case)
+    run = make_check(site, named)
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    assert [line for line in run.stderr.splitlines() if line.startswith(where + ": ERROR: ") and message in line], \
+        run.stderr
+    assert not (site / "output").exists()
+
+
+def test_make_check_checks_redirects_txt_when_it_changed(tmp_path):
+    site = site_with(tmp_path / "site")
+    subprocess.run("git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm start",
+                   shell=True, cwd=site, check=True)
+    assert make_check(site).returncode == 0
+    shutil.copy2(SITES / "redirects_missing_target" / "redirects.txt", site / "redirects.txt")
+    run = make_check(site)
+    assert run.returncode == 1 and "redirects.txt:2: ERROR: " in run.stderr, (run.stdout, run.stderr)

@@ -63,18 +63,23 @@ class Redirects(Task):
         return super().set_site(site)
 
     def check_site(self, site):
-        records, problems = rules.read(".")
-        if not records and not problems:
-            self.records = []
-            return  # nothing to check: a site without redirects.txt pays nothing
-        if not problems:
-            problems = rules.check(records, served.site_urls(site))
-        if not problems:
-            problems = self.guid_problems(site, records)
-        if problems:
+        records, problems = self.problems(site)
+        # scripts/check_post.py (make check) reports them itself, with the posts' problems.
+        site.redirect_problems = problems
+        if problems and not getattr(site, "defer_redirect_problems", False):
             errors.stop(problems, "nikola build: {0} with moved and removed URLs ({1}); nothing was built.".format(
                 errors.plural(len(problems), "problem"), rules.FILE))
-        self.records = records
+        self.records = [] if problems else records
+
+    def problems(self, site):
+        """(records, problem lines) of redirects.txt against the site as scanned."""
+        records, problems = rules.read(".")
+        if not records or problems:
+            return records, problems  # nothing to check: a site without redirects.txt pays nothing
+        problems = rules.check(records, served.site_urls(site))
+        if not problems:
+            problems = self.guid_problems(site, records)
+        return records, problems
 
     def post_folders(self, site):
         """The URL prefixes of posts (``/posts/``): a move from one of these moves a feed item."""
