@@ -259,3 +259,35 @@ def test_make_check_checks_redirects_txt_when_it_changed(tmp_path):
     shutil.copy2(SITES / "redirects_missing_target" / "redirects.txt", site / "redirects.txt")
     run = make_check(site)
     assert run.returncode == 1 and "redirects.txt:2: ERROR: " in run.stderr, (run.stdout, run.stderr)
+
+
+# --- what is written for the web server and for static hosts ----------------------------------
+
+def test_the_nginx_rules_are_exact_locations_quoted_and_percent_encoded():
+    from plugins.redirects import server_rules
+    from plugins.rules import redirects
+
+    records, problems = redirects.parse('301 /old%20page/ /new%22page/\n410 /gone.pdf\n410 /x/index.html\n')
+    assert problems == []
+    assert server_rules.nginx_text(records).splitlines()[-5:] == [
+        'location = "/gone.pdf" { return 410; }',
+        'location = "/old page/" { return 301 "/new%22page/"; }',
+        'location = "/old page/index.html" { return 301 "/new%22page/"; }',
+        'location = "/x/" { return 410; }',
+        'location = "/x/index.html" { return 410; }',
+    ]
+
+
+def test_a_moved_feed_or_file_gets_no_html_page(built):
+    """A feed reader does not follow a meta refresh: a moved feed is answered by nginx's 301 alone."""
+    from plugins.redirects import server_rules
+    from plugins.rules import redirects
+
+    records, _problems = redirects.read(ROOT)
+    moved = [r.old for r in records if r.status == redirects.MOVED]
+    feeds = [old for old in moved if not server_rules.wants_page(old)]
+    assert "/categories/cat_openstack.xml" in feeds and "/posts/the-big-rename/index.rst" in feeds
+    assert [old for old in feeds if (built.root / old.lstrip("/")).exists()] == []
+    pages = [old for old in moved if server_rules.wants_page(old)]
+    assert pages and all((built.root / old.lstrip("/") / "index.html").is_file() or
+                         (built.root / old.lstrip("/")).is_file() for old in pages)

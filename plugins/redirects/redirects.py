@@ -107,7 +107,8 @@ class Redirects(Task):
                     wanted.setdefault(post.source_path, (post, []))[1].append(record)
         problems = []
         for source, (post, moves) in sorted(wanted.items()):
-            guids = [urljoin(base, record.old) for record in moves]
+            # What the feeds gave the post at its old URL (plugins/blog_feeds: FEED_GUID_BASE + its permalink).
+            guids = [urljoin(base, utils.encodelink(rules.page_key(record.old))) for record in moves]
             if post.meta[lang].get("guid") in guids:
                 continue
             first = moves[0]
