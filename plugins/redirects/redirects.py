@@ -31,6 +31,7 @@ from blinker import signal
 from nikola import utils
 from nikola.plugin_categories import Task
 
+from plugins import patches
 from plugins.redirects import served, server_rules
 from plugins.rules import errors, files
 from plugins.rules import redirects as rules
@@ -56,6 +57,7 @@ class Redirects(Task):
     name = "redirects"
 
     def set_site(self, site):
+        patches.require("redirects")
         self.records = []
         # Sent when the posts have been read and classified (the check reads the classifications):
         # "scanned" itself reaches its receivers in no set order.
