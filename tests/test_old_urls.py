@@ -63,3 +63,9 @@ def test_the_web_servers_rules_are_not_served(site_url, built):
     assert (built.root / ".nginx" / "redirects.conf").is_file()
     status, _headers, _body = request(site_url, "/.nginx/redirects.conf")
     assert status == 404
+
+
+def test_a_url_is_matched_decoded_as_the_old_feeds_wrote_it(site_url):
+    """The old feeds linked /posts/wireguard-%2B-unifi/; its files are at wireguard-+-unifi."""
+    assert request(site_url, "/posts/wireguard-%2B-unifi/")[0] == 410
+    assert request(site_url, "/posts/wireguard-+-unifi/")[0] == 410
