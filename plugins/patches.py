@@ -69,6 +69,9 @@ PATCHES = (
           "a Python walk over every element of every page, post and feed entry (bench/PROFILE.md)"),
     Patch("build_speed", "doit", "0.37.0", "doit.dependency.inspect",
           "inspect.signature on every up-to-date callable of every task"),
+    Patch("redirects", "Nikola", "8.3.3", "utils.makedirs, a no-op while scale_images and copy_assets generate "
+          "their tasks to list their targets (plugins/redirects/served.py)",
+          "their generators make output/'s folders, and a refused redirects.txt must leave output/ as it was"),
 )
 
 

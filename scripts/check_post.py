@@ -14,7 +14,10 @@ would, then one summary line; the exit status is 1 if there is any problem:
    the build's settings (plugins/rest_strict: any docutils warning or error;
    plugins/rest_safety: URL rules, local images and listings that must
    exist; the ``:doc:`` links to other posts, against the posts the site
-   publishes), into a temporary file: nothing of the site is written.
+   publishes), into a temporary file: nothing of the site is written;
+3. redirects.txt against the posts (plugins/redirects): its records, and
+   the feed GUID of a moved post. It is checked with the posts when it
+   changed since the last commit (or is named: make check POST=redirects.txt).
 
 The other posts are read as the build reads them, from the posts the last
 build kept (cache/planner/, read only) where it can vouch for them. A post
@@ -32,16 +35,17 @@ import types
 from pathlib import Path
 
 SOURCES = ("posts", "pages")
+REDIRECTS = "redirects.txt"
 
 
 def changed_sources(root):
     """The .rst files under posts/ and pages/ changed (or new) since the last commit."""
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", *SOURCES],
+    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", *SOURCES, REDIRECTS],
                          cwd=root, capture_output=True, text=True, check=True).stdout
     found = []
     for line in out.splitlines():
         path = line[3:].split(" -> ")[-1].strip('"')
-        if path.endswith(".rst") and os.path.isfile(os.path.join(root, path)):
+        if (path.endswith(".rst") or path == REDIRECTS) and os.path.isfile(os.path.join(root, path)):
             found.append(path)
     return sorted(set(found))
 
@@ -89,24 +93,32 @@ def check(paths, root="."):
     errors.report(mine)
     if problems:  # the build stops before it compiles anything: so does this check
         return len(mine), len(problems) - len(mine)
-    return compile_posts(site, sorted(wanted)), 0
+    return compile_posts(site, sorted(wanted))
 
 
 def compile_posts(site, paths):
-    """Compile each post of ``paths`` the site publishes, as the build does, into a temporary file."""
+    """Compile each post of ``paths`` the site publishes, as the build does, into a temporary file;
+    (problems of ``paths``, problems of redirects.txt that are not theirs)."""
     from plugins.rules import errors
     site.planner = kept_posts(site)
+    site.defer_redirect_problems = True  # plugins/redirects: reported here, not ending the process
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the scanner's "Scanning posts...done!"
             site.scan_posts()
     finally:
         del site.planner
+    # The build stops on these before it compiles anything; each is counted for the file it names.
+    redirects = getattr(site, "redirect_problems", [])
+    mine = [line for line in redirects if os.path.normpath(line.split(":", 1)[0]) in paths]
+    errors.report(mine)
+    count, others = len(mine), len(redirects) - len(mine)
     by_source = {os.path.normpath(p.source_path): p for p in site.timeline}
     everything = {os.path.normpath(p.source_path) for p in site.all_posts + site.pages}
     lang = site.config["DEFAULT_LANG"]
-    count = 0
     with tempfile.TemporaryDirectory(prefix="check-post-") as tmp:
         for path in paths:
+            if path == REDIRECTS:
+                continue
             post = by_source.get(path)
             if post is None:
                 print("{0}: not published (a draft, private or scheduled post{1}): the build does not compile "
@@ -118,7 +130,7 @@ def compile_posts(site, paths):
                                       post, lang)
             except errors.ContentError as failed:  # its lines are printed already
                 count += len(failed.problems) or 1
-    return count
+    return count, others
 
 
 def main(argv=None):

@@ -12,10 +12,10 @@ from urllib.parse import urljoin, urlsplit
 
 from .refs import all_refs, is_internal, is_location, parse_html, target_of
 
-# The home page is where a reader starts; a 404 page is reached by the
-# server, not by a link, so it is the one page exempt from the crawl.
+# The home page is where a reader starts; the 404 and 410 pages are reached
+# by the server, not by a link, so they are exempt from the crawl.
 START = "index.html"
-NOT_LINKED_ON_PURPOSE = {"404.html"}
+NOT_LINKED_ON_PURPOSE = {"404.html", "410.html"}
 # Scheme-less URLs that are a machine's file system, not the site.
 FILE_PATH = re.compile(r"^(/(home|root|tmp|work|Users|var|etc|usr|opt|mnt|srv)/|~/|[A-Za-z]:[\\/]|\\\\)")
 LOCAL_HOSTS = {"localhost", "localhost.localdomain", "0.0.0.0", "ip6-localhost"}

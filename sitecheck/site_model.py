@@ -16,10 +16,23 @@ class Site:
         # One parse per page for this site's lifetime (a functools cache on the method would keep
         # every Site and its pages alive for the whole session).
         self._soups = {}
+        self._redirect_pages = None
 
     # --- files -----------------------------------------------------------
     def html_pages(self):
-        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts)
+        """Every page a reader browses: not the redirect pages at moved pages' old URLs (redirects.txt)."""
+        moved = self.redirect_pages()
+        return sorted(p for p in self.root.rglob("*.html") if "assets" not in p.parts and p not in moved)
+
+    def redirect_pages(self):
+        """The files plugins/redirects writes at the old URLs of moved pages (a meta refresh each)."""
+        if self._redirect_pages is None:
+            from plugins.rules import redirects
+            records, _problems = redirects.read(self.root.parent)
+            urls = redirects.served_urls(self.root)
+            pages = urls - redirects.without_redirect_pages(urls, records)
+            self._redirect_pages = frozenset(self.root / url.lstrip("/") for url in pages if url.endswith(".html"))
+        return self._redirect_pages
 
     def feeds(self):
         return sorted(p for p in self.root.rglob("*")

@@ -32,9 +32,10 @@ from .urls import as_browser_reads
 FILE = "redirects.txt"
 MOVED, GONE = 301, 410
 # Files that are not addresses a reader holds: precompressed copies (served in
-# place of their file), and Pagefind's index, whose files are named by their
-# content and replaced as a whole by every build that changes it.
-_NOT_URLS = ("pagefind/",)
+# place of their file), Pagefind's index, whose files are named by their
+# content and replaced as a whole by every build that changes it, and the web
+# server's rules (.nginx/, plugins/redirects: nginx answers 404 there).
+_NOT_URLS = ("pagefind/", ".nginx/")
 _COMPRESSED = (".gz", ".br")
 
 
@@ -57,6 +58,8 @@ def _path(text):
     if parts.query or parts.fragment or "?" in seen or "#" in seen:
         return None, "{0!r} has a query or #fragment: write the path alone".format(text)
     path = unquote(seen)
+    if any(ord(c) < 0x20 or ord(c) == 0x7f for c in path):
+        return None, "{0!r} has a control character".format(text)
     if any(part in (".", "..") for part in path.split("/")):
         return None, "{0!r} has a '.' or '..' segment".format(text)
     return path, None
@@ -91,13 +94,13 @@ def parse(text, path=FILE):
         if None in paths:
             continue
         old, new = paths[0], paths[1] if status == MOVED else None
-        if old in seen:
-            problem("{0} is already recorded at line {1}".format(old, seen[old]))
+        if _folder(old) in seen:  # /x/ and /x/index.html are one page, one answer
+            problem("{0} is already recorded at line {1}".format(old, seen[_folder(old)]))
             continue
         if new is not None and _same(old, new):
             problem("{0} is moved to itself".format(old))
             continue
-        seen[old] = number
+        seen[_folder(old)] = number
         records.append(Record(status, old, new, number))
     return records, problems
 
@@ -118,6 +121,11 @@ def read(root="."):
 
 def _same(a, b):
     return a == b or _folder(a) == _folder(b)
+
+
+def page_key(path):
+    """The form two URLs of one page share: ``/x/`` for ``/x/index.html`` (and for ``/x/``)."""
+    return _folder(path)
 
 
 def _folder(path):
@@ -243,3 +251,10 @@ def feed_items(folder):
                 if guid and link:
                     items.setdefault(guid.strip(), unquote(urlsplit(link.strip()).path))
     return items
+
+
+def without_redirect_pages(urls, records):
+    """``urls`` less those a move's redirect page answers (plugins/redirects writes one per moved page):
+    what the site's content serves, for :func:`check` on a built folder."""
+    moves = [record for record in records if record.status == MOVED]
+    return {url for url in urls if covering(url, moves) is None}

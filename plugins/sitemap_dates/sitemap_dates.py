@@ -6,6 +6,9 @@ that every page changed. Here a post's ``lastmod`` is its ``updated`` date
 (its ``date`` unless the post says otherwise), and a list page's is the
 newest date of the posts it lists. Pages (pages/*.rst) have no date and
 get none; a page with ``.. nositemap: True`` (the 404 page) is left out.
+The entries come from the posts and their classifications, never from the
+files of ``output/``, so only live URLs are listed: not the redirect pages
+at moved pages' old URLs, nor 410.html (plugins/redirects).
 """
 
 import os

@@ -132,6 +132,8 @@ def feed_for(site, kind, name):
     else:
         page = site.root / {"tag": "categories", "category": "categories", "author": "authors"}[kind]
         for candidate in page.glob("*/index.html"):
+            if candidate in site.redirect_pages():  # an old category's URL (redirects.txt)
+                continue
             title = site.soup(candidate).h1.get_text(" ", strip=True)
             if title.endswith(": " + name) or title == "Posts by " + name:
                 if (kind == "category") == title.startswith("Category"):

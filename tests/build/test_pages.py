@@ -51,7 +51,7 @@ def test_post_pages_show_author_date_reading_time_category_and_tags(built):
 def test_taxonomy_pages_declare_and_link_their_feeds(built):
     pages = list((built.root / "categories").glob("*/index.html")) + list((built.root / "authors").glob("*/index.html"))
     assert pages
-    for page in pages:
+    for page in (p for p in pages if p not in built.redirect_pages()):  # not an old category's URL
         soup = built.soup(page)
         alternates = {link["href"] for link in soup.select('link[rel="alternate"]')}
         visible = {a["href"] for a in soup.select(".feeds a")}

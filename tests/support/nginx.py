@@ -4,11 +4,13 @@
 logs and temp paths all inside it, so it runs as root or not and never touches
 /var/log or /run), with one server on a free port of 127.0.0.1 whose ``root``
 is the given folder and which ``include``s server/nginx/blog.conf, the file
-production uses. nginx runs in the foreground (``daemon off``) as a child of
+production uses, and the site's own 301 and 410 rules (``.nginx/*.conf``,
+plugins/redirects), as server/nginx/example.conf does. nginx runs in the foreground (``daemon off``) as a child of
 the test process and is stopped by its process id.
 """
 
 import contextlib
+import http.client
 import os
 import pwd
 import shutil
@@ -18,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOG_CONF = ROOT / "server" / "nginx" / "blog.conf"
@@ -47,6 +50,7 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         include {blog_conf};
+        include {root}/.nginx/*.conf;
     }}
 }}
 """
@@ -144,3 +148,15 @@ def _stop(proc):
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def request(site_url, path, headers=None, method="GET"):
+    """(status, headers, body) exactly as sent: http.client decodes nothing."""
+    parts = urlsplit(site_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()

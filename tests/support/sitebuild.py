@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # What a site is made of; everything else in the repository is not the site.
 SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages",
-              "images", "files", "listings")
+              "images", "files", "listings", "redirects.txt")
 NIKOLA = str(Path(sys.executable).with_name("nikola"))
 TIMEOUT = 900
 
@@ -61,7 +61,8 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=(), setti
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         src = ROOT / part
-        if not with_posts and part in ("posts", *POST_MEDIA):  # pages (search, 404) are part of the frame
+        # pages (search, 404) are part of the frame; redirects.txt answers for the blog's own URLs.
+        if not with_posts and part in ("posts", "redirects.txt", *POST_MEDIA):
             continue
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
@@ -136,3 +137,15 @@ def copy_built(built: Path, dest: Path) -> Path:
     """
     shutil.copytree(built, dest, symlinks=True, copy_function=shutil.copy2)
     return dest
+
+
+def tree(output):
+    """{relative path: bytes} of every file under ``output``."""
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def differences(got, want, limit=6):
+    out = ["only in the incremental build: " + p for p in sorted(set(got) - set(want))]
+    out += ["only in the clean build: " + p for p in sorted(set(want) - set(got))]
+    out += ["differs: " + p for p in sorted(set(got) & set(want)) if got[p] != want[p]]
+    return out[:limit] + (["... {0} more".format(len(out) - limit)] if len(out) > limit else [])

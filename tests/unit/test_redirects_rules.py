@@ -102,3 +102,24 @@ def test_feed_items_read_every_rss_file(tmp_path):
 def test_urls_of_a_listing_made_elsewhere():
     listing = ["index.html", "posts/a/index.html", "posts/a/index.html.gz", "pagefind/x.pf_meta", "a.br"]
     assert redirects.urls_of_files(listing) == {"/", "/index.html", "/posts/a/", "/posts/a/index.html", "/a.br"}
+
+
+def test_a_folder_and_its_index_html_are_one_page_recorded_once():
+    """nginx would refuse two exact locations for one URL (plugins/redirects writes both forms)."""
+    records, problems = parse("410 /y/\n410 /y/index.html\n")
+    assert problems == ["redirects.txt:2: ERROR: /y/index.html is already recorded at line 1"]
+
+
+def test_a_control_character_is_refused():
+    records, problems = parse("410 /a%0Ab/\n")
+    assert records == [] and problems == ["redirects.txt:1: ERROR: '/a%0Ab/' has a control character"]
+
+
+def test_a_built_folders_redirect_pages_are_not_its_content():
+    records, _ = parse("301 /old/ /new/\n410 /gone/\n")
+    urls = {"/old/", "/old/index.html", "/new/", "/new/index.html", "/410.html"}
+    assert redirects.without_redirect_pages(urls, records) == {"/new/", "/new/index.html", "/410.html"}
+
+
+def test_the_web_servers_rules_are_not_a_url():
+    assert redirects.urls_of_files([".nginx/redirects.conf", "index.html"]) == {"/index.html", "/"}
