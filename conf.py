@@ -100,10 +100,13 @@ GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
 # The first line: templates escape every value (Nikola's Jinja environment has
 # autoescaping off and a tojson that </script> in a title can close), and
 # listing pages get their code from plugins/rest_code.
+# (Names, not modules: every name here is a setting, and the planner's digest of the
+# settings must not hold a module's path.)
 from plugins.rest_code.rest_code import listing_code  # noqa: E402
-from plugins.safe_templates import safe_templates  # noqa: E402
-TEMPLATE_ENGINE_FACTORY = safe_templates.environment
-TEMPLATE_FILTERS = {**safe_templates.FILTERS, "listing_code": listing_code}
+from plugins.safe_templates.safe_templates import FILTERS as ESCAPING_FILTERS  # noqa: E402
+from plugins.safe_templates.safe_templates import environment as escaping_environment  # noqa: E402
+TEMPLATE_ENGINE_FACTORY = escaping_environment
+TEMPLATE_FILTERS = {**ESCAPING_FILTERS, "listing_code": listing_code}
 
 # --- Build -------------------------------------------------------------
 # plugins/sitemap_dates writes sitemap.xml (lastmod from post dates, not file
