@@ -1,0 +1,77 @@
+"""The two sides of a review: the site at a base revision, and the working tree.
+
+The base is checked out into ``.review/base/`` with a git index of its own
+(``.review/base.index``): moving it to another revision rewrites only the
+files that differ, so their times change and nothing else's, and the
+planner's cache kept in ``.review/base/cache/planner`` makes its next build
+an incremental one. Nothing is registered in the repository (no branch, no
+``git worktree``), so a CI clone with only ``main`` works as well. The
+working tree is built as ``make site`` builds it, into its own ``output/``:
+what the author has already built is reused, and an uncommitted change is
+what is reviewed.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Where the main line of development is, in the order looked for: a local
+# branch, then what a CI clone usually has.
+MAIN_REFS = ("main", "origin/main", "refs/remotes/origin/HEAD", "master", "origin/master")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+def git(root, *args, env=None):
+    proc = subprocess.run(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+    if proc.returncode:
+        raise UsageError("git {0}: {1}".format(" ".join(args), proc.stderr.strip() or "failed"))
+    return proc.stdout.strip()
+
+
+def resolve(root, rev):
+    """The commit ``rev`` names, or UsageError."""
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}")
+    except UsageError:
+        raise UsageError("BASE={0}: not a commit of this repository".format(rev)) from None
+
+
+def default_base(root):
+    """The merge-base of HEAD with the main branch (HEAD itself when HEAD is main)."""
+    for ref in MAIN_REFS:
+        try:
+            main = git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}")
+        except UsageError:
+            continue
+        return git(root, "merge-base", "HEAD", main), ref
+    raise UsageError("no main branch here ({0}): give one, make review BASE=<rev>".format(", ".join(MAIN_REFS)))
+
+
+def checkout(root, rev, folder):
+    """``folder`` holds the tracked files of ``rev`` (build outputs and caches in it are kept)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, GIT_INDEX_FILE=str(folder.parent / (folder.name + ".index")),
+               GIT_DIR=git(root, "rev-parse", "--path-format=absolute", "--git-dir"))
+    env.pop("GIT_WORK_TREE", None)
+    # Two-tree reset against the index of the last checkout: only changed
+    # files are written, and files the new revision lacks are removed.
+    git(folder, "--work-tree", str(folder), "read-tree", "-u", "--reset", rev, env=env)
+
+
+def build(site, jobs, log):
+    """Build ``site`` into its output/ as ``make site`` does; True if it succeeded.
+
+    The one place the build command is named: ``make site`` runs
+    ``nikola build -n JOBS`` with the project's .venv.
+    """
+    nikola = Path(sys.executable).with_name("nikola")
+    with open(log, "wb") as out:
+        proc = subprocess.run([str(nikola), "build", "-n", str(jobs)], cwd=site, stdout=out,
+                              stderr=subprocess.STDOUT, env=dict(os.environ, NIKOLA_NO_COLOR="1"))
+    return proc.returncode == 0

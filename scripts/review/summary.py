@@ -1,0 +1,110 @@
+"""The report as a short Markdown comment for a review: errors first, then counts and URLs.
+
+Titles and URLs come from posts, which anyone may propose: every one is
+escaped (a title cannot become a link, an image or a heading in the comment).
+"""
+
+import re
+
+from plugins.rules.redirects import MOVED
+
+LIMIT = 15  # URLs listed per line of the summary; the HTML report has them all
+_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>~&])")
+
+
+def text(value):
+    """``value`` as literal Markdown text on one line."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def code(value):
+    """``value`` as inline code (a fence longer than any run of backticks in it)."""
+    value = " ".join(str(value).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", value)), default=0) + 1)
+    return "{0} {1} {0}".format(fence, value) if value.startswith("`") or value.endswith("`") else \
+        "{0}{1}{0}".format(fence, value)
+
+
+def message(value):
+    """An error line: its `quoted` parts as code, the rest as text."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all of it is text
+        return text(value)
+    return "".join(code(part) if i % 2 else text(part) for i, part in enumerate(parts))
+
+
+def _urls(urls):
+    shown = ", ".join(code(url) for url in urls[:LIMIT])
+    return shown + (" and {0} more".format(len(urls) - LIMIT) if len(urls) > LIMIT else "")
+
+
+def _pages(report, kind, label, lines):
+    listed = report.posts() if kind == "post" else report.lists()
+    for status in ("added", "changed", "removed"):
+        chosen = [page for page in listed if page.status == status]
+        if not chosen:
+            continue
+        if kind == "post":
+            lines.append("- {0} {1}:".format(len(chosen), label[status]))
+            for page in chosen[:LIMIT]:
+                what = ", ".join(sorted(page.fields)) + (", text" if page.diff else "") if status == "changed" else ""
+                lines.append("  - {0} {1}{2}".format(code(page.url), text(page.title),
+                                                     " ({0})".format(text(what)) if what else ""))
+            if len(chosen) > LIMIT:
+                lines.append("  - and {0} more".format(len(chosen) - LIMIT))
+        else:
+            lines.append("- {0} {1}: {2}".format(len(chosen), label[status], _urls([p.url for p in chosen])))
+
+
+def write(report):
+    """The Markdown text of the summary."""
+    lines = ["## What this change does for readers", "",
+             "Base: {0}; change: {1}.".format(text(report.base), text(report.head)), ""]
+    if report.errors:
+        lines.append("**{0} error{1}** (the change must not merge as it is):".format(
+            len(report.errors), "" if len(report.errors) == 1 else "s"))
+        lines.extend("- ERROR: {0}".format(message(error)) for error in report.errors)
+    else:
+        lines.append("No errors.")
+    lines.append("")
+    if not (report.pages or report.nav_only or report.feeds or report.dropped or any(report.files.values())):
+        lines.append("Nothing a reader or a subscriber sees changes.")
+        return "\n".join(lines) + "\n"
+    lines.append("### Pages")
+    _pages(report, "post", {"added": "posts added", "changed": "posts changed", "removed": "posts removed"}, lines)
+    _pages(report, "list", {"added": "other pages added", "changed": "other pages changed",
+                            "removed": "other pages removed"}, lines)
+    if report.nav_only:
+        lines.append("- {0} pages changed only in their links to other posts".format(len(report.nav_only)))
+    if report.markup_only:
+        lines.append("- {0} pages changed only in markup a reader does not see".format(len(report.markup_only)))
+    if not (report.pages or report.nav_only or report.markup_only):
+        lines.append("- none changed")
+    lines += ["", "### Feeds"]
+    shown = [feed for feed in report.feeds if not feed.same_as]
+    for feed in shown[:LIMIT]:
+        twin = [other.feed for other in report.feeds if other.same_as == feed.feed]
+        name = code(feed.feed) + (" (and {0})".format(code(twin[0])) if twin else "")
+        lines.append("- {0}{1}: {2} new, {3} changed, {4} removed".format(
+            name, "" if feed.status == "changed" else " (feed {0})".format(feed.status),
+            feed.count("added"), feed.count("changed"), feed.count("removed")))
+    if len(shown) > LIMIT:
+        lines.append("- and {0} more feeds".format(len(shown) - LIMIT))
+    if not shown:
+        lines.append("- no item changes")
+    lines += ["", "### URLs the base publishes that this change removes"]
+    for dropped in report.dropped[:LIMIT]:
+        record = dropped.record
+        what = ("moved to {0} (redirects.txt:{1})".format(code(record.new), record.line) if record and record.status == MOVED
+                else "gone, 410 (redirects.txt:{0})".format(record.line) if record else "**nothing answers: ERROR**")
+        lines.append("- {0}: {1}".format(code(dropped.url), what))
+    if len(report.dropped) > LIMIT:
+        lines.append("- and {0} more".format(len(report.dropped) - LIMIT))
+    if not report.dropped:
+        lines.append("- none")
+    others = [(status, urls) for status, urls in report.files.items() if urls]
+    if others:
+        lines += ["", "### Other files"]
+        lines.extend("- {0} {1}: {2}".format(len(urls), status, _urls(urls)) for status, urls in others)
+    lines += ["", "The posts as readers will see them, light and dark, and every diff: `review/index.html`."]
+    return "\n".join(lines) + "\n"
