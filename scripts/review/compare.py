@@ -22,12 +22,13 @@ CONTEXT = 1  # lines of unchanged text shown around a change
 @dataclass
 class PageChange:
     url: str
-    status: str                                  # "added", "changed" or "removed"
+    status: str                                  # "added", "changed", "moved" (from old_url) or "removed"
     kind: str                                    # "post" or "list"
     title: str
     fields: dict = field(default_factory=dict)   # added, removed: {name: value}; changed: {name: (old, new)}
     diff: list = field(default_factory=list)     # changed: unified diff lines of the text
     file: str = ""                               # the page's file in the side that has it (relative path)
+    old_url: str = ""                            # moved: where the base published it
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Report:
     errors: list = field(default_factory=list)   # lines, each a reason the change must not merge as it is
     pages: list = field(default_factory=list)    # [PageChange]: posts first
     nav_only: list = field(default_factory=list)     # URLs whose only change is their links to other posts
-    markup_only: list = field(default_factory=list)  # URLs changed in markup a reader does not see
+    markup_only: list = field(default_factory=list)  # URLs changed only in markup or link targets
     feeds: list = field(default_factory=list)    # [FeedChange]
     dropped: list = field(default_factory=list)  # [DroppedUrl]
     files: dict = field(default_factory=dict)    # {"added"|"changed"|"removed": [URL]}: other files
@@ -90,34 +91,49 @@ def _text_diff(old, new):
     return list(difflib.unified_diff(old, new, lineterm="", n=CONTEXT))[2:]
 
 
-def _page_changes(base_out, head_out, diff, covered, report):
+def _page_changes(base_out, head_out, diff, covered, records, report):
     def title(page):
         return page.fields.get("title", "")
 
-    for name in diff.added:
-        if name.endswith(".html") and url_of(name) not in covered:
-            page = pages.read(os.path.join(head_out, name))
-            report.pages.append(PageChange(url_of(name), "added", page.kind, title(page), page.fields,
-                                           ["+" + line for line in page.text], name))
+    def changed(url, old, new, name, old_url=""):
+        if old.fields != new.fields or old.text != new.text or old.kind != new.kind:
+            report.pages.append(PageChange(url, "moved" if old_url else "changed", new.kind, title(new),
+                                           _field_changes(old.fields, new.fields), _text_diff(old.text, new.text),
+                                           name, old_url))
+        elif old_url:
+            report.pages.append(PageChange(url, "moved", new.kind, title(new), {}, [], name, old_url))
+        elif old.nav != new.nav:
+            report.nav_only.append(url)
+        else:
+            report.markup_only.append(url)
+
+    # A page the change moves (a 301 record to a page it adds) is shown once, as a move, with what else changed.
+    added = {url_of(name): name for name in diff.added if name.endswith(".html") and url_of(name) not in covered}
+    moves = {}
     for name in diff.removed:
-        if name.endswith(".html"):
+        record = redirects.covering(url_of(name), records) if name.endswith(".html") else None
+        target = record.new if record is not None and record.status == redirects.MOVED else None
+        target = url_of(target[1:]) if target else None
+        if target in added:
+            moves[name] = added.pop(target)
+    for url, name in added.items():
+        page = pages.read(os.path.join(head_out, name))
+        report.pages.append(PageChange(url, "added", page.kind, title(page), page.fields,
+                                       ["+" + line for line in page.text], name))
+    for name in diff.removed:
+        if name in moves:
+            changed(url_of(moves[name]), pages.read(os.path.join(base_out, name)),
+                    pages.read(os.path.join(head_out, moves[name])), moves[name], url_of(name))
+        elif name.endswith(".html"):
             page = pages.read(os.path.join(base_out, name))
             report.pages.append(PageChange(url_of(name), "removed", page.kind, title(page), page.fields,
                                            ["-" + line for line in page.text], name))
     for name in diff.changed:
-        if not name.endswith(".html") or url_of(name) in covered:
-            continue
-        old, new = pages.read(os.path.join(base_out, name)), pages.read(os.path.join(head_out, name))
-        if old.fields != new.fields or old.text != new.text or old.kind != new.kind:
-            report.pages.append(PageChange(url_of(name), "changed", new.kind, title(new),
-                                           _field_changes(old.fields, new.fields), _text_diff(old.text, new.text),
-                                           name))
-        elif old.nav != new.nav:
-            report.nav_only.append(url_of(name))
-        else:
-            report.markup_only.append(url_of(name))
+        if name.endswith(".html") and url_of(name) not in covered:
+            changed(url_of(name), pages.read(os.path.join(base_out, name)), pages.read(os.path.join(head_out, name)),
+                    name)
     order = {"post": 0, "list": 1}
-    states = {"added": 0, "changed": 1, "removed": 2}
+    states = {"added": 0, "moved": 1, "changed": 2, "removed": 3}
     report.pages.sort(key=lambda p: (order[p.kind], states[p.status], p.url))
 
 
@@ -251,10 +267,10 @@ def compare(base_out, head_out, head_root, state_dir=None):
         report.dropped.append(DroppedUrl(url, record))
         if record is None:
             report.errors.append(
-                "{0} is published by the base and not by this change, and redirects.txt says nothing of it: "
+                "`{0}` is published by the base and not by this change, and redirects.txt says nothing of it: "
                 "add `301 {0} <new path>` if it moved or `410 {0}` if it is gone for good".format(url))
 
-    _page_changes(base_out, head_out, diff, covered, report)
+    _page_changes(base_out, head_out, diff, covered, records, report)
     base_index = FeedIndex(base_out, diff.base, state("feeds-base.json"))
     head_index = FeedIndex(head_out, diff.head, state("feeds-head.json"))
     _feed_changes(base_out, head_out, diff, base_index, head_index, report)

@@ -164,6 +164,14 @@ def preview_document(output, page_file, assets, scheme):
             "<body>{2}</body></html>").format(e(root.get("lang", "en")), css.replace("</", "<\\/"), body)
 
 
+def message(text):
+    """An error line: its `quoted` parts as code."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:
+        return e(text)
+    return "".join("<code>{0}</code>".format(e(part)) if i % 2 else e(part) for i, part in enumerate(parts))
+
+
 def _diff(lines):
     out = ['<pre class="diff">']
     for line in lines:
@@ -178,20 +186,21 @@ def _fields(page):
         return ""
     rows = []
     for name, value in page.fields.items():
-        if page.status == "changed":
+        if page.status in ("changed", "moved"):
             old, new = value
             rows.append("<tr><th>{0}</th><td><del>{1}</del></td><td><ins>{2}</ins></td></tr>".format(
                 e(name), e(old), e(new)))
         else:
             rows.append("<tr><th>{0}</th><td>{1}</td></tr>".format(e(name), e(value)))
-    head = "<tr><th></th><th>base</th><th>change</th></tr>" if page.status == "changed" else ""
+    head = "<tr><th></th><th>base</th><th>change</th></tr>" if page.status in ("changed", "moved") else ""
     return "<table>{0}{1}</table>".format(head, "".join(rows))
 
 
 def _post(report, page, assets):
-    parts = ['<section class="post"><h3>{0}: <code>{1}</code> {2}</h3>'.format(
-        e(page.status), e(page.url), e(page.title)), _fields(page)]
-    if page.status == "changed" and page.diff:
+    parts = ['<section class="post"><h3>{0}: {1}<code>{2}</code> {3}</h3>'.format(
+        e(page.status), "<code>{0}</code> to ".format(e(page.old_url)) if page.old_url else "", e(page.url),
+        e(page.title)), _fields(page)]
+    if page.status in ("changed", "moved") and page.diff:
         parts.append("<h4>Text</h4>" + _diff(page.diff))
     if page.status != "removed":
         frames = []
@@ -209,8 +218,9 @@ def _post(report, page, assets):
 
 def _list_page(page):
     body = _fields(page) + (_diff(page.diff) if page.diff else "")
-    return "<details><summary>{0}: <code>{1}</code> {2}</summary>{3}</details>".format(
-        e(page.status), e(page.url), e(page.title), body)
+    return "<details><summary>{0}: {1}<code>{2}</code> {3}</summary>{4}</details>".format(
+        e(page.status), "<code>{0}</code> to ".format(e(page.old_url)) if page.old_url else "", e(page.url),
+        e(page.title), body)
 
 
 def _item(item):
@@ -245,7 +255,7 @@ def write(report):
            "<p>Base: {0}. Change: {1}.</p>".format(e(report.base), e(report.head))]
     if report.errors:
         out.append('<section class="errors"><h2>Errors</h2><ul>{0}</ul></section>'.format(
-            "".join("<li>{0}</li>".format(e(error)) for error in report.errors)))
+            "".join("<li>{0}</li>".format(message(error)) for error in report.errors)))
     else:
         out.append('<p class="ok">No errors.</p>')
 
@@ -264,7 +274,7 @@ def write(report):
         out.append("<details><summary>{0} pages changed only in their links to other posts</summary>{1}</details>"
                    .format(len(report.nav_only), _list(report.nav_only)))
     if report.markup_only:
-        out.append("<details><summary>{0} pages changed only in markup a reader does not see</summary>{1}</details>"
+        out.append("<details><summary>{0} pages changed only in markup or link targets</summary>{1}</details>"
                    .format(len(report.markup_only), _list(report.markup_only)))
 
     out.append("<h2>Feeds</h2><p class=\"muted\">Items by GUID: a feed reader shows a new GUID as a new item.</p>")

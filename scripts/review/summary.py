@@ -14,7 +14,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]#!|<>~&])")
 
 def text(value):
     """``value`` as literal Markdown text on one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(value)))
 
 
 def code(value):
@@ -40,16 +40,18 @@ def _urls(urls):
 
 def _pages(report, kind, label, lines):
     listed = report.posts() if kind == "post" else report.lists()
-    for status in ("added", "changed", "removed"):
+    for status in ("added", "moved", "changed", "removed"):
         chosen = [page for page in listed if page.status == status]
         if not chosen:
             continue
         if kind == "post":
             lines.append("- {0} {1}:".format(len(chosen), label[status]))
             for page in chosen[:LIMIT]:
-                what = ", ".join(sorted(page.fields)) + (", text" if page.diff else "") if status == "changed" else ""
-                lines.append("  - {0} {1}{2}".format(code(page.url), text(page.title),
-                                                     " ({0})".format(text(what)) if what else ""))
+                what = [*sorted(page.fields), *(["text"] if page.diff else [])] if status in ("changed", "moved") \
+                    else []
+                lines.append("  - {0}{1} {2}{3}".format(code(page.old_url) + " to " if page.old_url else "",
+                                                        code(page.url), text(page.title),
+                                                        " ({0})".format(text(", ".join(what))) if what else ""))
             if len(chosen) > LIMIT:
                 lines.append("  - and {0} more".format(len(chosen) - LIMIT))
         else:
@@ -71,13 +73,14 @@ def write(report):
         lines.append("Nothing a reader or a subscriber sees changes.")
         return "\n".join(lines) + "\n"
     lines.append("### Pages")
-    _pages(report, "post", {"added": "posts added", "changed": "posts changed", "removed": "posts removed"}, lines)
-    _pages(report, "list", {"added": "other pages added", "changed": "other pages changed",
-                            "removed": "other pages removed"}, lines)
+    _pages(report, "post", {"added": "posts added", "moved": "posts moved", "changed": "posts changed",
+                            "removed": "posts removed"}, lines)
+    _pages(report, "list", {"added": "other pages added", "moved": "other pages moved",
+                            "changed": "other pages changed", "removed": "other pages removed"}, lines)
     if report.nav_only:
         lines.append("- {0} pages changed only in their links to other posts".format(len(report.nav_only)))
     if report.markup_only:
-        lines.append("- {0} pages changed only in markup a reader does not see".format(len(report.markup_only)))
+        lines.append("- {0} pages changed only in markup or link targets".format(len(report.markup_only)))
     if not (report.pages or report.nav_only or report.markup_only):
         lines.append("- none changed")
     lines += ["", "### Feeds"]
