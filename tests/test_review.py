@@ -297,3 +297,23 @@ def test_make_review_in_a_clone_with_only_main_and_a_dirty_tree(tmp_path):
     assert again.returncode == 0, again.stdout
     assert "`/posts/four/`: gone, 410 (redirects.txt:1)" in again.stdout
     assert "nothing changed since the last build" in (site / ".review" / "base-build.log").read_text()
+
+
+def test_what_a_review_keeps_never_hides_a_change(tmp_path):
+    """The next review trusts a file's answer only while its size and time are unchanged on both sides."""
+    from scripts.review import tree
+    base, head, state = tmp_path / "base", tmp_path / "head", tmp_path / "tree.json"
+    for side in (base, head):
+        (side / "posts" / "a").mkdir(parents=True)
+        (side / "posts" / "a" / "index.html").write_text("same text")
+        (side / "index.html").write_text("same text")
+        (side / "index.html.gz").write_bytes(b"x")  # a precompressed copy: not a file of its own
+    first = tree.diff(base, head, state)
+    assert (first.added, first.removed, first.changed) == ([], [], [])
+    page = head / "posts" / "a" / "index.html"
+    page.write_text("new! text")  # the same size: only its time says it changed
+    os.utime(page, ns=(page.stat().st_mtime_ns + 10**9,) * 2)
+    (head / "new.html").write_text("new")
+    second = tree.diff(base, head, state)
+    assert (second.added, second.removed, second.changed) == (["new.html"], [], ["posts/a/index.html"])
+    assert tree.diff(base, head, state).changed == ["posts/a/index.html"]  # kept, and still right

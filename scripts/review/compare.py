@@ -194,10 +194,22 @@ class FeedIndex:
 
 
 def _item_fields(folder, name, guid, cache):
+    """The item's fields as a reader sees them."""
     if name not in cache:
         doc = feeds.read(os.path.join(folder, name), "/" + name)
         cache[name] = doc.items if doc is not None else {}
-    return cache[name].get(guid, {})
+    return {field: feeds.shown(field, value) for field, value in cache[name].get(guid, {}).items()}
+
+
+def _differences(before, after, names):
+    """{field: (old, new)} as a reader sees them; HTML that changed only in markup says so."""
+    found = {}
+    for name in names:
+        old, new = before.get(name, ""), after.get(name, "")
+        if old == new:
+            old, new = "(the same text; its HTML changed)", "(the same text; its HTML changed)"
+        found[name] = (old, new)
+    return found
 
 
 def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
@@ -223,8 +235,7 @@ def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
                 if differ:
                     before = _item_fields(base_out, old_doc, guid, base_docs)
                     after = _item_fields(head_out, new_doc, guid, head_docs)
-                    change.items.append(ItemChange(guid, "changed", {name: (before[name], after[name])
-                                                                     for name in differ}))
+                    change.items.append(ItemChange(guid, "changed", _differences(before, after, differ)))
         for guid in old:
             if guid not in new:
                 change.items.append(ItemChange(guid, "removed", _item_fields(base_out, old[guid][0], guid, base_docs)))

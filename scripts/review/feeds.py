@@ -5,8 +5,9 @@ its RFC 5005 archive documents (each names the feed it belongs to with
 ``<atom:link rel="current">``): together they are its whole history, which a
 new subscriber fetches. Items are keyed by GUID (RSS ``<guid>``, Atom
 ``<id>``): a feed reader shows an item with a GUID it has not seen as new,
-and may update one whose GUID it knows. An item's text is compared, not its
-markup: the HTML of ``content:encoded`` read as text.
+and may update one whose GUID it knows. An item's fields are kept as the
+feed has them (its summary and content as HTML: a feed reader shows that
+HTML) and shown as text (``shown``).
 """
 
 import hashlib
@@ -24,6 +25,7 @@ DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 FEED_SUFFIXES = (".xml", ".atom")
 # The fields of an item, in the order a reader shows them.
 FIELDS = ("title", "link", "date", "updated", "author", "categories", "summary", "content")
+HTML_FIELDS = ("summary", "content")
 
 
 @dataclass
@@ -66,10 +68,10 @@ def _rss(root, url):
             "author": ", ".join(e.text.strip() for e in item.findall(DC_CREATOR) + item.findall("author")
                                 if e.text),
             "categories": ", ".join(sorted(e.text.strip() for e in item.findall("category") if e.text)),
-            "summary": html_text(item.findtext("description")),
+            "summary": (item.findtext("description") or "").strip(),
         }
         if item.find(CONTENT) is not None:
-            fields["content"] = html_text(item.findtext(CONTENT))
+            fields["content"] = item.findtext(CONTENT) or ""
         doc.items.setdefault(guid, fields)
     return doc
 
@@ -92,10 +94,10 @@ def _atom(root, url):
             "updated": (entry.findtext(ATOM + "updated") or "").strip(),
             "author": ", ".join((a.findtext(ATOM + "name") or "").strip() for a in entry.findall(ATOM + "author")),
             "categories": ", ".join(sorted(c.get("term", "") for c in entry.findall(ATOM + "category"))),
-            "summary": html_text(entry.findtext(ATOM + "summary")),
+            "summary": (entry.findtext(ATOM + "summary") or "").strip(),
         }
         if entry.find(ATOM + "content") is not None:
-            fields["content"] = html_text(entry.findtext(ATOM + "content"))
+            fields["content"] = entry.findtext(ATOM + "content") or ""
         doc.items.setdefault(guid, fields)
     return doc
 
@@ -111,6 +113,11 @@ def read(path, url):
     if root.tag == ATOM + "feed":
         return _atom(root, url)
     return None
+
+
+def shown(name, value):
+    """A field as a reader sees it: a summary's or content's HTML as its text."""
+    return html_text(value) if name in HTML_FIELDS else value
 
 
 def digest(fields):

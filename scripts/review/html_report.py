@@ -26,6 +26,8 @@ from plugins.rules.redirects import MOVED
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
+# A change to a template changes every post: the first posts are shown, the others listed with their diffs.
+PREVIEW_LIMIT = 20
 IMAGE_LIMIT = 2 * 1024 * 1024  # larger images are named, not inlined: the report stays small enough to open
 SCHEME = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)")
 # Media features always true and never true, in place of a scheme query.
@@ -196,13 +198,16 @@ def _fields(page):
     return "<table>{0}{1}</table>".format(head, "".join(rows))
 
 
-def _post(report, page, assets):
+def _post(report, page, assets, preview=True):
     parts = ['<section class="post"><h3>{0}: {1}<code>{2}</code> {3}</h3>'.format(
         e(page.status), "<code>{0}</code> to ".format(e(page.old_url)) if page.old_url else "", e(page.url),
         e(page.title)), _fields(page)]
     if page.status in ("changed", "moved") and page.diff:
         parts.append("<h4>Text</h4>" + _diff(page.diff))
-    if page.status != "removed":
+    if page.status != "removed" and not preview:
+        parts.append('<p class="muted">Not shown here: the report shows the first {0} posts.</p>'.format(
+            PREVIEW_LIMIT))
+    elif page.status != "removed":
         frames = []
         for scheme in ("light", "dark"):
             doc = preview_document(report.head_output, page.file, assets, scheme)
@@ -261,7 +266,7 @@ def write(report):
 
     out.append("<h2>Posts</h2>")
     posts = report.posts()
-    out.extend(_post(report, page, assets) for page in posts)
+    out.extend(_post(report, page, assets, i < PREVIEW_LIMIT) for i, page in enumerate(posts))
     if not posts:
         out.append('<p class="muted">No post is added, changed or removed.</p>')
 

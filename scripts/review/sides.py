@@ -54,7 +54,7 @@ def default_base(root):
 
 def checkout(root, rev, folder):
     """``folder`` holds the tracked files of ``rev`` (build outputs and caches in it are kept)."""
-    folder = Path(folder)
+    folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, GIT_INDEX_FILE=str(folder.parent / (folder.name + ".index")),
                GIT_DIR=git(root, "rev-parse", "--path-format=absolute", "--git-dir"))
@@ -64,14 +64,19 @@ def checkout(root, rev, folder):
     git(folder, "--work-tree", str(folder), "read-tree", "-u", "--reset", rev, env=env)
 
 
-def build(site, jobs, log):
-    """Build ``site`` into its output/ as ``make site`` does; True if it succeeded.
+def start_build(site, jobs, log, env=None):
+    """Start building ``site`` into its output/ as ``make site`` does; the running process.
 
     The one place the build command is named: ``make site`` runs
-    ``nikola build -n JOBS`` with the project's .venv.
+    ``nikola build -n JOBS`` with the project's .venv. ``env``: variables
+    added to this process's environment.
     """
     nikola = Path(sys.executable).with_name("nikola")
     with open(log, "wb") as out:
-        proc = subprocess.run([str(nikola), "build", "-n", str(jobs)], cwd=site, stdout=out,
-                              stderr=subprocess.STDOUT, env=dict(os.environ, NIKOLA_NO_COLOR="1"))
-    return proc.returncode == 0
+        return subprocess.Popen([str(nikola), "build", "-n", str(jobs)], cwd=site, stdout=out,
+                                stderr=subprocess.STDOUT, env=dict(os.environ, NIKOLA_NO_COLOR="1", **(env or {})))
+
+
+def build(site, jobs, log, env=None):
+    """Build ``site`` (start_build); True if it succeeded."""
+    return start_build(site, jobs, log, env).wait() == 0
