@@ -60,20 +60,27 @@ def main(argv=None):
 
     base_site = state / "base"
     sides.checkout(root, base, base_site)
-    # Both builds at once: each has stretches on one core (reading posts, the
-    # search index) that the other fills. The base's output is only read
-    # here, never served: no precompressed copies (a tenth of a clean build).
-    print("review: building the base ({0}, {1}) in {2}, and the working tree in output/".format(
-        base[:12], named, base_site), file=sys.stderr)
-    base_build = sides.start_build(base_site, args.jobs, state / "base-build.log", {"BLOG_PRECOMPRESS": "0"})
-    head_build = sides.start_build(root, args.jobs, state / "head-build.log")
     started = time.monotonic()
-    base_ok, head_ok = base_build.wait() == 0, head_build.wait() == 0
+    if (base_site / "output").is_dir():
+        # Both builds at once: each has stretches on one core (reading posts,
+        # the search index) that the other fills.
+        print("review: building the base ({0}, {1}) in {2}, and the working tree in output/".format(
+            base[:12], named, base_site), file=sys.stderr)
+        base_build = sides.start_build(base_site, args.jobs, state / "base-build.log")
+        head_build = sides.start_build(root, args.jobs, state / "head-build.log")
+        base_ok, head_ok = base_build.wait() == 0, head_build.wait() == 0
+    else:
+        print("review: building the working tree in output/, then the base ({0}, {1}) in {2} from a copy "
+              "of it".format(base[:12], named, base_site), file=sys.stderr)
+        head_ok = sides.build(root, args.jobs, state / "head-build.log")
+        if head_ok:
+            sides.seed(root, base_site)
+        base_ok = head_ok and sides.build(base_site, args.jobs, state / "base-build.log")
     built = time.monotonic()
-    if not base_ok:
-        return _failed(out, "base " + base[:12], state / "base-build.log")
     if not head_ok:
         return _failed(out, "working tree", state / "head-build.log")
+    if not base_ok:
+        return _failed(out, "base " + base[:12], state / "base-build.log")
 
     report = compare.compare(base_site / "output", root / "output", root, state_dir=state)
     report.base = "{0} ({1})".format(base[:12], named)

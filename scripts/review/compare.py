@@ -7,7 +7,6 @@ the ones the build and ``make deploy`` apply.
 """
 
 import difflib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,46 +141,40 @@ class FeedIndex:
 
     def __init__(self, folder, listing, state_file=None):
         self.folder = folder
-        known = {}
-        if state_file is not None:
-            try:
-                known = json.loads(Path(state_file).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                known = {}
-            if known.get("folder") != str(folder):
-                known = {}
+        known = tree.load(state_file, str(folder)) if state_file is not None else {}
         kept = {}
         for name, stat in listing.items():
             if not name.endswith(feeds.FEED_SUFFIXES):
                 continue
-            record = known.get("docs", {}).get(name)
-            if record is None or record["stat"] != list(stat):
+            record = known.get(name)
+            if record is None or record["stat"] != stat:
                 doc = feeds.read(os.path.join(folder, name), "/" + name)
-                record = {"stat": list(stat), "feed": None} if doc is None else {
-                    "stat": list(stat), "kind": doc.kind, "feed": doc.feed,
+                record = {"stat": stat, "feed": None} if doc is None else {
+                    "stat": stat, "kind": doc.kind, "feed": doc.feed,
                     "items": {guid: feeds.digest(fields) for guid, fields in doc.items.items()},
                     "links": {guid: feeds.path_of(fields["link"]) for guid, fields in doc.items.items()
                               if fields.get("link")}}
             kept[name] = record
         self.docs = {name: record for name, record in kept.items() if record["feed"]}
-        if state_file is not None:
-            tmp = Path(str(state_file) + ".tmp")
-            tmp.write_text(json.dumps({"folder": str(folder), "docs": kept}, separators=(",", ":")),
-                           encoding="utf-8")
-            os.replace(tmp, state_file)
+        self.by_feed = {}
+        for name, record in self.docs.items():
+            self.by_feed.setdefault(record["feed"], []).append(name)
+        if state_file is not None and kept != known:
+            tree.save(state_file, str(folder), kept)
 
-    def feeds(self):
-        """{feed: (kind, {GUID: (document, digests)})}, each item from its feed's current document first."""
-        result = {}
-        for name in sorted(self.docs, key=lambda n: ("/" + n) != self.docs[n]["feed"]):
-            record = self.docs[name]
-            kind, items = result.setdefault(record["feed"], (record["kind"], {}))
-            for guid, digests in record["items"].items():
+    def feed(self, feed):
+        """(kind, {GUID: (document, digests)}) of a feed, each item from its current document first."""
+        names = sorted(self.by_feed.get(feed, ()), key=lambda n: ("/" + n) != feed)
+        if not names:
+            return None
+        items = {}
+        for name in names:
+            for guid, digests in self.docs[name]["items"].items():
                 items.setdefault(guid, (name, digests))
-        return result
+        return self.docs[names[0]]["kind"], items
 
     def documents_of(self, feed):
-        return [name for name, record in self.docs.items() if record["feed"] == feed]
+        return self.by_feed.get(feed, [])
 
     def guid_links(self):
         """{GUID: link path} of every RSS item, as redirects.feed_items gives it."""
@@ -214,16 +207,15 @@ def _differences(before, after, names):
 
 def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
     touched = set(diff.added) | set(diff.removed) | set(diff.changed)
-    base_feeds, head_feeds = base_index.feeds(), head_index.feeds()
+    reached = {index.docs[name]["feed"] for index in (base_index, head_index) for name in touched
+               if name in index.docs}
     base_docs, head_docs = {}, {}
-    for feed in sorted(set(base_feeds) | set(head_feeds)):
-        if not any(name in touched for name in base_index.documents_of(feed) + head_index.documents_of(feed)):
-            continue
-        old = base_feeds.get(feed, (None, {}))[1]
-        new = head_feeds.get(feed, (None, {}))[1]
-        kind = (head_feeds.get(feed) or base_feeds.get(feed))[0]
-        change = FeedChange(feed, kind, "added" if feed not in base_feeds else
-                            "removed" if feed not in head_feeds else "changed")
+    for feed in sorted(reached):
+        base_feed, head_feed = base_index.feed(feed), head_index.feed(feed)
+        old = base_feed[1] if base_feed else {}
+        new = head_feed[1] if head_feed else {}
+        kind = (head_feed or base_feed)[0]
+        change = FeedChange(feed, kind, "added" if base_feed is None else "removed" if head_feed is None else "changed")
         for guid in new:
             if guid not in old:
                 change.items.append(ItemChange(guid, "added", _item_fields(head_out, new[guid][0], guid, head_docs)))
@@ -261,7 +253,7 @@ def compare(base_out, head_out, head_root, state_dir=None):
     next review of the same two folders (None: nothing kept).
     """
     state = (lambda name: os.path.join(state_dir, name)) if state_dir else (lambda name: None)
-    diff = tree.diff(base_out, head_out, state("tree.json"))
+    diff = tree.diff(base_out, head_out, state("tree.pickle"))
     report = Report(base_output=str(base_out), head_output=str(head_out))
 
     records, problems = redirects.read(head_root)
@@ -282,8 +274,8 @@ def compare(base_out, head_out, head_root, state_dir=None):
                 "add `301 {0} <new path>` if it moved or `410 {0}` if it is gone for good".format(url))
 
     _page_changes(base_out, head_out, diff, covered, records, report)
-    base_index = FeedIndex(base_out, diff.base, state("feeds-base.json"))
-    head_index = FeedIndex(head_out, diff.head, state("feeds-head.json"))
+    base_index = FeedIndex(base_out, diff.base, state("feeds-base.pickle"))
+    head_index = FeedIndex(head_out, diff.head, state("feeds-head.pickle"))
     _feed_changes(base_out, head_out, diff, base_index, head_index, report)
     for problem in redirects.guid_changes(base_index.guid_links(), head_index.guid_links(), records):
         report.errors.append(problem)

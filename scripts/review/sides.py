@@ -9,9 +9,18 @@ an incremental one. Nothing is registered in the repository (no branch, no
 working tree is built as ``make site`` builds it, into its own ``output/``:
 what the author has already built is reused, and an uncommitted change is
 what is reviewed.
+
+The first review has no base build to start from: it builds the working
+tree, copies that build (output, caches, doit's state, with their times)
+into the base, and builds the base from there, so the base costs what the
+change's difference costs, not a clean build. The planner's rule makes that
+safe: its kept state is a cache keyed by file digests, settings and code,
+and a build from a copy equals a clean build byte for byte
+(tests/test_planner.py; tests/sitebuild.copy_built does the same).
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +89,27 @@ def start_build(site, jobs, log, env=None):
 def build(site, jobs, log, env=None):
     """Build ``site`` (start_build); True if it succeeded."""
     return start_build(site, jobs, log, env).wait() == 0
+
+
+# What a build leaves beside its sources, copied by ``seed``.
+BUILT = ("cache", "output")
+
+
+def seed(built, site):
+    """Copy ``built``'s build (caches, doit's state, output) into ``site``, which has none yet.
+
+    output/ is copied last, under another name, then renamed: a base with an
+    output/ has been seeded whole (an interrupted copy is started again).
+    """
+    for name in (*BUILT, "output.seeding"):
+        shutil.rmtree(os.path.join(site, name), ignore_errors=True)
+    for entry in os.scandir(built):
+        if entry.name.startswith(".doit.db") and entry.is_file():
+            shutil.copy2(entry.path, os.path.join(site, entry.name))
+    for name in BUILT:
+        source = os.path.join(built, name)
+        if os.path.isdir(source):
+            target = os.path.join(site, name + ".seeding" if name == "output" else name)
+            shutil.copytree(source, target, symlinks=True, copy_function=shutil.copy2)
+    if os.path.isdir(os.path.join(site, "output.seeding")):
+        os.replace(os.path.join(site, "output.seeding"), os.path.join(site, "output"))

@@ -5,11 +5,16 @@ few dozen. Reading both trees whole on every review would cost more than the
 build; so the pair of (size, time) each file had at the last review is kept
 with the answer, and a file whose pair is unchanged on both sides keeps its
 answer. A file of a different size differs; only files of equal size whose
-times moved are read.
+times moved are read. The two trees are listed by GNU find, at once (a
+Python walk of both took 0.4 s at 1,000 posts).
 """
 
-import json
 import os
+import pickle
+import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +22,10 @@ from pathlib import Path
 # which is compared), and Pagefind's index (named by content, replaced whole).
 SKIP_DIRS = ("pagefind",)
 COMPRESSED = (".gz", ".br")
+_LINE = re.compile(r"^(.*)\t(\d+)\t(\d+(?:\.\d+)?)$", re.M)
 
 
-def listing(folder):
-    """{relative path: (size, mtime_ns)} of the files of a built site."""
+def _walk(folder):
     found = {}
 
     def walk(path, rel):
@@ -32,12 +37,41 @@ def listing(folder):
                         walk(entry.path, name + "/")
                 else:
                     st = entry.stat(follow_symlinks=False)
-                    found[name] = (st.st_size, st.st_mtime_ns)
+                    found[name] = (st.st_size, str(st.st_mtime_ns))
 
-    if os.path.isdir(folder):
-        walk(folder, "")
-    return {name: stat for name, stat in found.items()
-            if not (name.endswith(COMPRESSED) and name[:-3] in found)}
+    walk(folder, "")
+    return found
+
+
+class _Find:
+    """GNU find listing a folder's files in its own process: {relative path: (size, time text)}."""
+
+    def __init__(self, folder):
+        self.folder, self.process = str(folder), None
+        if shutil.which("find") and os.path.isdir(self.folder):
+            self.out = tempfile.TemporaryFile()
+            prune = [arg for name in SKIP_DIRS for arg in ("-path", "./" + name, "-prune", "-o")]
+            self.process = subprocess.Popen(["find", ".", *prune, "-type", "f", "-printf", "%P\t%s\t%T@\n"],
+                                            cwd=self.folder, stdout=self.out, stderr=subprocess.DEVNULL)
+
+    def result(self):
+        if self.process is None:
+            return _walk(self.folder) if os.path.isdir(self.folder) else {}
+        if self.process.wait() != 0:  # not GNU find
+            return _walk(self.folder)
+        self.out.seek(0)
+        text = self.out.read().decode("utf-8", "surrogateescape")
+        self.out.close()
+        return {name: (int(size), stamp) for name, size, stamp in _LINE.findall(text)}
+
+
+def _served(found):
+    return {name: stat for name, stat in found.items() if not (name.endswith(COMPRESSED) and name[:-3] in found)}
+
+
+def listing(folder):
+    """{relative path: (size, time)} of the files of a built site."""
+    return _served(_Find(folder).result())
 
 
 def _same_bytes(a, b):
@@ -52,40 +86,50 @@ def _same_bytes(a, b):
 
 @dataclass
 class TreeDiff:
-    base: dict                                     # {path: (size, mtime)} of the base's files
+    base: dict                                     # {path: (size, time)} of the base's files
     head: dict
     added: list = field(default_factory=list)      # relative paths, sorted
     removed: list = field(default_factory=list)
     changed: list = field(default_factory=list)
 
 
+def load(path, key):
+    """What was kept in ``path`` under ``key`` (the folders it is about), or {}."""
+    try:
+        with open(path, "rb") as f:
+            kept = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+        return {}
+    return kept.get("value", {}) if kept.get("key") == key else {}
+
+
+def save(path, key, value):
+    tmp = Path(str(path) + ".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump({"key": key, "value": value}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 def diff(base_dir, head_dir, state_file=None):
     """The files added, removed and changed from ``base_dir`` to ``head_dir``."""
-    base, head = listing(base_dir), listing(head_dir)
-    known = {}
-    if state_file is not None:
-        try:
-            known = json.loads(Path(state_file).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            known = {}
-        known = known.get("files", {}) if known.get("dirs") == [str(base_dir), str(head_dir)] else {}
+    finds = _Find(base_dir), _Find(head_dir)
+    base, head = (_served(find.result()) for find in finds)
+    key = [str(base_dir), str(head_dir)]
+    known = load(state_file, key) if state_file is not None else {}
     result = TreeDiff(base, head, sorted(set(head) - set(base)), sorted(set(base) - set(head)))
     kept = {}
     for name in sorted(set(base) & set(head)):
-        key = [*base[name], *head[name]]
+        pair = (base[name], head[name])
         record = known.get(name)
-        if record is not None and record[:4] == key:
-            same = record[4]
+        if record is not None and record[0] == pair:
+            same = record[1]
         elif base[name][0] != head[name][0]:
             same = False
         else:
             same = _same_bytes(os.path.join(base_dir, name), os.path.join(head_dir, name))
-        kept[name] = key + [same]
+        kept[name] = (pair, same)
         if not same:
             result.changed.append(name)
     if state_file is not None:
-        tmp = Path(str(state_file) + ".tmp")
-        record = {"dirs": [str(base_dir), str(head_dir)], "files": kept}
-        tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, state_file)
+        save(state_file, key, kept)
     return result
