@@ -14,7 +14,6 @@ other pages, each feed's items by GUID, the URLs dropped and the errors.
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -168,7 +167,8 @@ EXPECTED = {
         lists={("added", "/categories/fresh/"), ("changed", "/categories/keep/"), ("changed", "/categories/"),
                ("changed", "/feeds/"), ("changed", "/search/")},
         feeds={**{feed: {"changed": {GUID("two")}} for feed in FEEDS},
-               "/categories/fresh.xml added": {"added": {GUID("two")}}, "/categories/keep.xml": {"removed": {GUID("two")}}},
+               "/categories/fresh.xml added": {"added": {GUID("two")}},
+               "/categories/keep.xml": {"removed": {GUID("two")}}},
         files={("changed", "/sitemap.xml"), ("changed", "/feeds/all.opml"), ("changed", "/feeds/tags.opml")}),
     "move": expected(
         posts={("moved", "/posts/two-renamed/")}, feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS},

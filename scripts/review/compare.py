@@ -9,7 +9,6 @@ the ones the build and ``make deploy`` apply.
 import difflib
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from plugins.rules import redirects
 
@@ -215,7 +214,8 @@ def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
         old = base_feed[1] if base_feed else {}
         new = head_feed[1] if head_feed else {}
         kind = (head_feed or base_feed)[0]
-        change = FeedChange(feed, kind, "added" if base_feed is None else "removed" if head_feed is None else "changed")
+        status = "added" if base_feed is None else "removed" if head_feed is None else "changed"
+        change = FeedChange(feed, kind, status)
         for guid in new:
             if guid not in old:
                 change.items.append(ItemChange(guid, "added", _item_fields(head_out, new[guid][0], guid, head_docs)))

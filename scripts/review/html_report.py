@@ -52,7 +52,8 @@ code,pre{font-family:ui-monospace,monospace;font-size:.9em}
 .diff .a{display:block;color:var(--add);background:var(--add-bg)}
 .diff .d{display:block;color:var(--del);background:var(--del-bg)}
 .diff .c{display:block;color:var(--muted)}
-table{border-collapse:collapse}th,td{border:1px solid var(--rule);padding:.2rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse}
+th,td{border:1px solid var(--rule);padding:.2rem .5rem;text-align:left;vertical-align:top}
 .frames{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
 .frames figure{margin:0}.frames figcaption{color:var(--muted);font-size:.9rem}
 iframe{width:100%;height:40rem;border:1px solid var(--rule);resize:vertical}

@@ -98,8 +98,12 @@ def write(report):
     lines += ["", "### URLs the base publishes that this change removes"]
     for dropped in report.dropped[:LIMIT]:
         record = dropped.record
-        what = ("moved to {0} (redirects.txt:{1})".format(code(record.new), record.line) if record and record.status == MOVED
-                else "gone, 410 (redirects.txt:{0})".format(record.line) if record else "**nothing answers: ERROR**")
+        if record is None:
+            what = "**nothing answers: ERROR**"
+        elif record.status == MOVED:
+            what = "moved to {0} (redirects.txt:{1})".format(code(record.new), record.line)
+        else:
+            what = "gone, 410 (redirects.txt:{0})".format(record.line)
         lines.append("- {0}: {1}".format(code(dropped.url), what))
     if len(report.dropped) > LIMIT:
         lines.append("- and {0} more".format(len(report.dropped) - LIMIT))
