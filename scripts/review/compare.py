@@ -74,6 +74,24 @@ class Report:
     def lists(self, status=None):
         return [p for p in self.pages if p.kind == "list" and (status is None or p.status == status)]
 
+    def feed_groups(self):
+        """[(items, [FeedChange])]: the feeds whose subscribers are shown the same changes, together.
+
+        A post is in the blog's feed and its category's, tags' and author's:
+        its edit is one change shown in each, listed once. An Atom feed that
+        repeats its RSS twin is left out (``same_as``).
+        """
+        groups = {}
+        for feed in self.feeds:
+            if not feed.same_as:
+                key = tuple((item.guid, item.status, tuple(sorted(item.fields.items()))) for item in feed.items)
+                groups.setdefault(key, (feed.items, []))[1].append(feed)
+        return list(groups.values())
+
+    def twin_of(self, feed):
+        """The Atom feed folded into the RSS ``feed``, or ''."""
+        return next((other.feed for other in self.feeds if other.same_as == feed.feed), "")
+
 
 def url_of(name):
     """The URL path a file of the site is served at (a folder's index.html as the folder)."""

@@ -284,14 +284,17 @@ def write(report):
                    .format(len(report.markup_only), _list(report.markup_only)))
 
     out.append("<h2>Feeds</h2><p class=\"muted\">Items by GUID: a feed reader shows a new GUID as a new item.</p>")
-    for feed in report.feeds:
-        if feed.same_as:
-            continue
-        twins = [other.feed for other in report.feeds if other.same_as == feed.feed]
-        out.append("<h3>{0} <code>{1}</code>{2}{3}</h3><ul>{4}</ul>".format(
-            e(feed.kind), e(feed.feed), " and Atom <code>{0}</code>".format(e(twins[0])) if twins else "",
-            "" if feed.status == "changed" else " (the feed is {0})".format(e(feed.status)),
-            "".join(_item(item) for item in feed.items)))
+    for items, group in report.feed_groups():
+        names = []
+        for feed in group:
+            twin = report.twin_of(feed)
+            names.append("<li>{0} <code>{1}</code>{2}{3}</li>".format(
+                e(feed.kind), e(feed.feed), " and Atom <code>{0}</code>".format(e(twin)) if twin else "",
+                "" if feed.status == "changed" else " (the feed is {0})".format(e(feed.status))))
+        out.append('<section class="feed"><h3>{0}</h3><ul>{1}</ul><p>{2} subscribers are shown:</p><ul>{3}</ul>'
+                   '</section>'.format("In this feed" if len(group) == 1 else "In these {0} feeds".format(len(group)),
+                                       "".join(names), "Its" if len(group) == 1 else "Their",
+                                       "".join(_item(item) for item in items)))
     if not report.feeds:
         out.append('<p class="muted">No feed item is added, changed or removed.</p>')
 

@@ -84,16 +84,20 @@ def write(report):
     if not (report.pages or report.nav_only or report.markup_only):
         lines.append("- none changed")
     lines += ["", "### Feeds"]
-    shown = [feed for feed in report.feeds if not feed.same_as]
-    for feed in shown[:LIMIT]:
-        twin = [other.feed for other in report.feeds if other.same_as == feed.feed]
-        name = code(feed.feed) + (" (and {0})".format(code(twin[0])) if twin else "")
-        lines.append("- {0}{1}: {2} new, {3} changed, {4} removed".format(
-            name, "" if feed.status == "changed" else " (feed {0})".format(feed.status),
-            feed.count("added"), feed.count("changed"), feed.count("removed")))
-    if len(shown) > LIMIT:
-        lines.append("- and {0} more feeds".format(len(shown) - LIMIT))
-    if not shown:
+    groups = report.feed_groups()
+    for items, group in groups[:LIMIT]:
+        counts = {status: sum(1 for item in items if item.status == status) for status in ("added", "changed",
+                                                                                            "removed")}
+        names = [code(feed.feed) + ("" if feed.status == "changed" else " (feed {0})".format(feed.status))
+                 for feed in group]
+        shown = ", ".join(names[:LIMIT]) + (" and {0} more".format(len(names) - LIMIT) if len(names) > LIMIT else "")
+        lines.append("- {0} new, {1} changed, {2} removed: {3}".format(
+            counts["added"], counts["changed"], counts["removed"], shown))
+    if len(groups) > LIMIT:
+        lines.append("- and {0} more groups of feeds".format(len(groups) - LIMIT))
+    if groups:
+        lines.append("- (each RSS feed's Atom twin is the same unless listed)")
+    else:
         lines.append("- no item changes")
     lines += ["", "### URLs the base publishes that this change removes"]
     for dropped in report.dropped[:LIMIT]:
