@@ -14,8 +14,10 @@ other pages, each feed's items by GUID, the URLs dropped and the errors.
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -317,3 +319,18 @@ def test_what_a_review_keeps_never_hides_a_change(tmp_path):
     second = tree.diff(base, head, state)
     assert (second.added, second.removed, second.changed) == (["new.html"], [], ["posts/a/index.html"])
     assert tree.diff(base, head, state).changed == ["posts/a/index.html"]  # kept, and still right
+
+
+def test_a_redirect_page_at_a_moved_url_is_the_move_not_a_page(review, tmp_path):
+    """The build may answer a 301 record with a redirect page at the old URL (Nikola's REDIRECTIONS):
+    the report is the same as without one."""
+    moved = review("move")
+    output = tmp_path / "output"
+    shutil.copytree(moved.head_output, output)
+    (output / "posts" / "two").mkdir()
+    (output / "posts" / "two" / "index.html").write_text(
+        '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url=/posts/two-renamed/"></head></html>')
+    report = compare.compare(moved.base_output, output, Path(moved.head_output).parent)
+    assert pages_of(report, "post") == {("moved", "/posts/two-renamed/")}
+    assert dropped_of(report) == {("/posts/two/", (301, "/posts/two-renamed/"))}
+    assert report.errors == [] and report.files == moved.files

@@ -124,10 +124,14 @@ def _page_changes(base_out, head_out, diff, covered, records, report):
             report.markup_only.append(url)
 
     # A page the change moves (a 301 record to a page it adds) is shown once, as a move, with what else changed.
+    # A page is gone from the base when its file is, or when a record now answers for its URL (the change's
+    # build may write a redirect page there).
     added = {url_of(name): name for name in diff.added if name.endswith(".html") and url_of(name) not in covered}
+    gone = sorted(name for name in diff.removed + diff.changed
+                  if name.endswith(".html") and (name in diff.removed or url_of(name) in covered))
     moves = {}
-    for name in diff.removed:
-        record = redirects.covering(url_of(name), records) if name.endswith(".html") else None
+    for name in gone:
+        record = redirects.covering(url_of(name), records)
         target = record.new if record is not None and record.status == redirects.MOVED else None
         target = url_of(target[1:]) if target else None
         if target in added:
@@ -136,11 +140,11 @@ def _page_changes(base_out, head_out, diff, covered, records, report):
         page = pages.read(os.path.join(head_out, name))
         report.pages.append(PageChange(url, "added", page.kind, title(page), page.fields,
                                        ["+" + line for line in page.text], name))
-    for name in diff.removed:
+    for name in gone:
         if name in moves:
             changed(url_of(moves[name]), pages.read(os.path.join(base_out, name)),
                     pages.read(os.path.join(head_out, moves[name])), moves[name], url_of(name))
-        elif name.endswith(".html"):
+        else:
             page = pages.read(os.path.join(base_out, name))
             report.pages.append(PageChange(url_of(name), "removed", page.kind, title(page), page.fields,
                                            ["-" + line for line in page.text], name))
