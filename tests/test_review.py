@@ -213,6 +213,7 @@ def test_each_change_gives_exactly_the_report_expected(review, change):
     for error, pattern in zip(report.errors, want["errors"]):
         assert re.search(pattern, error), error
     assert {(status, url) for status, urls in report.files.items() for url in urls} == want["files"]
+    assert [record.old for record in report.records] == [url for url, _ in want["dropped"] if _ is not None]
 
 
 def _documents(report_html):

@@ -82,7 +82,7 @@ def main(argv=None):
     if not base_ok:
         return _failed(out, "base " + base[:12], state / "base-build.log")
 
-    report = compare.compare(base_site / "output", root / "output", root, state_dir=state)
+    report = compare.compare(base_site / "output", root / "output", root, state_dir=state, base_root=base_site)
     report.base = "{0} ({1})".format(base[:12], named)
     head = sides.git(root, "rev-parse", "--short=12", "HEAD")
     report.head = "the working tree at {0}{1}".format(head, ", with uncommitted changes" if dirty else "")

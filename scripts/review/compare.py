@@ -64,6 +64,7 @@ class Report:
     markup_only: list = field(default_factory=list)  # URLs changed only in markup or link targets
     feeds: list = field(default_factory=list)    # [FeedChange]
     dropped: list = field(default_factory=list)  # [DroppedUrl]
+    records: list = field(default_factory=list)  # [redirects.Record] the change adds to redirects.txt
     files: dict = field(default_factory=dict)    # {"added"|"changed"|"removed": [URL]}: other files
     head_output: str = ""                        # for the HTML report's previews
     base_output: str = ""
@@ -267,11 +268,12 @@ def _shape(change):
                   for item in change.items)
 
 
-def compare(base_out, head_out, head_root, state_dir=None):
+def compare(base_out, head_out, head_root, state_dir=None, base_root=None):
     """The Report of the change from the site built in ``base_out`` to the one in ``head_out``.
 
     ``head_root``: the sources of the change (its redirects.txt answers for
-    the URLs it drops). ``state_dir``: where what was read is kept for the
+    the URLs it drops); ``base_root``: the base's (default: ``base_out``'s
+    folder), whose redirects.txt says which records the change adds. ``state_dir``: where what was read is kept for the
     next review of the same two folders (None: nothing kept).
     """
     state = (lambda name: os.path.join(state_dir, name)) if state_dir else (lambda name: None)
@@ -280,6 +282,8 @@ def compare(base_out, head_out, head_root, state_dir=None):
 
     records, problems = redirects.read(head_root)
     report.errors.extend(problems)
+    before = {(r.status, r.old, r.new) for r in redirects.read(base_root or os.path.dirname(base_out))[0]}
+    report.records = [record for record in records if (record.status, record.old, record.new) not in before]
     base_urls, head_urls = redirects.urls_of_files(diff.base), redirects.urls_of_files(diff.head)
     # URLs a record answers for: the change's build may serve a redirect page there, which is not a page.
     covered = {url for url in base_urls | head_urls if redirects.covering(url, records) is not None}

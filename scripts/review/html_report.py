@@ -311,6 +311,11 @@ def write(report):
         out.append("<table><tr><th>URL</th><th>what this change does</th></tr>{0}</table>".format("".join(rows)))
     else:
         out.append('<p class="muted">None.</p>')
+    if report.records:
+        out.append("<p>Lines this change adds to <code>redirects.txt</code>:</p><ul>{0}</ul>".format("".join(
+            "<li>{0}: <code>{1} {2}{3}</code></li>".format(record.line, record.status, e(record.old),
+                                                           " " + e(record.new) if record.new else "")
+            for record in report.records)))
 
     out.append("<h2>Other files</h2>")
     for status in ("added", "changed", "removed"):

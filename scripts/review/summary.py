@@ -113,6 +113,10 @@ def write(report):
         lines.append("- and {0} more".format(len(report.dropped) - LIMIT))
     if not report.dropped:
         lines.append("- none")
+    if report.records:
+        lines.append("- redirects.txt: {0} line{1} added (lines {2})".format(
+            len(report.records), "" if len(report.records) == 1 else "s",
+            ", ".join(str(record.line) for record in report.records[:LIMIT])))
     others = [(status, urls) for status, urls in report.files.items() if urls]
     if others:
         lines += ["", "### Other files"]
