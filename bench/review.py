@@ -21,7 +21,8 @@ with the edit uncommitted in its working tree. Each repeat:
 * a one-post edit: one more paragraph appended to the same post in both,
   then an incremental build of ``plain/`` and a review of ``reviewed/``.
 
-Raw numbers go to bench/work/review-<N>.json. Nothing here asserts.
+Raw numbers go to bench/work/review-<N>.json (``--results``). Nothing here
+asserts; tests/test_review.py runs it at N = 3 so that it keeps working.
 """
 
 import argparse
@@ -107,6 +108,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=BENCH / "work" / "review")
+    parser.add_argument("--results", type=Path, help="where the numbers go (default: bench/work/review-N.json)")
     args = parser.parse_args(argv)
     plain, reviewed, slug = setup(args.posts, args.work)
     build = [NIKOLA, "build", "-n", args.jobs]
@@ -132,7 +134,7 @@ def main(argv=None):
         "from_nothing_ratio": statistics.median(r["review_from_nothing"] / r["clean_build"] for r in runs),
         "edit_ratio": statistics.median(r["review_of_edit"] / r["incremental_build"] for r in runs),
     }
-    out = BENCH / "work" / "review-{0}.json".format(args.posts)
+    out = args.results or BENCH / "work" / "review-{0}.json".format(args.posts)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")
     print("N = {0}: review from nothing / clean build = {1:.2f} (goal <= 2); review of a one-post edit / "

@@ -12,6 +12,7 @@ with scripts/review.compare. Each report is checked whole: the posts, the
 other pages, each feed's items by GUID, the URLs dropped and the errors.
 """
 
+import json
 import os
 import re
 import shutil
@@ -335,3 +336,16 @@ def test_a_redirect_page_at_a_moved_url_is_the_move_not_a_page(review, tmp_path)
     assert pages_of(report, "post") == {("moved", "/posts/two-renamed/")}
     assert dropped_of(report) == {("/posts/two/", (301, "/posts/two-renamed/"))}
     assert report.errors == [] and report.files == moved.files
+
+
+@pytest.mark.e2e
+def test_the_review_benchmark_runs(tmp_path):
+    """bench/review.py at N = 3, once: its code path keeps working (nothing is timed here)."""
+    results = tmp_path / "review.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "review.py"), "--posts", "3", "--repeat", "1",
+                          "--jobs", "1", "--work", str(tmp_path / "work"), "--results", str(results)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout
+    numbers = json.loads(results.read_text())
+    assert numbers["posts"] == 3 and len(numbers["runs"]) == 1
+    assert set(numbers["runs"][0]) == {"clean_build", "review_from_nothing", "incremental_build", "review_of_edit"}
