@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 NIKOLA := $(BIN)/nikola
 
 .DEFAULT_GOAL := help
-.PHONY: help venv site build test test-fast test-unit test-planner lighthouse golden links serve preview post deploy rollback check check-site lint clean lock
+.PHONY: help venv site build test test-fast test-unit test-planner lighthouse golden links serve preview post review deploy rollback check check-site lint clean lock
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -99,6 +99,14 @@ preview: $(BIN)/.site  ## preview drafts, private and scheduled posts too, on ht
 post: $(BIN)/.site  ## start a new post: make post TITLE="My title"
 	@test -n "$(TITLE)" || { echo 'usage: make post TITLE="My title"'; exit 2; }
 	$(BIN)/python scripts/new_post.py "$(TITLE)"
+
+# scripts/review: the site at BASE (in .review/base/, its build kept for the next
+# review) and the working tree (output/, as `make site`), compared as readers see
+# them; review/index.html and review/summary.md. See docs/review.md.
+BASE ?=
+
+review: $(BIN)/.site  ## what a change does for readers, feeds and URLs: make review [BASE=rev] (default: merge-base with main)
+	$(BIN)/python -m scripts.review --jobs $(JOBS) $(if $(BASE),--base "$(BASE)")
 
 # A folder (/srv/blog) or user@host:/srv/blog; see docs/deploying.md.
 DEPLOY_TARGET ?=

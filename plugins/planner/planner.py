@@ -82,7 +82,7 @@ LATE_OWN = {"search_index", "precompress"}
 # Below this many units a stage runs in this process: forking costs more than it saves.
 PARALLEL_MIN = 64
 SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
-             ".hypothesis", "node_modules"}
+             ".hypothesis", "node_modules", "review"}
 
 
 def plain_build(argv):
