@@ -10,20 +10,15 @@ it is built once. A test that changes a built site
 works on a copy (sitebuild.copy_built).
 """
 
-import fcntl
 import gc
-import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-
 from support import hostile, sitebuild
-from support.sitebuild import ROOT, Build, copy_site, nikola_build
-
-SITES = ROOT / "tests" / "sites"
+from support.shared import SITES, session_folder, shared_build
+from support.sitebuild import copy_site, nikola_build
 
 # Property tests: 150 examples each in `make test`; `make test-fast` asks for
 # the "fast" profile (30), enough to catch a slip in the edit-test loop.
@@ -39,36 +34,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
-def session_folder(tmp_path_factory):
-    """The test session's temporary folder, shared by its workers."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the session's folder, above each worker's own
-    return base
-
-
 @pytest.fixture(scope="session", autouse=True)
 def shared_templates(tmp_path_factory):
     """Every fixture site of the session keeps its compiled templates in one folder
     (compiling the theme was a third of a small site's build)."""
     sitebuild.TEMPLATE_CACHE = session_folder(tmp_path_factory) / "templates"
     sitebuild.TEMPLATE_CACHE.mkdir(exist_ok=True)
-
-
-def shared_build(tmp_path_factory, name, make):
-    """``make(folder) -> Build``, run once per session whatever the number of workers."""
-    folder = session_folder(tmp_path_factory) / "shared" / name
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(folder) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        record = Path(str(folder) + ".json")
-        if record.exists():
-            data = json.loads(record.read_text(encoding="utf-8"))
-            return Build(Path(data["root"]), data["returncode"], data["log"])
-        build = make(folder)
-        record.write_text(json.dumps({"root": str(build.root), "returncode": build.returncode, "log": build.log}),
-                          encoding="utf-8")
-        return build
 
 
 # The session's blog has its search index split into bundles as a large

@@ -35,7 +35,7 @@ MOVED, GONE = 301, 410
 # place of their file), Pagefind's index, whose files are named by their
 # content and replaced as a whole by every build that changes it, and the web
 # server's rules (.nginx/, plugins/redirects: nginx answers 404 there).
-_NOT_URLS = ("pagefind/", ".nginx/")
+NOT_URLS = ("pagefind/", ".nginx/")
 _COMPRESSED = (".gz", ".br")
 
 
@@ -176,7 +176,7 @@ def served_urls(folder):
     for parent, dirs, names in os.walk(folder):
         rel = os.path.relpath(parent, folder).replace(os.sep, "/")
         rel = "" if rel == "." else rel + "/"
-        if rel.startswith(_NOT_URLS):
+        if rel.startswith(NOT_URLS):
             dirs[:] = []
             continue
         files.extend(rel + name for name in names)
@@ -191,7 +191,7 @@ def urls_of_files(files):
     files = set(files)
     urls = set()
     for name in files:
-        if name.startswith(_NOT_URLS) or (name.endswith(_COMPRESSED) and name[:-3] in files):
+        if name.startswith(NOT_URLS) or (name.endswith(_COMPRESSED) and name[:-3] in files):
             continue
         urls.add("/" + name)
         if name == "index.html" or name.endswith("/index.html"):

@@ -18,9 +18,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.rules import redirects
+
 # Not files a reader fetches: precompressed copies (served for their file,
-# which is compared), and Pagefind's index (named by content, replaced whole).
-SKIP_DIRS = ("pagefind",)
+# which is compared), and the folders plugins.rules.redirects says hold no URL
+# (Pagefind's index, named by content and replaced whole; the server's rules).
+SKIP_DIRS = tuple(folder.rstrip("/") for folder in redirects.NOT_URLS)
 COMPRESSED = (".gz", ".br")
 _LINE = re.compile(r"^(.*)\t(\d+)\t(\d+(?:\.\d+)?)$", re.M)
 
