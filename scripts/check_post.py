@@ -28,7 +28,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import types
 from pathlib import Path
 
 SOURCES = ("posts", "pages")
@@ -67,10 +66,11 @@ def load_site(root):
 
 def kept_posts(site):
     """What the last build kept (plugins/planner), read only, as the planner hands it to the scanner."""
+    from plugins import shared_state
     from plugins.planner import inputs, postcache, state
     store = state.Store(os.path.normpath(site.config["OUTPUT_FOLDER"]))
     record = store.load(inputs.keys(site))
-    return types.SimpleNamespace(posts=postcache.PostCache(store.read_posts(record)), sources=record["sources"])
+    return shared_state.KeptScan(postcache.PostCache(store.read_posts(record)), record["sources"])
 
 
 def check(paths, root="."):
@@ -95,12 +95,14 @@ def check(paths, root="."):
 def compile_posts(site, paths):
     """Compile each post of ``paths`` the site publishes, as the build does, into a temporary file."""
     from plugins.rules import errors
-    site.planner = kept_posts(site)
+    from plugins import shared_state
+    shared = shared_state.of(site)
+    shared.kept_scan = kept_posts(site)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the scanner's "Scanning posts...done!"
             site.scan_posts()
     finally:
-        del site.planner
+        shared.kept_scan = None
     by_source = {os.path.normpath(p.source_path): p for p in site.timeline}
     everything = {os.path.normpath(p.source_path) for p in site.all_posts + site.pages}
     lang = site.config["DEFAULT_LANG"]
