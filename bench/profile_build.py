@@ -317,7 +317,7 @@ DRILL = (
     ("nikola/nikola.py", "scan_posts"),
     ("nikola/plugins/misc/scan_posts.py", "scan"),
     ("nikola/post.py", "__init__"),
-    ("plugins/post_metadata/post_metadata.py", "check"),
+    ("plugins/rules/metadata.py", "source_problems"),
     ("nikola/nikola.py", "generic_page_renderer"),
     ("nikola/utils.py", "_calc_digest"),
     ("nikola/plugins/compile/rest/doc.py", "_doc_link"),

@@ -63,7 +63,7 @@ def installed():
 
 
 def settings_json(site):
-    """The settings Nikola made of conf.py, as JSON (what build_stamp's digest used to read)."""
+    """The settings Nikola made of conf.py, as JSON (in the keys and in planner.sources_stamp)."""
     config = {k: v for k, v in site.config.items() if not k.startswith("__")}
     return json.dumps(config, cls=utils.CustomEncoder, sort_keys=True)
 
