@@ -3,12 +3,11 @@
 Nikola 8.3.3 plans every build through doit, which generates every task of
 the site and checks each before it runs one: at 10,000 posts a one-post
 edit read every post again (8 s), generated 33,000 tasks (35 s) and checked
-them (14 s). This plugin is the site's ``build`` command (a Nikola Command
-plugin, which takes the place of the ``build`` command Nikola makes of
-doit's ``run``): ``nikola build``, with at most ``-n N``, ``-P`` and ``-v``,
-is the planned build, which keeps, between builds, what the last one
-learned; with task names or any other option (``-a``, ``--strict``, ``-q``,
-...) it hands the same options to Nikola's own ``build``, as before. The rule that keeps it
+them (14 s). This plugin is the site's ``build`` command
+(plugins/planner/command.py): ``nikola build``, with at most ``-n N``, ``-P``
+and ``-v``, is the planned build, which keeps, between builds, what the last
+one learned; with task names or any other option (``-a``, ``--strict``,
+``-q``, ...) Nikola's own ``build`` runs, as before. The rule that keeps it
 honest: what is kept is a cache, and the output of a build is the output
 of a clean build of the same sources, byte for byte (the property tests in
 tests/test_planner.py compare them after random edits, kills and builds run
@@ -38,8 +37,8 @@ units it was writing: the next build writes them again and looks at
 ``output/`` whole. A missing or unreadable record is an empty one: a clean
 build.
 
-A build, in order (``PlannedBuild._execute`` runs it; doit's task loader and
-runner are not used):
+A build, in order (``Build.run``, which the command calls; doit's task
+loader and runner are not used):
 
 1. hold the record's lock (a second build waits), work out the keys;
    if no source, setting, tool or output file changed and no scheduled post
@@ -75,16 +74,11 @@ import tempfile
 import threading
 import time
 
-from nikola.plugin_categories import Command
-
-from plugins import patches, shared_state
+from plugins import shared_state
 from plugins.planner import executor, inputs, postcache, state, units
 from plugins.planner.records import Compiled, Unit
 from plugins.rules import publication, reads
 
-# The options of Nikola's build (doit's names) that the planned build takes; any other
-# option set, or a task named, and Nikola's own build runs.
-PLAIN = {"num_process", "par_type", "verbosity"}
 # Task plugins whose work the planner does itself.
 OWN = {"render_posts", "prune_output"}
 LATE_OWN = {"search_index", "precompress"}
@@ -599,50 +593,3 @@ def _flatten(tasks):
         return
     for task in tasks:
         yield from _flatten(task)
-
-
-class PlannedBuild(Command):
-    """``nikola build``: the planned build; with a task named or another option, Nikola's own build."""
-
-    name = "build"
-    doc_usage = "[-n N] [options] [task ...]"
-    doc_purpose = "build the site (only what a change reaches; -a or a task name: Nikola's own build)"
-    doc_description = (
-        "With no task named and no option but -n/--process, -P/--parallel-type and -v/--verbosity, "
-        "the build plugins/planner plans from what the last one kept in cache/planner/, giving the bytes "
-        "of a clean build. Otherwise Nikola's own `nikola build` (doit's run) builds, with the same "
-        "options, and the planner's record is dropped: its next build looks at output/ whole.")
-
-    def __call__(self, config=None, **kwargs):
-        """As Nikola's commands are made for each run; with Nikola's own build beside, for what is not planned."""
-        super().__call__(config, **kwargs)
-        self.nikola_build = None
-        doit = getattr(self.site, "doit", None)
-        for command in getattr(doit, "DOIT_CMDS", ()):
-            if command.get_name() == "build":  # nikola.__main__.Build (doit's run): the command this replaces
-                self.nikola_build = command(config=config, **kwargs)
-        return self
-
-    def get_options(self):
-        """Nikola's build's options, so that any ``nikola build`` command line parses as before."""
-        if self.nikola_build is None:
-            return []
-        return self.nikola_build.get_options()
-
-    def plain(self, options, args):
-        """True when no task is named and no option but PLAIN's differs from its default."""
-        return not args and all(options.get(option.name) == option.default
-                                for option in self.cmdparser.options if option.name not in PLAIN)
-
-    def _execute(self, options, args):
-        patches.require("planner")
-        if not self.plain(options, args):
-            # Nikola's own build (nikola build -a, or a task by name): what it writes is not in the record.
-            state.Store(self.site.config["OUTPUT_FOLDER"]).forget()
-            return self.nikola_build.execute(options, args)
-        units.install()
-        status = Build(self.site, max(1, options.get("num_process") or 1)).run()
-        # What the build made (the site, its posts, the record) stays until the process ends: with the
-        # collector told to leave it alone, Python does not spend a second at 10,000 posts freeing it.
-        gc.freeze()
-        return status
