@@ -37,8 +37,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Both cores by default (doit processes; the output is byte for byte the same
-# as one process's, bench/compare.py). JOBS=1 for one process.
+# `nikola build` is plugins/planner's command: it builds only what a change
+# reaches (docs/architecture.md). Both cores by default (forked processes; the
+# output is byte for byte the same as one process's, bench/compare.py). JOBS=1
+# for one process.
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 site: $(BIN)/.site  ## set up .venv and build the site into output/

@@ -78,41 +78,32 @@ def install_timers(inner):
         setattr(owner, name, functools.wraps(original)(wrapper))
 
 
-def watch_planner(seen):
-    """After the plugins are loaded, wrap the planner's Build.run to note when it starts and ends and
-    keep its phases. The planner replaces ``site.gen_tasks`` with its build's method."""
-    import nikola.nikola
+def watch_planner(seen, site):
+    """Wrap the planner's Build.run (plugins/planner/planner.py, which `nikola build`'s command runs)
+    to note when it starts and ends and keep its phases."""
+    sys.path.insert(0, str(site))  # the site's plugins/, as Nikola imports them
+    from plugins.planner import planner
 
-    init_plugins = nikola.nikola.Nikola.init_plugins
+    run = planner.Build.run
 
-    def wrapped(site, *args, **kwargs):
-        result = init_plugins(site, *args, **kwargs)
-        build = getattr(site.gen_tasks, "__self__", None)
-        if build is not site and hasattr(build, "phases") and hasattr(build, "run"):
-            run = build.run
-
-            def timed_run():
-                seen["start"] = time.perf_counter()
-                build._last = time.monotonic()  # the first phase starts here, not when the plugin loaded
-                try:
-                    return run()
-                finally:
-                    seen["end"] = time.perf_counter()
-                    seen["phases"] = list(build.phases)
-            build.run = timed_run
-        return result
-    nikola.nikola.Nikola.init_plugins = wrapped
+    def timed_run(build):
+        seen["start"] = time.perf_counter()
+        build._last = time.monotonic()  # the first phase starts here, not when the build was made
+        try:
+            return run(build)
+        finally:
+            seen["end"] = time.perf_counter()
+            seen["phases"] = list(build.phases)
+    planner.Build.run = timed_run
 
 
 def worker(mode, site, out):
     """One plain ``nikola build`` in this process, timed or under cProfile."""
     t0 = time.perf_counter()
     os.chdir(site)
-    # plugins/planner takes over a plain `nikola build` (it reads sys.argv); a process whose __main__
-    # is not `nikola` returns from Nikola's main() instead of ending inside the build.
-    sys.argv = ["nikola", "build"]
+    # A plain `nikola build` is the planner's (plugins/planner/command.py); Nikola's main() returns its status.
     seen, inner = {}, collections.Counter()
-    watch_planner(seen)
+    watch_planner(seen, site)
     prof = None
     if mode == "timed":
         install_timers(inner)

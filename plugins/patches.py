@@ -44,7 +44,9 @@ PATCHES = (
           "a :doc: link to a draft says the slug does not exist"),
     Patch("published_posts", "Nikola", "8.3.3", "ScanPosts.scan (subclassed)",
           "Nikola keeps drafts, private and future posts in the timeline"),
-    Patch("planner", "Nikola", "8.3.3", "Nikola.gen_tasks (replaced for a plain build), "
+    Patch("planner", "Nikola", "8.3.3", "the build command (a Command plugin of that name wins over the one "
+          "DoitNikola.get_cmds makes of doit's run, which it finds in site.doit.DOIT_CMDS), each Task plugin's "
+          "gen_tasks run without Nikola.gen_tasks, "
           "Nikola.generic_renderer, generic_post_list_renderer, generic_page_renderer (deciding first), "
           "the page context generic_page_renderer builds (plugins/planner/units.py)",
           "Nikola plans and generates every task of the site before it runs one"),

@@ -31,7 +31,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import types
 from pathlib import Path
 
 SOURCES = ("posts", "pages")
@@ -71,10 +70,11 @@ def load_site(root):
 
 def kept_posts(site):
     """What the last build kept (plugins/planner), read only, as the planner hands it to the scanner."""
+    from plugins import shared_state
     from plugins.planner import inputs, postcache, state
     store = state.Store(os.path.normpath(site.config["OUTPUT_FOLDER"]))
     record = store.load(inputs.keys(site))
-    return types.SimpleNamespace(posts=postcache.PostCache(store.read_posts(record)), sources=record["sources"])
+    return shared_state.KeptScan(postcache.PostCache(store.read_posts(record)), record["sources"])
 
 
 def check(paths, root="."):
@@ -100,15 +100,17 @@ def compile_posts(site, paths):
     """Compile each post of ``paths`` the site publishes, as the build does, into a temporary file;
     (problems of ``paths``, problems of redirects.txt that are not theirs)."""
     from plugins.rules import errors
-    site.planner = kept_posts(site)
-    site.defer_redirect_problems = True  # plugins/redirects: reported here, not ending the process
+    from plugins import shared_state
+    shared = shared_state.of(site)
+    shared.kept_scan = kept_posts(site)
+    shared.defer_redirect_problems = True  # plugins/redirects: reported here, not ending the process
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the scanner's "Scanning posts...done!"
             site.scan_posts()
     finally:
-        del site.planner
+        shared.kept_scan = None
     # The build stops on these before it compiles anything; each is counted for the file it names.
-    redirects = getattr(site, "redirect_problems", [])
+    redirects = shared.redirect_problems
     mine = [line for line in redirects if os.path.normpath(line.split(":", 1)[0]) in paths]
     errors.report(mine)
     count, others = len(mine), len(redirects) - len(mine)

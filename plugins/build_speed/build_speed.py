@@ -17,7 +17,7 @@ has fixed the cost.
    cached per dict object for the life of the process; Nikola builds these
    dicts while generating tasks and does not change them afterwards.
 3. Nikola 8.3.3 ``Post._set_date`` parses every date with dateutil. Our
-   dates are ISO 8601 (plugins/post_metadata requires a time zone), which
+   dates are ISO 8601 (plugins/rules/metadata.py requires a time zone), which
    ``datetime.fromisoformat`` reads ten times faster; anything else still
    goes to Nikola's parser.
 4. Nikola 8.3.3's ``:doc:`` role finds its target by scanning the whole

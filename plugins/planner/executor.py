@@ -18,10 +18,17 @@ import os
 import pickle
 import sys
 import traceback
+from typing import NamedTuple
 
 from doit.task import Stream, Task
 
 from plugins.author_errors import author_errors
+
+
+class Failure(NamedTuple):
+    kind: str   # "content" (a post's mistakes: text is its summary) or "error" (text is a traceback)
+    task: str
+    text: str
 
 
 class Result:
@@ -29,7 +36,7 @@ class Result:
 
     def __init__(self):
         self.built = {}     # unit id: [targets]
-        self.failures = []  # [kind, task name, text]: kind "content" (a post's mistakes) or "error"
+        self.failures = []  # Failure
         self.extra = {}
 
     def merge(self, other):
@@ -56,30 +63,30 @@ def run(task, result, uid, quiet=False):
     try:
         failure = doit_task.execute(Stream(2))
     except Exception:  # doit catches an action's exceptions; this would be doit's own
-        result.failures.append(["error", name, traceback.format_exc()])
+        result.failures.append(Failure("error", name, traceback.format_exc()))
         return False
     if failure is None:
         result.built[uid] = list(task.get("targets") or ())
         return True
     summary = author_errors.content_summary(failure)
     if summary is not None:
-        result.failures.append(["content", name, summary])
+        result.failures.append(Failure("content", name, summary))
     else:
-        result.failures.append(["error", name, "".join(failure.traceback) or failure.message])
+        result.failures.append(Failure("error", name, "".join(failure.traceback) or failure.message))
     return False
 
 
 def report(result, debug=False, stream=None):
     """The end of a failed build, as plugins/author_errors ends doit's; returns the exit status."""
     stream = stream or sys.stderr
-    content = [text for kind, _name, text in result.failures if kind == "content"]
-    for kind, name, text in result.failures:
-        if kind == "error":
-            lines = text.rstrip().splitlines()
-            if debug:
-                stream.write(text.rstrip() + "\n")
-            stream.write("ERROR: the build failed in {0}: {1}\n".format(name, lines[-1] if lines else text))
-    if any(kind == "error" for kind, _name, _text in result.failures) and not debug:
+    content = [f.text for f in result.failures if f.kind == "content"]
+    errors = [f for f in result.failures if f.kind == "error"]
+    for failure in errors:
+        lines = failure.text.rstrip().splitlines()
+        if debug:
+            stream.write(failure.text.rstrip() + "\n")
+        stream.write("ERROR: the build failed in {0}: {1}\n".format(failure.task, lines[-1] if lines else failure.text))
+    if errors and not debug:
         stream.write("(for the Python traceback, run again with NIKOLA_DEBUG=1)\n")
     if content:
         posts = len({summary.split(":", 1)[0] for summary in content})
@@ -104,7 +111,7 @@ def fork_map(work, count):
                 data = pickle.dumps(work(index, count), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
                 failed = Result()
-                failed.failures.append(["error", "planner worker {0}".format(index), traceback.format_exc()])
+                failed.failures.append(Failure("error", "planner worker {0}".format(index), traceback.format_exc()))
                 data = pickle.dumps(failed, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 1
             with os.fdopen(write_end, "wb") as out:
@@ -122,6 +129,6 @@ def fork_map(work, count):
         if data:
             merged.merge(pickle.loads(data))
         elif status != 0:
-            merged.failures.append(["error", "planner worker {0}".format(index),
-                                    "the worker process ended with status {0}".format(status)])
+            merged.failures.append(Failure("error", "planner worker {0}".format(index),
+                                           "the worker process ended with status {0}".format(status)))
     return merged

@@ -21,6 +21,8 @@ import sysconfig
 
 from nikola import utils
 
+from plugins.planner.records import FileDigest
+
 
 def tree_digest(top, suffixes=None, skip=("__pycache__",)):
     """Digest of the paths and contents of the files under ``top`` (hidden files and ``skip`` aside)."""
@@ -61,7 +63,7 @@ def installed():
 
 
 def settings_json(site):
-    """The settings Nikola made of conf.py, as JSON (what build_stamp's digest used to read)."""
+    """The settings Nikola made of conf.py, as JSON (in the keys and in planner.sources_stamp)."""
     config = {k: v for k, v in site.config.items() if not k.startswith("__")}
     return json.dumps(config, cls=utils.CustomEncoder, sort_keys=True)
 
@@ -103,19 +105,20 @@ class Digests:
     def __call__(self, path):
         """The file's digest, or None when it does not exist."""
         if path in self.seen:
-            return self.seen[path][2]
+            found = self.seen[path]
+            return found.digest if found is not None else None
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            self.seen[path] = (None, None, None)
+            self.seen[path] = None
             return None
-        record = self.known.get(path)
-        if record and record[0] == st.st_size and record[1] == st.st_mtime_ns:
-            self.seen[path] = record
+        kept = self.known.get(path)
+        if kept is not None and kept.size == st.st_size and kept.mtime_ns == st.st_mtime_ns:
+            self.seen[path] = kept
         else:
-            self.seen[path] = (st.st_size, st.st_mtime_ns, file_digest(path))
-        return self.seen[path][2]
+            self.seen[path] = FileDigest(st.st_size, st.st_mtime_ns, file_digest(path))
+        return self.seen[path].digest
 
     def record(self):
-        """What to keep: the files looked at in this build that exist."""
-        return {path: list(value) for path, value in self.seen.items() if value[2] is not None}
+        """What to keep ({path: records.FileDigest}): the files looked at in this build that exist."""
+        return {path: found for path, found in self.seen.items() if found is not None and found.digest is not None}

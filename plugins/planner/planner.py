@@ -1,17 +1,20 @@
-"""The build planner: a ``nikola build`` does the work a change calls for, and gives a clean build's bytes.
+"""The build planner: ``nikola build`` does the work a change calls for, and gives a clean build's bytes.
 
 Nikola 8.3.3 plans every build through doit, which generates every task of
 the site and checks each before it runs one: at 10,000 posts a one-post
 edit read every post again (8 s), generated 33,000 tasks (35 s) and checked
-them (14 s). This plugin takes over a plain ``nikola build`` (any other
-command, task name or option such as ``-a`` goes to doit as before) and
-keeps, between builds, what the last one learned. The rule that keeps it
+them (14 s). This plugin is the site's ``build`` command
+(plugins/planner/command.py): ``nikola build``, with at most ``-n N``, ``-P``
+and ``-v``, is the planned build, which keeps, between builds, what the last
+one learned; with task names or any other option (``-a``, ``--strict``,
+``-q``, ...) Nikola's own ``build`` runs, as before. The rule that keeps it
 honest: what is kept is a cache, and the output of a build is the output
 of a clean build of the same sources, byte for byte (the property tests in
 tests/test_planner.py compare them after random edits, kills and builds run
 at once).
 
-What is kept, in ``cache/planner/<output folder>/`` (plugins/planner/state.py):
+What is kept, in ``cache/planner/<output folder>/`` (plugins/planner/state.py; the
+records' shapes and their format version: plugins/planner/records.py):
 
 * the posts Nikola read (postcache.py): a post is read again only when one
   of its files changed (size and time, else content), or when the code or
@@ -34,12 +37,12 @@ units it was writing: the next build writes them again and looks at
 ``output/`` whole. A missing or unreadable record is an empty one: a clean
 build.
 
-A build, in order (the ``nikola build`` command runs it when doit asks for
-the tasks, and gives doit none):
+A build, in order (``Build.run``, which the command calls; doit's task
+loader and runner are not used):
 
 1. hold the record's lock (a second build waits), work out the keys;
    if no source, setting, tool or output file changed and no scheduled post
-   is due, say so and stop (what plugins/build_stamp did before);
+   is due, say so and stop;
 2. read the posts (Nikola's scanner, with kept posts: plugins/published_posts)
    while a thread looks at every file of ``output/`` against the record;
 3. compile the posts whose compile record does not hold (on both cores when
@@ -54,11 +57,14 @@ the tasks, and gives doit none):
    update the search index where post pages changed (plugins/search_index);
    write the precompressed copies of what changed (plugins/precompress);
 6. save the record, then remove ``building.log``.
+
+What the planner hands the other plugins (the posts it kept, itself while it
+decides) goes through plugins/shared_state.py. A process runs one build: the
+site object, its posts and the patched renderers are the build's.
 """
 
 import gc
 import hashlib
-import logging
 import os
 import re
 import shutil
@@ -68,14 +74,11 @@ import tempfile
 import threading
 import time
 
-from nikola.plugin_categories import ConfigPlugin
-
-from plugins import patches
+from plugins import shared_state
 from plugins.planner import executor, inputs, postcache, state, units
+from plugins.planner.records import Compiled, Unit
 from plugins.rules import publication, reads
 
-# Options that still mean "build everything as usual"; each takes a value.
-PLAIN = {"-n", "--process", "-P", "--parallel-type", "-v", "--verbosity"}
 # Task plugins whose work the planner does itself.
 OWN = {"render_posts", "prune_output"}
 LATE_OWN = {"search_index", "precompress"}
@@ -83,32 +86,6 @@ LATE_OWN = {"search_index", "precompress"}
 PARALLEL_MIN = 64
 SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
              ".hypothesis", "node_modules", "review"}
-
-
-def plain_build(argv):
-    """``(True, jobs)`` for ``nikola build`` with no task names and no option that changes what runs."""
-    if len(argv) < 2 or argv[1] != "build":
-        return False, 1
-    args, jobs = list(argv[2:]), 1
-    while args:
-        option, _, value = args.pop(0).partition("=")
-        if option not in PLAIN or (not value and not args):
-            return False, 1
-        if not value:
-            value = args.pop(0)
-        if option in ("-n", "--process"):
-            try:
-                jobs = max(1, int(value))
-            except ValueError:
-                return False, 1
-    return True, jobs
-
-
-def _may_end_here():
-    """True in a ``nikola`` process of its own; False in a build forked from plugins/preview/builder.py,
-    whose process reports the build's end to the builder, and in a process that calls Nikola's main()."""
-    main = sys.modules.get("__main__")
-    return os.path.basename(getattr(main, "__file__", "") or "") == "nikola"
 
 
 def sources_stamp(site):
@@ -133,8 +110,13 @@ def sources_stamp(site):
     return digest.hexdigest()
 
 
-def stat_text(st):
-    """A file's size and time as GNU find's ``-printf "%s\t%T@"`` writes them (nanoseconds and a 0)."""
+def stat_text(where):
+    """A file's size and time as GNU find's ``-printf "%s\t%T@"`` writes them (nanoseconds and a 0), from a
+    path or an ``os.DirEntry`` (its link, not followed); None if there is no such file."""
+    try:
+        st = where.stat(follow_symlinks=False) if isinstance(where, os.DirEntry) else os.stat(where)
+    except FileNotFoundError:
+        return None
     seconds, nanoseconds = divmod(st.st_mtime_ns, 1000000000)
     return "{0}\t{1}.{2:09d}0".format(st.st_size, seconds, nanoseconds)
 
@@ -149,7 +131,7 @@ def scan_output(output):
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path)
                 else:
-                    found[entry.path] = stat_text(entry.stat(follow_symlinks=False))
+                    found[entry.path] = stat_text(entry)
 
     if os.path.isdir(output):
         walk(output)
@@ -172,15 +154,8 @@ def outputs_dict(blob):
 
 
 def _targets(uid, unit):
-    """A unit's targets, as recorded (None: the unit's one target is its own id, the usual case)."""
-    return [uid] if unit[1] is None else unit[1]
-
-
-def _stat_text(path):
-    try:
-        return stat_text(os.stat(path))
-    except FileNotFoundError:
-        return None
+    """A unit's targets, as recorded (records.Unit)."""
+    return [uid] if unit.targets is None else unit.targets
 
 
 class OutputCheck:
@@ -248,23 +223,6 @@ class Build:
             if os.environ.get("PLANNER_DEBUG"):
                 self.log("planner: {0} is built every time (a value its signature cannot vouch for)".format(name))
 
-    # --- doit's side -------------------------------------------------------------------
-
-    def gen_tasks(self, name, plugin_category, doc=""):
-        """Nikola.gen_tasks, as doit's loader calls it: the build runs at the first call; doit gets no task."""
-        if plugin_category == "Task":
-            status = self.run()
-            if status:
-                raise SystemExit(status)
-            if _may_end_here():
-                # doit has nothing left to run (its two group tasks are empty), and Python would spend
-                # 1.2 s of a 10,000-post build freeing what the build held: the process ends here.
-                logging.shutdown()
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(0)
-        yield {"basename": name, "name": None, "doc": doc}
-
     # --- the build --------------------------------------------------------------------
 
     def run(self):
@@ -299,7 +257,9 @@ class Build:
         # 2. the posts, kept or read again
         self.posts = postcache.PostCache(self.store.read_posts(record))
         self.sources = record["sources"]
-        site.planner = self
+        shared = shared_state.of(site)
+        shared.planner = self
+        shared.kept_scan = shared_state.KeptScan(self.posts, self.sources)
         site.scan_posts()
         gc.freeze()
         gc.enable()
@@ -322,9 +282,8 @@ class Build:
             if found.get(path) != stat and path in owner:
                 forced.add(owner[path])
         # 4. pages, lists, feeds, files
-        texts = {source: {"text": c["text"], "reading_time": c["reading_time"]} for source, c in compiled.items()}
-        self.signer = units.Signer(site, self.posts.facets, texts, record["templates"])
-        globals_now = self.signer.globals_digests({n for names, _reads in record["templates"].values() for n in names})
+        self.signer = units.Signer(site, self.posts.facets, compiled, record["templates"])
+        globals_now = self.signer.globals_digests({n for t in record["templates"].values() for n in t.names})
         settled = self.settled(record, compiled, forced, globals_now)
         whole = not record["units"] or len(forced) > PARALLEL_MIN
         if self.jobs > 1 and whole:
@@ -341,11 +300,13 @@ class Build:
         seen = rendered.extra["seen"]
         self.signer.templates.update(rendered.extra.get("templates", {}))
         new_units = {}
-        for uid, (signature, text_deps, time_deps) in seen.items():
+        for uid, signed in seen.items():
             targets = rendered.built.get(uid)
             if targets is None:
-                targets = _targets(uid, record["units"].get(uid, [None, []]))
-            new_units[uid] = [signature, None if targets == [uid] else targets, text_deps, time_deps]
+                old = record["units"].get(uid)
+                targets = _targets(uid, old) if old is not None else []
+            new_units[uid] = Unit(signed.signature, None if targets == [uid] else targets, signed.text_from,
+                                  signed.time_from)
         # 5. what no unit makes any more; search; precompressed copies
         claimed = {os.path.normpath(t) for uid, unit in new_units.items() for t in _targets(uid, unit)}
         removed = self.prune(record, new_units, claimed, found)
@@ -367,7 +328,7 @@ class Build:
                     outputs.pop(copy, None)
             for path in set(written) | set(compressed):
                 for copy in (path, path + ".gz", path + ".br"):
-                    stat = _stat_text(copy)
+                    stat = stat_text(copy)
                     if stat is None:
                         outputs.pop(copy, None)
                     else:
@@ -378,10 +339,9 @@ class Build:
         record.update(units=new_units, compiled=compiled, sources=self.sources, stamp=stamp,
                       outputs=outputs_blob(outputs),
                       templates=self.signer.templates, facets=dict(self.posts.facets),
-                      globals=self.signer.globals_digests({n for names, _r in self.signer.templates.values()
-                                                           for n in names}),
+                      globals=self.signer.globals_digests({n for t in self.signer.templates.values() for n in t.names}),
                       digests=digests.record(),
-                      due=site.next_due.isoformat() if getattr(site, "next_due", None) else None)
+                      due=shared.next_due.isoformat() if shared.next_due else None)
         posts_blob = self.posts.blob() if self.posts.changed() or not record.get("posts") else None
         self.store.save(record, posts_blob)
         self.store.clear_building()
@@ -394,16 +354,18 @@ class Build:
 
     # --- 3. compiling ------------------------------------------------------------------
 
-    def compile_signature(self, post, deps, key, digests, slugs):
+    def compile_signature(self, post, files, posts, key, digests, slugs):
+        """A digest of what the post's fragment is made from: its source, the ``files`` and the ``posts``
+        (slugs) compiling it read (plugins/rules/reads.py), and the compile settings (``key``)."""
         kept = self.posts.current.get(post.source_path)
         return inputs.short(repr([
-            key, post.source_path, kept["contents"] if kept else None,
-            [[path, digests(path)] for path in deps.get("files", ())],
-            [[slug, [[p.permalink(), p.title()] for p in slugs.get(slug, ())]] for slug in deps.get("posts", ())],
+            key, post.source_path, kept.contents if kept else None,
+            [[path, digests(path)] for path in files],
+            [[slug, [[p.permalink(), p.title()] for p in slugs.get(slug, ())]] for slug in posts],
         ]).encode())
 
     def compile(self, record, keys, digests):
-        """Compile the posts whose record does not hold: (records of every post, Result)."""
+        """Compile the posts whose record does not hold: ({source: records.Compiled} of every post, Result)."""
         site = self.site
         lang = site.config["DEFAULT_LANG"]
         slugs = {}
@@ -414,10 +376,10 @@ class Build:
             kept = record["compiled"].get(post.source_path)
             dest = post.translated_base_path(lang)
             if kept:
-                signature = self.compile_signature(post, kept["deps"], keys["compile"], digests, slugs)
-                if kept["signature"] == signature and _stat(dest) == kept["dest"]:
+                signature = self.compile_signature(post, kept.files, kept.posts, keys["compile"], digests, slugs)
+                if kept.signature == signature and stat_text(dest) == kept.dest:
                     compiled[post.source_path] = kept
-                    post._reading_time = kept["reading_time"]
+                    post._reading_time = kept.reading_time
                     continue
             todo.append(post)
         result = executor.Result()
@@ -432,7 +394,7 @@ class Build:
             made = result.extra.get("compiled", {}).get(post.source_path)
             if made is not None:
                 compiled[post.source_path] = made
-                post._reading_time = made["reading_time"]
+                post._reading_time = made.reading_time
         return compiled, result
 
     def _compile(self, posts, keys, digests, slugs):
@@ -460,11 +422,10 @@ class Build:
             with open(task["name"], "rb") as f:
                 text = inputs.short(f.read())
             post._reading_time = None
-            deps = read.as_lists()
-            result.extra["compiled"][post.source_path] = {
-                "signature": self.compile_signature(post, deps, keys["compile"], digests, slugs),
-                "deps": deps, "text": text, "reading_time": post.reading_time, "dest": _stat(task["name"]),
-            }
+            files, posts = sorted(read.files), sorted(read.posts)
+            result.extra["compiled"][post.source_path] = Compiled(
+                self.compile_signature(post, files, posts, keys["compile"], digests, slugs), files, posts, text,
+                post.reading_time, stat_text(task["name"]))
         result.extra["digests"] = digests.record()
         return result
 
@@ -484,11 +445,16 @@ class Build:
                 or record["globals"] != globals_now:
             return frozenset()
         old = record["compiled"]
-        text = {s for s, c in compiled.items() if (old.get(s) or {}).get("text") != c["text"]}
-        time_ = {s for s, c in compiled.items() if (old.get(s) or {}).get("reading_time") != c["reading_time"]}
+        text, time_ = set(), set()
+        for source, now in compiled.items():
+            before = old.get(source)
+            if before is None or before.text != now.text:
+                text.add(source)
+            if before is None or before.reading_time != now.reading_time:
+                time_.add(source)
         return frozenset(uid for uid, unit in record["units"].items()
-                         if unit[0] is not None and uid not in forced
-                         and not text.intersection(unit[2]) and not time_.intersection(unit[3]))
+                         if unit.signature is not None and uid not in forced
+                         and not text.intersection(unit.text_from) and not time_.intersection(unit.time_from))
 
     def render(self, record, forced, digests, share, settled=frozenset()):
         """Run every Task plugin's generator with the renderers deciding; run the tasks they give.
@@ -620,14 +586,6 @@ class _Failed(Exception):
     """A task failed: the stage stops; its failures are in the Result."""
 
 
-def _stat(path):
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
 def _flatten(tasks):
     """Nikola's generators yield tasks and lists of them (Nikola.gen_tasks's flatten)."""
     if isinstance(tasks, dict):
@@ -635,19 +593,3 @@ def _flatten(tasks):
         return
     for task in tasks:
         yield from _flatten(task)
-
-
-class Planner(ConfigPlugin):
-    name = "planner"
-
-    def set_site(self, site):
-        patches.require("planner")
-        super().set_site(site)
-        plain, jobs = plain_build(sys.argv)
-        if plain:
-            units.install()
-            site.gen_tasks = Build(site, jobs).gen_tasks
-        elif sys.argv[1:2] == ["build"]:
-            # doit builds (nikola build -a, or a task by name): what it writes is not in the record.
-            state.Store(site.config["OUTPUT_FOLDER"]).forget()
-        return site

@@ -38,6 +38,8 @@ import pickle
 from nikola import post as nikola_post
 from nikola import utils
 
+from plugins.planner.records import KeptPost
+
 # Given back from the site or the scanner, not kept.
 SHARED = frozenset((
     "config", "compiler", "compile_html", "messages", "translations", "metadata_extractors_by", "used_extractor",
@@ -177,7 +179,7 @@ class PostCache:
     """The scanner's Post factory, with the posts kept by the last build (``entries``)."""
 
     def __init__(self, blob=None):
-        self.entries = {}
+        self.entries = {}  # source: records.KeptPost
         if blob:
             try:
                 self.entries = pickle.loads(blob)
@@ -196,18 +198,18 @@ class PostCache:
                 json.dumps(destination_base.values if destination_base is not None else None, sort_keys=True)]
         kept = self.entries.get(base_path)
         post = None
-        if kept is not None and kept["args"] == args:
-            if not _stamp_holds(kept["stamp"]):
-                renewed = _stat([path for path, _size, _mtime in kept["stamp"]])
-                if _contents(renewed) == kept["contents"]:
-                    kept = dict(kept, stamp=renewed)  # touched, not changed
+        if kept is not None and kept.args == args:
+            if not _stamp_holds(kept.stamp):
+                renewed = _stat([path for path, _size, _mtime in kept.stamp])
+                if _contents(renewed) == kept.contents:
+                    kept = kept._replace(stamp=renewed)  # touched, not changed
                 else:
                     kept = None
             if kept is not None:
                 if self._now is None:
                     self._now = (None if config["FUTURE_IS_NOW"] else utils.current_time(config["__tzinfo__"]),)
                     self._extractors = {type(e).__name__: e for e in metadata_extractors_by.get("all", ())}
-                post = self._restore(kept["post"], config, messages, compiler, destination_base,
+                post = self._restore(kept.post, config, messages, compiler, destination_base,
                                      metadata_extractors_by, self._extractors, self._now[0])
         if post is None:
             post = nikola_post.Post(base_path, config, rel_dest_dir, use_in_feeds, messages, template_name,
@@ -219,11 +221,10 @@ class PostCache:
             files = stamp(post)
             # Pickled now: no later change to the post (Nikola's defaultdicts grow as they are read) is kept.
             attributes = _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})
-            kept = {"args": args, "stamp": files, "contents": _contents(files), "post": _dumps(state),
-                    "attributes": hashlib.blake2b(json.dumps(attributes, sort_keys=True).encode(),
-                                                  digest_size=16).digest()}
+            kept = KeptPost(args, files, _contents(files), _dumps(state),
+                            hashlib.blake2b(json.dumps(attributes, sort_keys=True).encode(), digest_size=16).digest())
             self.made.append(base_path)
-        post._planner_attributes = kept["attributes"]
+        post._planner_attributes = kept.attributes
         self.current[base_path] = kept
         self.facets[base_path] = meta_facet(post)
         return post

@@ -1,11 +1,12 @@
 """What plugins/planner keeps between builds, in cache/planner/<output folder>/ (the design:
 plugins/planner/planner.py). ``make site`` (output/) and ``make preview`` (preview/) keep their own.
 
-* ``index.pickle``: the record of the last build that succeeded (pickled,
-  written whole through a temporary file and a rename, so it is either the
-  old record or the new one): the keys it was made with, every unit's
-  signature and targets, every post's compile record, the size and time of
-  every output file, and file digests;
+* ``index.pickle``: the record of the last build that succeeded
+  (plugins/planner/records.py has its shapes and their format version;
+  pickled, written whole through a temporary file and a rename, so it is
+  either the old record or the new one): the keys it was made with, every
+  unit's signature and targets, every post's compile record, the size and
+  time of every output file, and file digests;
 * ``posts-<digest>.pickle``: the posts Nikola read (plugins/planner/postcache.py),
   named by its content and written before the index that names it;
 * ``building.log``: each unit a build is about to write or remove, one per
@@ -29,26 +30,14 @@ import pickle
 import sys
 import time
 
+from plugins.planner.records import FORMAT, Record
 from plugins.rules import files
 
-FORMAT = 4
 
-
-def empty():
-    return {
-        "format": FORMAT, "python": sys.version, "keys": {},
-        "units": {},        # unit id: [signature, [targets], [text sources], [reading-time sources]]
-        "facets": {},       # post source: meta facet (plugins/planner/postcache.py)
-        "globals": {},      # global context name: digest of its value
-        "templates": {},    # template: what it refers to (plugins/planner/units.py, Signer.template)
-        "compiled": {},     # post source: {"signature", "deps", "text", "reading_time", "dest"}
-        "sources": {},      # post source: its metadata as read (plugins/published_posts)
-        "outputs": b"",     # path, size and time of every file under output/ (planner.outputs_blob)
-        "digests": {},      # file path: [size, mtime_ns, sha256]
-        "posts": None,      # name of the posts file
-        "stamp": None,      # plugins/planner/planner.py, sources_stamp
-        "due": None,        # when the next scheduled post is due (ISO 8601)
-    }
+def empty() -> Record:
+    """The record of no build (records.Record says what each part holds)."""
+    return Record(format=FORMAT, python=sys.version, keys={}, units={}, facets={}, globals={}, templates={},
+                  compiled={}, sources={}, outputs=b"", digests={}, posts=None, stamp=None, due=None)
 
 
 class Store:
@@ -60,8 +49,9 @@ class Store:
         self.building = os.path.join(self.folder, "building.log")
         self.lock_path = os.path.join(self.folder, "lock")
 
-    def load(self, keys):
-        """The last record, the parts made under other ``keys`` dropped; an empty one if there is none."""
+    def load(self, keys) -> Record:
+        """The last record, the parts made under other ``keys`` dropped; an empty one if there is none,
+        or if it has another format (records.FORMAT) or was written by another Python."""
         try:
             with open(self.index, "rb") as f:
                 state = pickle.loads(f.read())

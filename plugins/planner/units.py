@@ -43,7 +43,8 @@ import jinja2
 import jinja2.meta
 from nikola import hierarchy_utils, nikola as nikola_core, post as nikola_post, utils
 
-from plugins import patches
+from plugins import patches, shared_state
+from plugins.planner.records import Signed, Template
 
 # Attribute names by which a template can reach a post's text (not only its metadata), or its reading time.
 _READS_TEXT = re.compile(r"\.(text|paragraph_count|remaining_paragraph_count|remaining_reading_time)\b")
@@ -70,8 +71,7 @@ def unit_id(path):
 class Plan:
     """Which units this build (or this worker of it) builds.
 
-    ``old``: {unit id: [signature, targets, text sources, reading-time
-    sources]} from the last build; ``forced``: unit ids built whatever their
+    ``old``: {unit id: records.Unit} from the last build; ``forced``: unit ids built whatever their
     signature; ``settled``: unit ids known to be as the last build left them,
     whose signature need not be worked out (plugins/planner/planner.py, when
     no post's metadata changed); ``share``: (index, count) when the work is
@@ -84,7 +84,7 @@ class Plan:
         self.forced = set(forced)
         self.settled = settled
         self.share = share
-        self.seen = {}      # unit id: [signature, text sources, reading-time sources], for every unit
+        self.seen = {}      # unit id: records.Signed, for every unit
         self.todo = []      # the units this process builds
         self.others = 0     # units to build that another process builds
         self._count = 0
@@ -93,14 +93,14 @@ class Plan:
         """True (and the unit noted as seen, as it was) for a unit known to be as the last build left it."""
         if uid in self.settled:
             old = self.old[uid]
-            self.seen[uid] = [old[0], old[2], old[3]]
+            self.seen[uid] = Signed(old.signature, old.text_from, old.time_from)
             return True
         return False
 
     def wants(self, uid, signature, deps=((), ())):
-        self.seen[uid] = [signature, list(deps[0]), list(deps[1])]
+        self.seen[uid] = Signed(signature, list(deps[0]), list(deps[1]))
         old = self.old.get(uid)
-        if not (signature is None or old is None or old[0] != signature or uid in self.forced):
+        if not (signature is None or old is None or old.signature != signature or uid in self.forced):
             return False
         mine = self.share is None or self._count % self.share[1] == self.share[0]
         self._count += 1
@@ -117,8 +117,8 @@ class Signer:
     def __init__(self, site, facets, texts, templates=None):
         self.site = site
         self.facets = facets  # post source: meta facet
-        self.texts = texts    # post source: {"text": digest of the compiled fragment, "reading_time": n}
-        self.templates = templates if templates is not None else {}  # kept with the record (render key)
+        self.texts = texts    # post source: records.Compiled (its text's digest and reading time)
+        self.templates = templates if templates is not None else {}  # name: records.Template (render key)
         self._globals = {}
         self.unfamiliar = []  # (unit, the kind of value its signature could not vouch for)
         self._post_cache = {}
@@ -133,9 +133,10 @@ class Signer:
         found = self._post_cache.get(key)
         if found is None:
             source = post.source_path
-            text = self.texts.get(source) or {}
-            found = [self.facets.get(source) or _unfamiliar(post), text.get("text") if reads[0] else None,
-                     text.get("reading_time") if reads[1] else None]
+            compiled = self.texts.get(source)
+            found = [self.facets.get(source) or _unfamiliar(post),
+                     compiled.text if reads[0] and compiled is not None else None,
+                     compiled.reading_time if reads[1] and compiled is not None else None]
             self._post_cache[key] = found
         if self._deps is not None:
             if reads[0]:
@@ -191,7 +192,8 @@ class Signer:
     # --- templates ------------------------------------------------------------------
 
     def template(self, name):
-        """[global names the template and those it uses refer to, [reads a post's text, its reading time]]."""
+        """records.Template: the global names the template and those it uses refer to, and whether they
+        read a post's text or its reading time."""
         if name not in self.templates:
             env = jinja2.Environment()
             names, reads_text, reads_time = set(), False, False
@@ -203,7 +205,7 @@ class Signer:
                 names |= jinja2.meta.find_undeclared_variables(env.parse(source))
                 reads_text = reads_text or bool(_READS_TEXT.search(source))
                 reads_time = reads_time or bool(_READS_TIME.search(source))
-            self.templates[name] = [sorted(names), [reads_text, reads_time]]
+            self.templates[name] = Template(sorted(names), reads_text, reads_time)
         return self.templates[name]
 
     def global_value(self, name):
@@ -216,8 +218,8 @@ class Signer:
         """(signature, deps) of a page from ``template_name`` with ``context`` (None: always build it)."""
         self._begin()
         try:
-            names, reads = self.template(template_name)
-            reads = tuple(reads)
+            template = self.template(template_name)
+            names, reads = template.names, (template.reads_text, template.reads_time)
             signature = self.digest(kind, unit_id(output_name), template_name, lang,
                                     [[n, self.global_value(n)] for n in names],
                                     self.canonical({k: v for k, v in context.items() if k != "post"}, reads),
@@ -282,7 +284,7 @@ _generic_page_renderer = nikola_core.Nikola.generic_page_renderer
 
 def _active(site):
     """The planner, when it is deciding (not inside a renderer it already decided for)."""
-    planner = getattr(site, "planner", None)
+    planner = shared_state.of(site).planner
     if planner is None or planner.plan is None or planner.inside:
         return None
     return planner

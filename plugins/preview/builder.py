@@ -4,9 +4,12 @@ A ``nikola`` command spends most of a small site's build starting up:
 importing Nikola, docutils, Pygments, Jinja and lxml, and compiling their
 regular expressions (0.7 s of a 1 s no-op build on this project's machine).
 The builder process does that once; each build is then a fork of it that
-runs ``nikola build`` (or any ``nikola`` command) in its own process, with
-its own environment and working folder, writing its output to a file, as
-the command itself would. Nothing of a build (the site's plugins, docutils
+runs ``nikola build`` (or any ``nikola`` command: Nikola's ``main`` with the
+command's arguments, as the ``nikola`` script calls it) in its own process,
+with its own environment and working folder, writing its output to a file,
+as the command itself would. The fork ends with ``os._exit`` once it has
+sent its answer: it is the builder's child, and must not run the builder's
+own clean-up. Nothing of a build (the site's plugins, docutils
 registrations, the patches of plugins/patches.py) outlives its process, and
 the builder never imports the site's own code: it is run as a script, by
 path, and the site's ``plugins`` package is imported in each fork, from the
@@ -64,7 +67,6 @@ def _run_nikola(site, args, env, log_path):
     with open(log_path, "wb", buffering=0) as log:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-    sys.argv = ["nikola", *args]  # plugins/planner reads it (a plain build or not)
     sys.path.insert(0, "")  # as the nikola script has: the site's plugins package
     from nikola.__main__ import main
     try:

@@ -20,6 +20,8 @@ import os
 from nikola.plugin_categories import Task
 from nikola.utils import get_logger
 
+from plugins import shared_state
+
 LOGGER = get_logger("prune_output")
 
 OWNED = ("pagefind",)  # folders whose owner task keeps them exact
@@ -56,5 +58,5 @@ class PruneOutput(Task):
             "task_dep": others,
             "uptodate": [False],
             # The set is complete when the task runs: doit generates every task first.
-            "actions": [(prune, (output, self.site.task_targets))],
+            "actions": [(prune, (output, shared_state.of(self.site).task_targets))],
         }

@@ -2,22 +2,21 @@
 
 Nikola passes every task it generates, of every plugin, through its
 TaskMultiplier plugins; this one adds no task, it only remembers the
-targets, on the site object (``site.task_targets``).
+targets (plugins/shared_state.py, ``task_targets``).
 """
 
 import os
 
 from nikola.plugin_categories import TaskMultiplier
 
+from plugins import shared_state
+
 
 class TaskTargets(TaskMultiplier):
     name = "task_targets"
 
-    def set_site(self, site):
-        site.task_targets = set()
-        return super().set_site(site)
-
     def process(self, task, name=None):
+        targets = shared_state.of(self.site).task_targets
         for target in task.get("targets") or ():
-            self.site.task_targets.add(os.path.normpath(target))
+            targets.add(os.path.normpath(target))
         return []

@@ -27,9 +27,10 @@ import os
 # The module, not the class: Nikola loads a plugin module only if it defines one plugin class.
 from nikola.plugins.misc import scan_posts
 
+from plugins.planner.records import Source
 from plugins.rules import errors, metadata, publication, urls
 
-from plugins import patches
+from plugins import patches, shared_state
 
 
 def sources(post_pages):
@@ -53,19 +54,18 @@ def _read(path, is_post, folders, kept):
         return metadata.source_problems(path, is_post, folders)
     st = os.stat(path)
     record = kept.get(path)
-    if record is None or record[0] != st.st_size or record[1] != st.st_mtime_ns or record[2] != is_post:
+    if record is None or record.size != st.st_size or record.mtime_ns != st.st_mtime_ns or record.is_post != is_post:
         problems, fields = metadata.source_problems(path, is_post, None)
-        record = kept[path] = [st.st_size, st.st_mtime_ns, is_post, problems,
-                               {k: fields[k] for k in ("slug", "previewimage") if k in fields}]
-    fields = record[4]
-    return record[3] + metadata.file_problems(path, fields, folders), fields
+        record = kept[path] = Source(st.st_size, st.st_mtime_ns, is_post, problems,
+                                     {k: fields[k] for k in ("slug", "previewimage") if k in fields})
+    return record.problems + metadata.file_problems(path, record.fields, folders), record.fields
 
 
 def source_problems(post_pages, folders, kept=None):
     """Every problem of every source, as ``file:line: ERROR: ...`` lines.
 
-    ``kept``: {path: [size, mtime_ns, text problem, fields]} from the last
-    build (plugins/planner), updated here: a file is read again only when it changed."""
+    ``kept``: {path: plugins/planner/records.Source} from the last build
+    (plugins/planner), updated here: a file is read again only when it changed."""
     problems, slugs = [], {}
     for path, is_post, destination in sources(post_pages):
         found, fields = _read(path, is_post, folders, kept)
@@ -86,10 +86,11 @@ class PublishedPosts(scan_posts.ScanPosts):
     def scan(self):
         patches.require("published_posts")
         config = self.site.config
-        planner = getattr(self.site, "planner", None)  # plugins/planner: the posts kept by the last build
+        shared = shared_state.of(self.site)
+        kept_scan = shared.kept_scan  # plugins/planner: the posts and checks kept by the last build
         kept = None
-        if planner is not None:
-            kept = planner.sources
+        if kept_scan is not None:
+            kept = kept_scan.sources
             present = {path for path, _is_post, _destination in sources(config["post_pages"])}
             for gone in set(kept) - present:
                 del kept[gone]
@@ -97,24 +98,24 @@ class PublishedPosts(scan_posts.ScanPosts):
         if problems:
             errors.stop(problems, "nikola build: {0} in the sources; nothing was built.".format(
                 errors.plural(len(problems), "problem")))
-        if planner is not None:
-            made, scan_posts.Post = scan_posts.Post, planner.posts.factory
+        if kept_scan is not None:
+            made, scan_posts.Post = scan_posts.Post, kept_scan.posts.factory
             try:
                 timeline = super().scan()
             finally:
                 scan_posts.Post = made
         else:
             timeline = super().scan()
-        self.site.next_due = publication.next_due(timeline)
+        shared.next_due = publication.next_due(timeline)
         if config.get("PREVIEW_UNPUBLISHED"):
             return timeline
-        published, self.site.unpublished = [], {}
+        published, shared.unpublished = [], {}
         for post in timeline:
             why = publication.why_unpublished(post)
             if why:
                 self.logger.info("{0}: {1}, not published (`make preview` shows it)".format(post.source_path, why))
                 # slug: (source, why), for plugins/rest_doc_links' message
-                self.site.unpublished[post.meta("slug")] = (post.source_path, why)
+                shared.unpublished[post.meta("slug")] = (post.source_path, why)
             else:
                 published.append(post)
         return published

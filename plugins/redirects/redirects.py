@@ -31,7 +31,7 @@ from blinker import signal
 from nikola import utils
 from nikola.plugin_categories import Task
 
-from plugins import patches
+from plugins import patches, shared_state
 from plugins.redirects import served, server_rules
 from plugins.rules import errors, files
 from plugins.rules import redirects as rules
@@ -66,9 +66,9 @@ class Redirects(Task):
 
     def check_site(self, site):
         records, problems = self.problems(site)
-        # scripts/check_post.py (make check) reports them itself, with the posts' problems.
-        site.redirect_problems = problems
-        if problems and not getattr(site, "defer_redirect_problems", False):
+        shared = shared_state.of(site)
+        shared.redirect_problems = problems
+        if problems and not shared.defer_redirect_problems:  # make check reports them with the posts' own
             errors.stop(problems, "nikola build: {0} with moved and removed URLs ({1}); nothing was built.".format(
                 errors.plural(len(problems), "problem"), rules.FILE))
         self.records = [] if problems else records

@@ -20,7 +20,7 @@ from docutils.parsers.rst import roles
 from nikola.plugin_categories import RestExtension
 from nikola.utils import split_explicit_title, slugify
 
-from plugins import patches
+from plugins import patches, shared_state
 from plugins.rules import reads
 
 # Nikola's module, as its plugin loader loaded it. Not imported here: importing it before
@@ -36,7 +36,7 @@ def unpublished_target(site, text):
     (plugins/published_posts), so a slug an unpublished post has is no published post's;
     only a link whose slugified form is an unpublished post's asks whether the slug as
     written is a published one (a walk of the posts, for that rare link alone)."""
-    unpublished = getattr(site, "unpublished", {})
+    unpublished = shared_state.of(site).unpublished
     if not unpublished:
         return None
     _explicit, _title, slug = split_explicit_title(text)

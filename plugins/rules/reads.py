@@ -17,9 +17,6 @@ class Reads:
         self.files = set()   # paths read, or looked for (an image that must exist)
         self.posts = set()   # slugs looked up (:doc:)
 
-    def as_lists(self):
-        return {"files": sorted(self.files), "posts": sorted(self.posts)}
-
 
 def start():
     global _current

@@ -21,6 +21,7 @@ import os
 from nikola import utils
 from nikola.plugin_categories import Task
 
+from plugins import shared_state
 from plugins.rules import files
 
 from . import collect, opml, writer
@@ -44,7 +45,7 @@ class BlogFeeds(Task):
         # plugins/planner, deciding which documents this build writes: each is
         # first laid out with the posts themselves (cheap), and only one it
         # writes gets its entries.
-        planner = getattr(site, "planner", None)
+        planner = shared_state.of(site).planner
         deciding = planner is not None and planner.plan is not None
         yield self.group_task()
         listing = []
