@@ -50,7 +50,7 @@ NAVIGATION_LINKS = {
 }
 # A fixed footer: no build-time year, so two builds are identical.
 CONTENT_FOOTER = (
-    'Posts are by their named authors. Built with '
+    "Posts are by their named authors. Built with "
     '<a href="https://getnikola.com/">Nikola</a>; no trackers, no third-party fonts.'
 )
 # One archive page listing every post by year, instead of a page per year.
@@ -60,6 +60,7 @@ USE_BUNDLES = False
 # The theme's CSS and JavaScript are shipped minified (plugins/minify.py: rcssmin and
 # rjsmin, no web service), keeping what a reader downloads within the 30 KB budget.
 from plugins.minify import minify_css, minify_js  # noqa: E402
+
 FILTERS = {".css": [minify_css], ".js": [minify_js]}
 # No comment widget: the site loads nothing from other hosts.
 COMMENT_SYSTEM = ""
@@ -83,6 +84,7 @@ PREVIEW_UNPUBLISHED = os.environ.get("BLOG_PREVIEW") == "1"
 # its bytes after every task (1.5 s of a 1,000-post build, bench/PROFILE.md).
 # Its reporter prints a post's mistakes as file:line and one summary, no traceback.
 from plugins.author_errors.author_errors import AuthorReporter  # noqa: E402
+
 DOIT_CONFIG = {"check_file_uptodate": "timestamp", "reporter": AuthorReporter}
 if PREVIEW_UNPUBLISHED:
     OUTPUT_FOLDER = "preview"
@@ -105,6 +107,7 @@ GLOBAL_CONTEXT = {"content_security_policy": CONTENT_SECURITY_POLICY}
 from plugins.rest_code.rest_code import listing_code  # noqa: E402
 from plugins.safe_templates.safe_templates import FILTERS as ESCAPING_FILTERS  # noqa: E402
 from plugins.safe_templates.safe_templates import environment as escaping_environment  # noqa: E402
+
 TEMPLATE_ENGINE_FACTORY = escaping_environment
 TEMPLATE_FILTERS = {**ESCAPING_FILTERS, "listing_code": listing_code}
 

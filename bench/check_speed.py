@@ -33,13 +33,12 @@ def timed(cmd, cwd, ok=(0,)):
     done = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode not in ok:
-        raise RuntimeError("{0} failed:\n{1}{2}".format(cmd, done.stdout, done.stderr))
+        raise RuntimeError(f"{cmd} failed:\n{done.stdout}{done.stderr}")
     return wall
 
 
 def spread(values):
-    return "{0:.2f} s ({1:.2f}-{2:.2f}, {3} runs)".format(statistics.median(values), min(values), max(values),
-                                                      len(values))
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f}, {len(values)} runs)"
 
 
 def main(argv=None):
@@ -47,7 +46,7 @@ def main(argv=None):
     ap.add_argument("--posts", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args(argv)
-    site = BENCH / "work" / "check-{0}".format(args.posts)
+    site = BENCH / "work" / f"check-{args.posts}"
     posts = generate.make_posts(args.posts)
     generate.write_nikola_site(posts, site)
     shutil.copytree(ROOT / "scripts", site / "scripts", dirs_exist_ok=True)
@@ -59,13 +58,13 @@ def main(argv=None):
     checks, builds = [], []
     for i in range(args.repeat):
         with open(source, "a", encoding="utf-8") as f:
-            f.write("\nAnother paragraph, number {0}, written to be checked.\n".format(i + 1))
+            f.write(f"\nAnother paragraph, number {i + 1}, written to be checked.\n")
         checks.append(timed(check, site))
         builds.append(timed([NIKOLA, "build", "-n", "2"], site))
-    print("N = {0} posts".format(args.posts))
-    print("make check POST={0}, after a build: {1}".format(relative, spread(checks)))
-    print("make check POST={0}, never built (no record): {1:.2f} s".format(relative, cold))
-    print("make site after the same edit: {0}".format(spread(builds)))
+    print(f"N = {args.posts} posts")
+    print(f"make check POST={relative}, after a build: {spread(checks)}")
+    print(f"make check POST={relative}, never built (no record): {cold:.2f} s")
+    print(f"make site after the same edit: {spread(builds)}")
 
 
 if __name__ == "__main__":

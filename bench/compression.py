@@ -35,8 +35,14 @@ def sizes(output):
     rows = defaultdict(lambda: [0, 0, 0, 0])
     for path in sources(output):
         row = rows[kind(path.relative_to(output).as_posix())]
-        for i, size in enumerate((1, path.stat().st_size, path.with_name(path.name + ".gz").stat().st_size,
-                                  path.with_name(path.name + ".br").stat().st_size)):
+        for i, size in enumerate(
+            (
+                1,
+                path.stat().st_size,
+                path.with_name(path.name + ".gz").stat().st_size,
+                path.with_name(path.name + ".br").stat().st_size,
+            )
+        ):
             row[i] += size
     lines = ["| files | count | raw | gzip | Brotli |", "|---|---|---|---|---|"]
     total = [0, 0, 0, 0]
@@ -49,18 +55,18 @@ def sizes(output):
 
 def _row(name, row):
     count, raw, gz, br = row
-    return "| {0} | {1} | {2:,} B | {3:,} B ({4:.1%}) | {5:,} B ({6:.1%}) |".format(
-        name, count, raw, gz, gz / raw, br, br / raw)
+    return f"| {name} | {count} | {raw:,} B | {gz:,} B ({gz / raw:.1%}) | {br:,} B ({br / raw:.1%}) |"
 
 
 def levels(output):
     data = [p.read_bytes() for p in sources(output)]
     lines = ["| compressor | bytes | CPU s |", "|---|---|---|"]
     for label, fn in [("gzip level 9", lambda d: gzip.compress(d, 9, mtime=0))] + [
-            ("Brotli quality {0}".format(q), lambda d, q=q: brotli.compress(d, quality=q)) for q in (6, 8, 9, 10, 11)]:
+        (f"Brotli quality {q}", lambda d, q=q: brotli.compress(d, quality=q)) for q in (6, 8, 9, 10, 11)
+    ]:
         start = time.process_time()
         total = sum(len(fn(d)) for d in data)
-        lines.append("| {0} | {1:,} | {2:.1f} |".format(label, total, time.process_time() - start))
+        lines.append(f"| {label} | {total:,} | {time.process_time() - start:.1f} |")
     return "\n".join(lines)
 
 

@@ -47,7 +47,7 @@ SETTINGS = {
 def doc_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     m = re.match(r"^(?P<text>.*?)\s*<(?P<slug>[^>]+)>$", text, re.S)
     title, slug = (m.group("text"), m.group("slug")) if m else (text, text)
-    return [nodes.reference(rawtext, title, refuri="/posts/{0}/".format(slug))], []
+    return [nodes.reference(rawtext, title, refuri=f"/posts/{slug}/")], []
 
 
 def body_of(text):
@@ -74,7 +74,8 @@ def convert(posts_dir):
         "seconds": seconds,
         "import_seconds": t0 - _T0,
         "html_chars": html_bytes,
-        "warnings": warnings.getvalue().count("(WARNING/") + warnings.getvalue().count("(ERROR/")
+        "warnings": warnings.getvalue().count("(WARNING/")
+        + warnings.getvalue().count("(ERROR/")
         + warnings.getvalue().count("(SEVERE/"),
         "docutils": docutils.__version__,
     }

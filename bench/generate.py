@@ -36,9 +36,28 @@ DEFAULT_SEED = 20180308
 
 CATEGORIES = ("designate", "keystone", "neutron", "oslo", "governance", "foundation", "events")
 AUTHORS = ("Graham Hayes", "Ben Nemec", "Kiall Mac Innes", "Tim Simmons", "Jean Doe")
-TAGS = ("openstack", "designate", "dns", "keystone", "neutron", "oslo", "ptg", "summit",
-        "forum", "tc", "governance", "python", "testing", "release", "rocky", "queens",
-        "pike", "upgrades", "security", "community")
+TAGS = (
+    "openstack",
+    "designate",
+    "dns",
+    "keystone",
+    "neutron",
+    "oslo",
+    "ptg",
+    "summit",
+    "forum",
+    "tc",
+    "governance",
+    "python",
+    "testing",
+    "release",
+    "rocky",
+    "queens",
+    "pike",
+    "upgrades",
+    "security",
+    "community",
+)
 WORDS = (
     "zone transfer pool manager worker producer central api service quota limit policy "
     "tenant project domain record recordset nameserver backend bind powerdns agent "
@@ -49,8 +68,20 @@ WORDS = (
     "spec blueprint bug triage backport stable branch cloud operator user deployer "
     "community governance resolution goal election candidate vote foundation member"
 ).split()
-VERBS = ("discussed", "agreed", "proposed", "reviewed", "merged", "tested", "deployed",
-         "deprecated", "documented", "released", "measured", "replaced")
+VERBS = (
+    "discussed",
+    "agreed",
+    "proposed",
+    "reviewed",
+    "merged",
+    "tested",
+    "deployed",
+    "deprecated",
+    "documented",
+    "released",
+    "measured",
+    "replaced",
+)
 LINKS = (
     ("the OpenStack site", "https://www.openstack.org/"),
     ("the review dashboard", "https://review.opendev.org/"),
@@ -59,24 +90,28 @@ LINKS = (
     ("the project documentation", "https://docs.openstack.org/"),
 )
 CODE = (
-    ("def {name}(zone, ttl={ttl}):\n"
-     "    \"\"\"Return the records of ``zone`` that expire after {ttl} seconds.\"\"\"\n"
-     "    records = [r for r in zone.records if r.ttl > ttl]\n"
-     "    for record in records:\n"
-     "        log.info(\"keeping %s (%d)\", record.name, record.ttl)\n"
-     "    return sorted(records, key=lambda r: r.name)\n"),
-    ("class {cname}(object):\n"
-     "    limit = {ttl}\n"
-     "\n"
-     "    def __init__(self, project_id):\n"
-     "        self.project_id = project_id\n"
-     "        self.used = {{}}\n"
-     "\n"
-     "    def {name}(self, resource, delta=1):\n"
-     "        used = self.used.get(resource, 0) + delta\n"
-     "        if used > self.limit:\n"
-     "            raise QuotaExceeded(resource, used)\n"
-     "        self.used[resource] = used\n"),
+    (
+        "def {name}(zone, ttl={ttl}):\n"
+        '    """Return the records of ``zone`` that expire after {ttl} seconds."""\n'
+        "    records = [r for r in zone.records if r.ttl > ttl]\n"
+        "    for record in records:\n"
+        '        log.info("keeping %s (%d)", record.name, record.ttl)\n'
+        "    return sorted(records, key=lambda r: r.name)\n"
+    ),
+    (
+        "class {cname}(object):\n"
+        "    limit = {ttl}\n"
+        "\n"
+        "    def __init__(self, project_id):\n"
+        "        self.project_id = project_id\n"
+        "        self.used = {{}}\n"
+        "\n"
+        "    def {name}(self, resource, delta=1):\n"
+        "        used = self.used.get(resource, 0) + delta\n"
+        "        if used > self.limit:\n"
+        "            raise QuotaExceeded(resource, used)\n"
+        "        self.used[resource] = used\n"
+    ),
 )
 
 
@@ -90,10 +125,10 @@ class Post:
     category: str
     author: str
     description: str
-    sections: list          # [(heading, [block, ...])]; a block is a dict
-    footnotes: list         # two footnote texts
-    doc_link: tuple         # (text, slug) of an earlier post, or None
-    ext_link: tuple         # (text, url)
+    sections: list  # [(heading, [block, ...])]; a block is a dict
+    footnotes: list  # two footnote texts
+    doc_link: tuple  # (text, slug) of an earlier post, or None
+    ext_link: tuple  # (text, url)
 
 
 def _sentence(rng, words=None, end="."):
@@ -114,7 +149,7 @@ def _paragraph(rng, sentences=None):
 def make_posts(n, seed=DEFAULT_SEED):
     """The corpus: ``n`` posts, oldest first, fully determined by ``seed``."""
     rng = random.Random(seed)
-    start = dt.datetime(2015, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2015, 1, 5, 9, 0, tzinfo=dt.UTC)
     # Every post dated in the past (a future date is a scheduled post, left out
     # of the site): two a week up to N = 1,000 (the corpora measured so far),
     # closer together above that (10,000 posts: one every 10 hours).
@@ -123,7 +158,7 @@ def make_posts(n, seed=DEFAULT_SEED):
     for i in range(n):
         category = rng.choice(CATEGORIES)
         topic = " ".join(rng.choice(WORDS) for _ in range(3))
-        title = "{0} {1}: {2}".format(category.capitalize(), i + 1, topic)
+        title = f"{category.capitalize()} {i + 1}: {topic}"
         slug = "bench-{0:05d}-{1}".format(i + 1, topic.replace(" ", "-"))
         # Roughly two posts a week, at varying times of day.
         date = start + dt.timedelta(hours=step * i + rng.randint(0, step * 40 // 84), minutes=rng.randint(0, 59))
@@ -133,15 +168,22 @@ def make_posts(n, seed=DEFAULT_SEED):
             blocks = [{"kind": "para", "text": _paragraph(rng)}]
             if s == 0:
                 blocks.append({"kind": "note", "text": _paragraph(rng, 2)})
-                blocks.append({"kind": "list", "items": [_sentence(rng, rng.randint(5, 9))
-                                                          for _ in range(rng.randint(3, 5))]})
+                blocks.append(
+                    {"kind": "list", "items": [_sentence(rng, rng.randint(5, 9)) for _ in range(rng.randint(3, 5))]}
+                )
             if s == 1:
                 tmpl = rng.choice(CODE)
                 blocks.append({"kind": "para", "text": "The change looks like this:"})
-                blocks.append({"kind": "code", "text": tmpl.format(
-                    name="_".join(rng.sample(WORDS, 2)),
-                    cname="".join(w.capitalize() for w in rng.sample(WORDS, 2)),
-                    ttl=rng.choice((60, 300, 3600, 86400)))})
+                blocks.append(
+                    {
+                        "kind": "code",
+                        "text": tmpl.format(
+                            name="_".join(rng.sample(WORDS, 2)),
+                            cname="".join(w.capitalize() for w in rng.sample(WORDS, 2)),
+                            ttl=rng.choice((60, 300, 3600, 86400)),
+                        ),
+                    }
+                )
             blocks.append({"kind": "para", "text": _paragraph(rng)})
             sections.append((_sentence(rng, rng.randint(3, 5), end="").capitalize(), blocks))
         if i > 0:
@@ -149,14 +191,22 @@ def make_posts(n, seed=DEFAULT_SEED):
             doc_link = ("an earlier post", j)
         else:
             doc_link = None
-        posts.append(Post(
-            index=i, title=title, slug=slug, date=date, tags=tags,
-            category=category, author=rng.choice(AUTHORS),
-            description=_sentence(rng, rng.randint(10, 16)),
-            sections=sections,
-            footnotes=[_sentence(rng), _sentence(rng)],
-            doc_link=doc_link, ext_link=rng.choice(LINKS),
-        ))
+        posts.append(
+            Post(
+                index=i,
+                title=title,
+                slug=slug,
+                date=date,
+                tags=tags,
+                category=category,
+                author=rng.choice(AUTHORS),
+                description=_sentence(rng, rng.randint(10, 16)),
+                sections=sections,
+                footnotes=[_sentence(rng), _sentence(rng)],
+                doc_link=doc_link,
+                ext_link=rng.choice(LINKS),
+            )
+        )
     for p in posts:  # resolve the earlier post's slug now that every post exists
         if p.doc_link is not None:
             p.doc_link = (p.doc_link[0], posts[p.doc_link[1]].slug)
@@ -168,6 +218,7 @@ def _wrap(text, indent=""):
 
 
 # --- reStructuredText (ours and Pelican's) ---------------------------------
+
 
 def rst_body(post, link_role):
     """The body in reST; ``link_role(text, slug)`` writes the link to an earlier post."""
@@ -186,11 +237,11 @@ def rst_body(post, link_role):
                 out += ["   " + line if line else "" for line in b["text"].splitlines()] + [""]
         if number == 0:
             text, url = post.ext_link
-            out += [_wrap("More is on `{0} <{1}>`__, as usual. [#]_".format(text, url)), ""]
+            out += [_wrap(f"More is on `{text} <{url}>`__, as usual. [#]_"), ""]
         if number == len(post.sections) - 1:
             tail = "That is all for now. [#]_"
             if post.doc_link:
-                tail = "See also {0}. {1}".format(link_role(*post.doc_link), tail)
+                tail = f"See also {link_role(*post.doc_link)}. {tail}"
             out += [_wrap(tail), ""]
     for fn in post.footnotes:
         out += [_wrap(".. [#] " + fn, "").replace("\n", "\n   "), ""]
@@ -208,7 +259,7 @@ def nikola_post(post):
         ".. description: " + post.description,
         "",
     ]
-    body = rst_body(post, lambda text, slug: ":doc:`{0} <{1}>`".format(text, slug))
+    body = rst_body(post, lambda text, slug: f":doc:`{text} <{slug}>`")
     return "\n".join(head) + "\n" + body
 
 
@@ -227,7 +278,7 @@ def pelican_post(post):
         ":summary: " + post.description,
         "",
     ]
-    body = rst_body(post, lambda text, slug: "`{0} <{{filename}}/{1}.rst>`_".format(text, slug))
+    body = rst_body(post, lambda text, slug: f"`{text} <{{filename}}/{slug}.rst>`_")
     return "\n".join(head) + "\n" + body
 
 
@@ -268,9 +319,11 @@ RELATIVE_URLS = True
 
 # --- Markdown (Hugo) ----------------------------------------------------------
 
+
 def hugo_post(post):
     def q(s):
         return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
     head = [
         "+++",
         "title = " + q(post.title),
@@ -298,19 +351,19 @@ def hugo_post(post):
                 out += ["```python"] + b["text"].splitlines() + ["```", ""]
         if number == 0:
             text, url = post.ext_link
-            out += ["More is on [{0}]({1}), as usual. [^{2}]".format(text, url, next(notes)), ""]
+            out += [f"More is on [{text}]({url}), as usual. [^{next(notes)}]", ""]
         if number == len(post.sections) - 1:
-            tail = "That is all for now. [^{0}]".format(next(notes))
+            tail = f"That is all for now. [^{next(notes)}]"
             if post.doc_link:
                 text, slug = post.doc_link
-                tail = 'See also [{0}]({{{{< ref "{1}.md" >}}}}). {2}'.format(text, slug, tail)
+                tail = f'See also [{text}]({{{{< ref "{slug}.md" >}}}}). {tail}'
             out += [tail, ""]
     for k, fn in enumerate(post.footnotes, 1):
-        out += ["[^{0}]: {1}".format(k, fn), ""]
+        out += [f"[^{k}]: {fn}", ""]
     return "\n".join(head) + "\n" + "\n".join(out)
 
 
-HUGO_CONFIG = '''\
+HUGO_CONFIG = """\
 baseURL = "http://graham.hayes.ie/"
 title = "OpenStack Community Blog"
 languageCode = "en"
@@ -336,10 +389,10 @@ relativeURLs = true
 
 [markup.highlight]
   noClasses = false
-'''
+"""
 
 HUGO_LAYOUTS = {
-    "_default/baseof.html": '''\
+    "_default/baseof.html": """\
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -357,8 +410,8 @@ HUGO_LAYOUTS = {
 <footer><p>Posts are by their named authors.</p></footer>
 </body>
 </html>
-''',
-    "_default/single.html": '''\
+""",
+    "_default/single.html": """\
 {{ define "main" }}
 <article>
 <h1>{{ .Title }}</h1>
@@ -370,8 +423,8 @@ HUGO_LAYOUTS = {
 {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
 </article>
 {{ end }}
-''',
-    "_default/list.html": '''\
+""",
+    "_default/list.html": """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
 {{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = where .Site.RegularPages "Type" "posts" }}{{ end }}
@@ -382,19 +435,20 @@ HUGO_LAYOUTS = {
 {{ end }}
 {{ template "_internal/pagination.html" . }}
 {{ end }}
-''',
-    "_default/terms.html": '''\
+""",
+    "_default/terms.html": """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
 <ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>
 {{ end }}
-''',
+""",
 }
 
 HUGO_CSS = "body{max-width:42rem;margin:0 auto;padding:1rem;font-family:system-ui,sans-serif;line-height:1.5}\n"
 
 
 # --- writing the trees ----------------------------------------------------------
+
 
 def _reset(dest: Path):
     if dest.exists():
@@ -445,8 +499,9 @@ def delete_target(posts):
     """The post the deleted-post benchmark removes: the first from a third of the way into the corpus
     that no other post links to, other than the edited one (deleting a linked post rightly fails the build)."""
     linked = {p.doc_link[1] for p in posts if p.doc_link is not None}
-    return next(i for i in range(len(posts) // 3, len(posts))
-                if posts[i].slug not in linked and i != edit_target(len(posts)))
+    return next(
+        i for i in range(len(posts) // 3, len(posts)) if posts[i].slug not in linked and i != edit_target(len(posts))
+    )
 
 
 def edit_target(n):
@@ -464,7 +519,7 @@ def retitle(text):
         if line.startswith(".. title: "):
             lines[i] = line + " (revised)"
         elif line.startswith(".. tags: "):
-            lines[i] = ".. tags: " + ", ".join(line[len(".. tags: "):].split(", ")[1:])
+            lines[i] = ".. tags: " + ", ".join(line[len(".. tags: ") :].split(", ")[1:])
     return "\n".join(lines)
 
 

@@ -11,15 +11,29 @@ from collections import namedtuple
 
 # Per N: seconds, megabytes, or a ratio ("x"). None: no goal at that N.
 TARGETS = {
-    1000: {"edit": 2.0, "preview_settled": 2.0, "edit_peak_mb": 150.0, "full_peak_mb": None,
-           "floor": 2.0, "search_edit": 0.3, "search_peak_mb": 100.0},
-    10000: {"edit": 4.0, "preview_settled": 4.0, "edit_peak_mb": 500.0, "full_peak_mb": 1000.0,
-            "floor": None, "search_edit": 1.0, "search_peak_mb": 300.0},
+    1000: {
+        "edit": 2.0,
+        "preview_settled": 2.0,
+        "edit_peak_mb": 150.0,
+        "full_peak_mb": None,
+        "floor": 2.0,
+        "search_edit": 0.3,
+        "search_peak_mb": 100.0,
+    },
+    10000: {
+        "edit": 4.0,
+        "preview_settled": 4.0,
+        "edit_peak_mb": 500.0,
+        "full_peak_mb": 1000.0,
+        "floor": None,
+        "search_edit": 1.0,
+        "search_peak_mb": 300.0,
+    },
 }
-OVER_HUGO = 1.0       # our edit / Hugo's CLI edit
-OVER_PELICAN = 1.0    # our clean build / Pelican's
-OVER_EDIT = 2.0       # a title and tags change, a new post, a deleted post / the body edit
-SCALE = 2.0           # the edit at 10,000 posts / the edit at 1,000
+OVER_HUGO = 1.0  # our edit / Hugo's CLI edit
+OVER_PELICAN = 1.0  # our clean build / Pelican's
+OVER_EDIT = 2.0  # a title and tags change, a new post, a deleted post / the body edit
+SCALE = 2.0  # the edit at 10,000 posts / the edit at 1,000
 SEARCH_OVER_ONE = 1.0  # search work from nothing in bundles / one index of every page
 QUERY_OVER_ONE = 1.5  # bytes a reader downloads for one query, bundles / one index
 SCENARIOS = (("retitle", "title and tags change"), ("new", "new post"), ("delete", "deleted post"))
@@ -32,14 +46,14 @@ def judge(measured, target):
     if measured <= target:
         return "met"
     over = (measured / target - 1) * 100
-    return "not met by {0}%".format("{0:.0f}".format(over) if over >= 9.5 else "{0:.1f}".format(over))
+    return "not met by {0}%".format(f"{over:.0f}" if over >= 9.5 else f"{over:.1f}")
 
 
 def fmt(st, unit=" s", digits=1):
     """A median with its (min-max) spread, or a single value."""
     if not st:
         return "-"
-    f = "{0:.%df}" % digits
+    f = f"{{0:.{digits}f}}"
     if st["n"] == 1 or st["min"] == st["max"]:
         return f.format(st["median"]) + unit
     return "{0}{1} ({2}-{3})".format(f.format(st["median"]), unit, f.format(st["min"]), f.format(st["max"]))
@@ -62,51 +76,109 @@ def _size_goals(n, summary):
     hugo = summary.get("hugo")
     if hugo:
         ratio = edit["median"] / hugo["edit"]["median"]
-        yield ("one-post body edit / Hugo's CLI edit", "<= {0}x".format(OVER_HUGO), OVER_HUGO, ratio,
-               "{0:.2f}x ({1:.1f} s / {2:.1f} s)".format(ratio, edit["median"], hugo["edit"]["median"]))
+        yield (
+            "one-post body edit / Hugo's CLI edit",
+            f"<= {OVER_HUGO}x",
+            OVER_HUGO,
+            ratio,
+            "{0:.2f}x ({1:.1f} s / {2:.1f} s)".format(ratio, edit["median"], hugo["edit"]["median"]),
+        )
     for name, what in SCENARIOS:
         if default.get(name + "_over_edit"):
             over = default[name + "_over_edit"]
-            yield ("{0} / body edit, {1}".format(what, label), "<= {0}x".format(OVER_EDIT), OVER_EDIT,
-                   over["median"], "{0}; {1}".format(fmt(over, "x", 2), fmt(default[name])))
+            yield (
+                f"{what} / body edit, {label}",
+                f"<= {OVER_EDIT}x",
+                OVER_EDIT,
+                over["median"],
+                "{0}; {1}".format(fmt(over, "x", 2), fmt(default[name])),
+            )
     ours = summary.get("ours") or {}
     if ours.get("preview_settled"):
         st = ours["preview_settled"]
-        yield ("preview: save until the whole site is up to date", "<= {0} s".format(t["preview_settled"]),
-               t["preview_settled"], st["median"], fmt(st, digits=2))
+        yield (
+            "preview: save until the whole site is up to date",
+            "<= {0} s".format(t["preview_settled"]),
+            t["preview_settled"],
+            st["median"],
+            fmt(st, digits=2),
+        )
     ratio = (summary.get("ratio_default_pelican") or {}).get("full")
     if ratio:
-        yield ("clean build, `make site` / Pelican", "<= {0}x".format(OVER_PELICAN), OVER_PELICAN,
-               ratio["median"], fmt(ratio, "x", 2))
+        yield (
+            "clean build, `make site` / Pelican",
+            f"<= {OVER_PELICAN}x",
+            OVER_PELICAN,
+            ratio["median"],
+            fmt(ratio, "x", 2),
+        )
     if t["floor"] and summary.get("full_n2_over_floor"):
         st = summary["full_n2_over_floor"]
-        yield ("clean build, `make site` / docutils floor", "<= {0}x".format(t["floor"]), t["floor"],
-               st["median"], fmt(st, "x", 2))
+        yield (
+            "clean build, `make site` / docutils floor",
+            "<= {0}x".format(t["floor"]),
+            t["floor"],
+            st["median"],
+            fmt(st, "x", 2),
+        )
     builds = [e for e in (summary.get("ours"), summary.get("ours_n2")) if e]
-    edit_peaks = [e[key]["max"] for e in builds for key in ["edit_peak_mb"] + [s + "_peak_mb" for s, _w in SCENARIOS]
-                  if e.get(key)]
+    edit_peaks = [
+        e[key]["max"]
+        for e in builds
+        for key in ["edit_peak_mb"] + [s + "_peak_mb" for s, _w in SCENARIOS]
+        if e.get(key)
+    ]
     if edit_peaks:
-        yield ("peak memory, largest process, edits", "<= {0:.0f} MB".format(t["edit_peak_mb"]),
-               t["edit_peak_mb"], max(edit_peaks), "{0:.0f} MB".format(max(edit_peaks)))
+        yield (
+            "peak memory, largest process, edits",
+            "<= {0:.0f} MB".format(t["edit_peak_mb"]),
+            t["edit_peak_mb"],
+            max(edit_peaks),
+            f"{max(edit_peaks):.0f} MB",
+        )
     full_peaks = [e["full_peak_mb"]["max"] for e in builds if e.get("full_peak_mb")]
     if t["full_peak_mb"] and full_peaks:
         full_peak = max(full_peaks)
-        yield ("peak memory, largest process, clean build", "<= {0:.0f} MB".format(t["full_peak_mb"]),
-               t["full_peak_mb"], full_peak, "{0:.0f} MB".format(full_peak))
+        yield (
+            "peak memory, largest process, clean build",
+            "<= {0:.0f} MB".format(t["full_peak_mb"]),
+            t["full_peak_mb"],
+            full_peak,
+            f"{full_peak:.0f} MB",
+        )
     found = summary.get("search")
     if found:
-        yield ("search work after a one-post edit", "<= {0} s".format(t["search_edit"]), t["search_edit"],
-               found["edit"]["median"], fmt(found["edit"], digits=2))
+        yield (
+            "search work after a one-post edit",
+            "<= {0} s".format(t["search_edit"]),
+            t["search_edit"],
+            found["edit"]["median"],
+            fmt(found["edit"], digits=2),
+        )
         ratio = found["bundled"]["median"] / found["single"]["median"]
-        yield ("search work from nothing, bundles / one index", "<= {0}x".format(SEARCH_OVER_ONE), SEARCH_OVER_ONE,
-               ratio, "{0:.2f}x ({1:.2f} s / {2:.2f} s)".format(ratio, found["bundled"]["median"],
-                                                             found["single"]["median"]))
+        yield (
+            "search work from nothing, bundles / one index",
+            f"<= {SEARCH_OVER_ONE}x",
+            SEARCH_OVER_ONE,
+            ratio,
+            "{0:.2f}x ({1:.2f} s / {2:.2f} s)".format(ratio, found["bundled"]["median"], found["single"]["median"]),
+        )
         peak = found["bundled_peak_mb"]["max"]
-        yield ("peak memory of any search process", "<= {0:.0f} MB".format(t["search_peak_mb"]),
-               t["search_peak_mb"], peak, "{0:.0f} MB".format(peak))
+        yield (
+            "peak memory of any search process",
+            "<= {0:.0f} MB".format(t["search_peak_mb"]),
+            t["search_peak_mb"],
+            peak,
+            f"{peak:.0f} MB",
+        )
         worst = max(q["ratio"] for q in found["queries"].values())
-        yield ("bytes a reader downloads for one query, bundles / one index", "<= {0}x".format(QUERY_OVER_ONE),
-               QUERY_OVER_ONE, worst, "{0:.2f}x (the worst of {1} queries)".format(worst, len(found["queries"])))
+        yield (
+            "bytes a reader downloads for one query, bundles / one index",
+            f"<= {QUERY_OVER_ONE}x",
+            QUERY_OVER_ONE,
+            worst,
+            "{0:.2f}x (the worst of {1} queries)".format(worst, len(found["queries"])),
+        )
 
 
 def rows(summaries):
@@ -121,9 +193,17 @@ def rows(summaries):
         small, large = small["summary"], large["summary"]
         if _default(small) and _default(large):
             a, b = _default(large)["edit"]["median"], _default(small)["edit"]["median"]
-            found.append(Row(10000, "one-post edit at 10,000 / at 1,000", "<= {0}x".format(SCALE), a / b,
-                             "{0:.2f}x ({1:.1f} s / {2:.1f} s)".format(a / b, a, b),
-                             "{0}, {1}".format(large_name, small_name), judge(a / b, SCALE)))
+            found.append(
+                Row(
+                    10000,
+                    "one-post edit at 10,000 / at 1,000",
+                    f"<= {SCALE}x",
+                    a / b,
+                    f"{a / b:.2f}x ({a:.1f} s / {b:.1f} s)",
+                    f"{large_name}, {small_name}",
+                    judge(a / b, SCALE),
+                )
+            )
     return found
 
 
@@ -131,6 +211,9 @@ def table(summaries):
     """The goal table as Markdown lines."""
     lines = ["| N | goal | target | measured | data | verdict |", "|---|---|---|---|---|---|"]
     for r in rows(summaries):
-        lines.append("| {0:,} | {1} | {2} | {3} | `{4}` | {5} |".format(
-            r.n, r.goal, r.target, r.shown, r.data.replace(", ", "`, `"), r.verdict))
+        lines.append(
+            "| {0:,} | {1} | {2} | {3} | `{4}` | {5} |".format(
+                r.n, r.goal, r.target, r.shown, r.data.replace(", ", "`, `"), r.verdict
+            )
+        )
     return lines

@@ -46,16 +46,35 @@ RAW = BENCH / "results" / "raw"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CASES = (("full", "clean build"), ("edit", "one-post edit"))
 # Timed inside the planner's phases (inclusive seconds; they overlap the phases, not each other).
-INNER = (("docutils (compiling posts)", "docutils.core", "Publisher", "publish"),
-         ("Jinja templates (Nikola.render_template)", "nikola.nikola", "Nikola", "render_template"),
-         ("reading compiled posts (Post.text)", "nikola.post", "Post", "text"))
+INNER = (
+    ("docutils (compiling posts)", "docutils.core", "Publisher", "publish"),
+    ("Jinja templates (Nikola.render_template)", "nikola.nikola", "Nikola", "render_template"),
+    ("reading compiled posts (Post.text)", "nikola.post", "Post", "text"),
+)
 # Functions that only pass control on: they hold ~100% and say nothing.
-DISPATCH = {"<module>", "main", "run", "run_all", "run_tasks", "execute", "parse_execute", "_execute",
-            "load_tasks", "generate_tasks", "flat_generator", "gen_tasks", "_run", "exec_module",
-            "<built-in method builtins.exec>", "timed_run", "wrapped"}
+DISPATCH = {
+    "<module>",
+    "main",
+    "run",
+    "run_all",
+    "run_tasks",
+    "execute",
+    "parse_execute",
+    "_execute",
+    "load_tasks",
+    "generate_tasks",
+    "flat_generator",
+    "gen_tasks",
+    "_run",
+    "exec_module",
+    "<built-in method builtins.exec>",
+    "timed_run",
+    "wrapped",
+}
 
 
 # --- inside the build process ----------------------------------------------------------
+
 
 def install_timers(inner):
     """Wrap the INNER functions; ``inner`` collects their inclusive seconds."""
@@ -75,6 +94,7 @@ def install_timers(inner):
                 depth[0] -= 1
                 if not depth[0]:  # a nested call is inside its caller's time already
                     inner[label] += time.perf_counter() - t
+
         setattr(owner, name, functools.wraps(original)(wrapper))
 
 
@@ -94,6 +114,7 @@ def watch_planner(seen, site):
         finally:
             seen["end"] = time.perf_counter()
             seen["phases"] = list(build.phases)
+
     planner.Build.run = timed_run
 
 
@@ -111,6 +132,7 @@ def worker(mode, site, out):
         prof = cProfile.Profile()
         prof.enable()
     from nikola.__main__ import main
+
     try:
         rc = main(["build"])
     except SystemExit as e:
@@ -122,20 +144,32 @@ def worker(mode, site, out):
     if rc:
         sys.exit(rc)
     if "phases" not in seen:
-        sys.exit("profile_build: the build did not go through plugins/planner's Build.run; "
-                 "bench/profile_build.py must follow how the planner is started now")
-    data = {"wall": end - t0, "startup": seen["start"] - t0, "exit": end - seen["end"],
-            "phases": seen["phases"], "inner": dict(inner)}
+        sys.exit(
+            "profile_build: the build did not go through plugins/planner's Build.run; "
+            "bench/profile_build.py must follow how the planner is started now"
+        )
+    data = {
+        "wall": end - t0,
+        "startup": seen["start"] - t0,
+        "exit": end - seen["end"],
+        "phases": seen["phases"],
+        "inner": dict(inner),
+    }
     Path(out + ".json" if prof else out).write_text(json.dumps(data, indent=1))
 
 
 # --- driving the runs (parent process) ------------------------------------------------------
 
+
 def run_worker(mode, site, out):
     t0 = time.perf_counter()
-    proc = subprocess.run([str(PYTHON), __file__, "--worker", mode, str(site), str(out)],
-                          env=dict(os.environ, NIKOLA_NO_COLOR="1"),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(
+        [str(PYTHON), __file__, "--worker", mode, str(site), str(out)],
+        env=dict(os.environ, NIKOLA_NO_COLOR="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     if proc.returncode:
         raise RuntimeError("profile worker failed:\n" + proc.stdout[-4000:])
     return time.perf_counter() - t0
@@ -154,7 +188,7 @@ def two_builds(mode, corpus, work, edit_slug):
                 f.write(generate.EDIT_PARAGRAPH)
         out = work / "{0}-{1}.{2}".format(case, mode, "json" if mode == "timed" else "prof")
         wall = run_worker(mode, site, out)
-        print("  {0} {1}: {2:.1f}s".format(mode, case, wall), file=sys.stderr, flush=True)
+        print(f"  {mode} {case}: {wall:.1f}s", file=sys.stderr, flush=True)
         outs[case] = (out, wall)
     return outs
 
@@ -162,8 +196,10 @@ def two_builds(mode, corpus, work, edit_slug):
 def top_functions(prof_path, key, limit=15):
     """(total seconds, the top ``limit`` functions by ``key``: 'cum' or 'own')."""
     st = pstats.Stats(str(prof_path))
-    rows = [{"func": func, "where": _short(filename, line), "calls": nc, "own": tt, "cum": ct}
-            for (filename, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items()]
+    rows = [
+        {"func": func, "where": _short(filename, line), "calls": nc, "own": tt, "cum": ct}
+        for (filename, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items()
+    ]
     if key == "cum":
         rows = [r for r in rows if r["func"] not in DISPATCH and r["cum"] < 0.97 * st.total_tt]
     rows.sort(key=lambda r: r[key], reverse=True)
@@ -177,7 +213,7 @@ def _short(filename, line):
             if marker == "/plugins/":
                 filename = "plugins/" + filename
             break
-    return "{0}:{1}".format(filename, line)
+    return f"{filename}:{line}"
 
 
 def phase_rows(timed):
@@ -193,11 +229,11 @@ def phase_rows(timed):
 def _spread(values, unit, digits=2):
     """Median (min-max) of ``values``; one value alone."""
     values = sorted(values)
-    f = "{0:.%df}" % digits
+    f = f"{{0:.{digits}f}}"
     mid = f.format(statistics.median(values)) + unit
     if len(values) == 1 or values[0] == values[-1]:
         return mid
-    return "{0} ({1}-{2})".format(mid, f.format(values[0]), f.format(values[-1]))
+    return f"{mid} ({f.format(values[0])}-{f.format(values[-1])})"
 
 
 def render(report):
@@ -225,15 +261,23 @@ def render(report):
 
     def largest(case):
         ranked = sorted(labels, key=lambda label: -statistics.median(shares[case].get(label, [0])))[:3]
-        return ", ".join("{0} {1:.0f}%".format(label.replace("planner: ", "").split(":")[0],
-                                               statistics.median(shares[case][label])) for label in ranked)
+        return ", ".join(
+            "{0} {1:.0f}%".format(label.replace("planner: ", "").split(":")[0], statistics.median(shares[case][label]))
+            for label in ranked
+        )
 
     lines = [
-        "# Where the build's time goes (N = {0:,} posts)".format(n), "",
+        f"# Where the build's time goes (N = {n:,} posts)",
+        "",
         "Written by `bench/profile_build.py --posts {0}` on {1}, sources at commit {2}{3}, {4}. The whole "
         "file is rewritten by the script; raw data in `bench/results/raw/` (not in git).".format(
-            n, report["date"], report["source"]["commit"],
-            " with uncommitted changes" if report["source"]["uncommitted"] else "", report["machine"]), "",
+            n,
+            report["date"],
+            report["source"]["commit"],
+            " with uncommitted changes" if report["source"]["uncommitted"] else "",
+            report["machine"],
+        ),
+        "",
         "**Measured under load**: the machine was shared with other engineers' builds and tests (load "
         "average {0} at the start, {1} at the end, on {2} cores), so the seconds are noisy and the shares "
         "(%) of each build are what to compare: the median of {3} timed runs with their (min-max) range. "
@@ -242,41 +286,74 @@ def render(report):
         "paragraph to the post in the middle.".format(report["load"][0], report["load"][1], report["nproc"], runs),
         "",
         "The profile that plugins/build_speed's patches came from (2026-11-29, before the build planner, "
-        "when doit ran every task) is in git history: `git show 0a9aff7:bench/PROFILE.md`.", "",
-        "Largest shares: clean build: {0}; one-post edit: {1}.".format(largest("full"), largest("edit")), "",
-        "## Phases (light timers, no profiler)", "",
+        "when doit ran every task) is in git history: `git show 0a9aff7:bench/PROFILE.md`.",
+        "",
+        "Largest shares: clean build: {0}; one-post edit: {1}.".format(largest("full"), largest("edit")),
+        "",
+        "## Phases (light timers, no profiler)",
+        "",
         "The planner's phases as it records them (plugins/planner/planner.py, `Build.phase`), with the "
         "start-up before and the exit after: they add up to the build's wall time. The search phase is "
         "the wait for Pagefind, which starts during render on the other core: when render is slow, "
-        "search is done before it ends.", "",
-        "| phase | clean build | | one-post edit | |", "|---|---|---|---|---|"]
+        "search is done before it ends.",
+        "",
+        "| phase | clean build | | one-post edit | |",
+        "|---|---|---|---|---|",
+    ]
     for label in labels:
-        lines.append("| {0} | {1} |".format(label, cells(label)))
-    lines.append("| **the build, in-process** | **100%** | {0} | **100%** | {1} |".format(
-        *[_spread([r["wall"] for r in timed[c]], " s") for c, _t in CASES]))
-    lines.append("| whole process, from the parent | | {0} | | {1} |".format(
-        *[_spread([r["process_wall"] for r in timed[c]], " s") for c, _t in CASES]))
-    lines += ["", "Inside those phases (inclusive; docutils is inside the compile phase, Jinja and "
-              "Post.text mostly inside render):", "",
-              "| work | clean build | | one-post edit | |", "|---|---|---|---|---|"]
+        lines.append(f"| {label} | {cells(label)} |")
+    lines.append(
+        "| **the build, in-process** | **100%** | {0} | **100%** | {1} |".format(
+            *[_spread([r["wall"] for r in timed[c]], " s") for c, _t in CASES]
+        )
+    )
+    lines.append(
+        "| whole process, from the parent | | {0} | | {1} |".format(
+            *[_spread([r["process_wall"] for r in timed[c]], " s") for c, _t in CASES]
+        )
+    )
+    lines += [
+        "",
+        "Inside those phases (inclusive; docutils is inside the compile phase, Jinja and "
+        "Post.text mostly inside render):",
+        "",
+        "| work | clean build | | one-post edit | |",
+        "|---|---|---|---|---|",
+    ]
     for label, *_where in INNER:
-        lines.append("| {0} | {1} |".format(label, cells(label)))
+        lines.append(f"| {label} | {cells(label)} |")
     lines.append("")
     for case, title in CASES:
         cp = report["cprofile"][case]
-        lines += ["## cProfile: {0}".format(title), "",
-                  "One run under the profiler: {0:.1f} s profiled, {1:.1f} s for the whole process. Top 15 "
-                  "by cumulative time, as a share of the profiled total (functions that only pass control "
-                  "on left out):".format(cp["total"], cp["process_wall"]), "",
-                  "| cumulative | own | calls | function | where |", "|---|---|---|---|---|"]
+        lines += [
+            f"## cProfile: {title}",
+            "",
+            "One run under the profiler: {0:.1f} s profiled, {1:.1f} s for the whole process. Top 15 "
+            "by cumulative time, as a share of the profiled total (functions that only pass control "
+            "on left out):".format(cp["total"], cp["process_wall"]),
+            "",
+            "| cumulative | own | calls | function | where |",
+            "|---|---|---|---|---|",
+        ]
         for r in cp["cum"]:
-            lines.append("| {0:.1f}% | {1:.1f}% | {2} | `{3}` | {4} |".format(
-                100 * r["cum"] / cp["total"], 100 * r["own"] / cp["total"], r["calls"], r["func"], r["where"]))
-        lines += ["", "Top 15 by own time:", "", "| own | cumulative | calls | function | where |",
-                  "|---|---|---|---|---|"]
+            lines.append(
+                "| {0:.1f}% | {1:.1f}% | {2} | `{3}` | {4} |".format(
+                    100 * r["cum"] / cp["total"], 100 * r["own"] / cp["total"], r["calls"], r["func"], r["where"]
+                )
+            )
+        lines += [
+            "",
+            "Top 15 by own time:",
+            "",
+            "| own | cumulative | calls | function | where |",
+            "|---|---|---|---|---|",
+        ]
         for r in cp["own"]:
-            lines.append("| {0:.1f}% | {1:.1f}% | {2} | `{3}` | {4} |".format(
-                100 * r["own"] / cp["total"], 100 * r["cum"] / cp["total"], r["calls"], r["func"], r["where"]))
+            lines.append(
+                "| {0:.1f}% | {1:.1f}% | {2} | `{3}` | {4} |".format(
+                    100 * r["own"] / cp["total"], 100 * r["cum"] / cp["total"], r["calls"], r["func"], r["where"]
+                )
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -288,8 +365,12 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     ap.add_argument("--work", type=Path, default=WORK)
     ap.add_argument("--markdown", type=Path, default=BENCH / "PROFILE.md")
-    ap.add_argument("--render", type=Path, metavar="RAW",
-                    help="only rewrite the Markdown from a raw file of an earlier run (bench/results/raw/)")
+    ap.add_argument(
+        "--render",
+        type=Path,
+        metavar="RAW",
+        help="only rewrite the Markdown from a raw file of an earlier run (bench/results/raw/)",
+    )
     ap.add_argument("--worker", nargs=3, metavar=("MODE", "SITE", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -299,6 +380,7 @@ def main(argv=None):
         return
 
     import run  # the machine and the sources, described as the benchmark does
+
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     posts = generate.make_posts(args.posts, args.seed)
@@ -308,9 +390,15 @@ def main(argv=None):
     generate.write_nikola_site(posts, corpus)
     edit_slug = posts[generate.edit_target(args.posts)].slug
     m = run.machine()
-    report = {"posts": args.posts, "date": time.strftime("%Y-%m-%d", time.gmtime()),
-              "machine": "{0} cores, {1}, Python {2}".format(m["nproc"], m["cpu"], sys.version.split()[0]),
-              "nproc": m["nproc"], "source": run.source_state(), "timed": {}, "cprofile": {}}
+    report = {
+        "posts": args.posts,
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "machine": "{0} cores, {1}, Python {2}".format(m["nproc"], m["cpu"], sys.version.split()[0]),
+        "nproc": m["nproc"],
+        "source": run.source_state(),
+        "timed": {},
+        "cprofile": {},
+    }
     load_start = os.getloadavg()[0]
     for _r in range(args.repeat):
         for case, (out, wall) in two_builds("timed", corpus, work, edit_slug).items():
@@ -319,12 +407,12 @@ def main(argv=None):
         total, cum = top_functions(out, "cum")
         _, own = top_functions(out, "own")
         report["cprofile"][case] = {"total": total, "process_wall": wall, "cum": cum, "own": own}
-    report["load"] = ["{0:.1f}".format(load_start), "{0:.1f}".format(os.getloadavg()[0])]
+    report["load"] = [f"{load_start:.1f}", f"{os.getloadavg()[0]:.1f}"]
     RAW.mkdir(parents=True, exist_ok=True)
     raw = RAW / "profile-{0}-{1}.json".format(args.posts, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     raw.write_text(json.dumps(report, indent=1) + "\n")
     args.markdown.write_text(render(report))
-    print("wrote {0} and {1}".format(raw, args.markdown), file=sys.stderr)
+    print(f"wrote {raw} and {args.markdown}", file=sys.stderr)
 
 
 if __name__ == "__main__":

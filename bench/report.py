@@ -33,11 +33,21 @@ def summary_of(report, n, raw=None):
     """The small file kept for one N of one benchmark run: what the tables need, nothing else."""
     size = report["sizes"][str(n)]
     ours = size["runs"].get("ours") or []
-    return {"format": FORMAT, "date": report["date"], "posts": int(n), "repeats": size["repeats"],
-            "seed": report["seed"], "machine": report["machine"], "versions": report["versions"],
-            "source": report.get("source", {}), "edited": size["edited"], "typical": size["typical"],
-            "raw": raw, "summary": size["summary"],
-            "edit_written_by_folder": ours[-1]["edit"].get("files_written_by_folder") if ours else None}
+    return {
+        "format": FORMAT,
+        "date": report["date"],
+        "posts": int(n),
+        "repeats": size["repeats"],
+        "seed": report["seed"],
+        "machine": report["machine"],
+        "versions": report["versions"],
+        "source": report.get("source", {}),
+        "edited": size["edited"],
+        "typical": size["typical"],
+        "raw": raw,
+        "summary": size["summary"],
+        "edit_written_by_folder": ours[-1]["edit"].get("files_written_by_folder") if ours else None,
+    }
 
 
 def summary_name(report, n):
@@ -60,18 +70,22 @@ def load(paths):
     for path in paths:
         data = json.loads(Path(path).read_text())
         if data.get("format") != FORMAT:
-            raise SystemExit("{0}: not a benchmark summary (format {1})".format(path, FORMAT))
+            raise SystemExit(f"{path}: not a benchmark summary (format {FORMAT})")
         found[data["posts"]] = (Path(path).name, data)
     return dict(sorted(found.items()))
 
 
 def _kb(b):
-    return "{0:.1f}".format(b / 1024)
+    return f"{b / 1024:.1f}"
 
 
 def _size_table(s, engines):
-    lines = ["Output size, MB (the site's own files; `.gz`/`.br` copies apart):", "",
-             "| part | " + " | ".join(HEAD[e] for e in engines) + " |", "|---" * (len(engines) + 1) + "|"]
+    lines = [
+        "Output size, MB (the site's own files; `.gz`/`.br` copies apart):",
+        "",
+        "| part | " + " | ".join(HEAD[e] for e in engines) + " |",
+        "|---" * (len(engines) + 1) + "|",
+    ]
     names = ["pages", "current feeds", "feed archives", "search index", "other"]
     for part in names + ["own total", "copies (`.gz` + `.br`)", "with copies"]:
         cells = []
@@ -80,8 +94,9 @@ def _size_table(s, engines):
             own = sum(v["bytes"] for k, v in parts.items() if k != "copies")
             copies = parts.get("copies", {}).get("bytes", 0)
             value = {"own total": own, "copies (`.gz` + `.br`)": copies, "with copies": own + copies}.get(
-                part, parts.get(part, {}).get("bytes", 0))
-            cells.append("{0:.1f}".format(value / 1e6) if parts else "-")
+                part, parts.get(part, {}).get("bytes", 0)
+            )
+            cells.append(f"{value / 1e6:.1f}" if parts else "-")
         lines.append("| {0} | {1} |".format(part, " | ".join(cells)))
     return lines + [""]
 
@@ -89,19 +104,30 @@ def _size_table(s, engines):
 def _search_table(found):
     if not found:
         return []
-    lines = ["Search (`bench/search.py`, on the built site): {0} bundles against one Pagefind index of every"
-             " post page.".format(found["bundles"]), "",
-             "| | bundles | one index | bundles / one |", "|---|---|---|---|",
-             "| index from nothing | {0} | {1} | {2:.2f}x |".format(
-                 fmt(found["bundled"], digits=2), fmt(found["single"], digits=2),
-                 found["bundled"]["median"] / found["single"]["median"]),
-             "| after a one-post edit | {0} | (all again) {1} | |".format(
-                 fmt(found["edit"], digits=2), fmt(found["single"], digits=2)),
-             "| peak RSS of a search process | {0} | {1} | |".format(
-                 fmt(found["bundled_peak_mb"], " MB", 0), fmt(found["single_peak_mb"], " MB", 0))]
+    lines = [
+        "Search (`bench/search.py`, on the built site): {0} bundles against one Pagefind index of every"
+        " post page.".format(found["bundles"]),
+        "",
+        "| | bundles | one index | bundles / one |",
+        "|---|---|---|---|",
+        "| index from nothing | {0} | {1} | {2:.2f}x |".format(
+            fmt(found["bundled"], digits=2),
+            fmt(found["single"], digits=2),
+            found["bundled"]["median"] / found["single"]["median"],
+        ),
+        "| after a one-post edit | {0} | (all again) {1} | |".format(
+            fmt(found["edit"], digits=2), fmt(found["single"], digits=2)
+        ),
+        "| peak RSS of a search process | {0} | {1} | |".format(
+            fmt(found["bundled_peak_mb"], " MB", 0), fmt(found["single_peak_mb"], " MB", 0)
+        ),
+    ]
     for kind, q in found["queries"].items():
-        lines.append("| bytes for one query, {0} (`{1}`, {2} found) | {3} KiB | {4} KiB | {5:.2f}x |".format(
-            kind, q["query"], q["found"][0], _kb(q["bundled"]), _kb(q["single"]), q["ratio"]))
+        lines.append(
+            "| bytes for one query, {0} (`{1}`, {2} found) | {3} KiB | {4} KiB | {5:.2f}x |".format(
+                kind, q["query"], q["found"][0], _kb(q["bundled"]), _kb(q["single"]), q["ratio"]
+            )
+        )
     return lines + [""]
 
 
@@ -110,9 +136,12 @@ def _size_section(name, data):
     engines = [e for e in ("ours", "ours_n2", "pelican", "hugo") if e in s]
     ratio, dratio = s.get("ratio_ours_pelican"), s.get("ratio_default_pelican")
     runs = data["repeats"]
-    lines = ["## N = {0:,} posts ({1} run{2}, `{3}`)".format(n, runs, "" if runs == 1 else "s", name), "",
-             "| | " + " | ".join(HEAD[e] for e in engines) + (" | ours / Pelican |" if ratio else " |"),
-             "|---" * (len(engines) + 1 + (1 if ratio else 0)) + "|"]
+    lines = [
+        "## N = {0:,} posts ({1} run{2}, `{3}`)".format(n, runs, "" if runs == 1 else "s", name),
+        "",
+        "| | " + " | ".join(HEAD[e] for e in engines) + (" | ours / Pelican |" if ratio else " |"),
+        "|---" * (len(engines) + 1 + (1 if ratio else 0)) + "|",
+    ]
 
     def row(label, key, unit=" s", digits=1, ratio_text=""):
         cells = [fmt(s[e].get(key), unit, digits) for e in engines]
@@ -142,80 +171,127 @@ def _size_section(name, data):
     row("peak memory, process tree (PSS)", "peak_tree_pss_mb", " MB", 0)
     row("peak RSS, preview server", "preview_rss_mb", " MB", 0)
     row("output, own files", "own_mb", " MB", 1, fmt(ratio.get("size"), "x", 2) if ratio else "")
-    row("output with `.gz`/`.br` copies", "copies_mb", " MB of copies", 1,
-        ("with copies " + fmt(ratio.get("size_with_copies"), "x", 2)) if ratio else "")
+    row(
+        "output with `.gz`/`.br` copies",
+        "copies_mb",
+        " MB of copies",
+        1,
+        ("with copies " + fmt(ratio.get("size_with_copies"), "x", 2)) if ratio else "",
+    )
     row("output files", "output_files", "", 0)
     row("files written by the edit", "edit_written", "", 0)
     lines.append("")
     written = data.get("edit_written_by_folder")
     if written:
         top = sorted(written.items(), key=lambda kv: -kv[1])[:5]
-        lines += ["Our edit rewrote, by output folder: " + ", ".join("`{0}/` {1}".format(k, v) for k, v in top)
-                  + ".", ""]
+        lines += ["Our edit rewrote, by output folder: " + ", ".join(f"`{k}/` {v}" for k, v in top) + ".", ""]
     lines += _size_table(s, engines)
     lines += _search_table(s.get("search"))
     if "floor" in s:
-        lines += ["Floor, docutils alone on the {0:,} bodies in one process (`bench/floor.py`): {1}; {2} docutils "
-                  "warnings. Our full build is {3} the floor{4}.".format(
-                      n, fmt(s["floor"]), s["floor_warnings"], fmt(s.get("full_over_floor"), "x", 1),
-                      (", {0} with `-n 2`".format(fmt(s["full_n2_over_floor"], "x", 1))
-                       if s.get("full_n2_over_floor") else "")), ""]
-    lines += ["Page weight (HTML + CSS + JS as built, images excluded; KiB):", "",
-              "| page | engine | HTML | CSS | JS | total | gzip -9 | files |", "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "Floor, docutils alone on the {0:,} bodies in one process (`bench/floor.py`): {1}; {2} docutils "
+            "warnings. Our full build is {3} the floor{4}.".format(
+                n,
+                fmt(s["floor"]),
+                s["floor_warnings"],
+                fmt(s.get("full_over_floor"), "x", 1),
+                (
+                    ", {0} with `-n 2`".format(fmt(s["full_n2_over_floor"], "x", 1))
+                    if s.get("full_n2_over_floor")
+                    else ""
+                ),
+            ),
+            "",
+        ]
+    lines += [
+        "Page weight (HTML + CSS + JS as built, images excluded; KiB):",
+        "",
+        "| page | engine | HTML | CSS | JS | total | gzip -9 | files |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for page in ("home", "post"):
         for e in engines:
             if e == "ours_n2":
                 continue
             w = s[e]["weight_" + page]
-            lines.append("| {0} `{1}` | {2} | {3} | {4} | {5} | **{6}** | {7} | {8}{9} |".format(
-                page, w["page"], HEAD[e], _kb(w["html"]), _kb(w["css"]), _kb(w["js"]),
-                _kb(w["total"]), _kb(w["total_gzip"]), len(w["files"]),
-                (", off-site: " + ", ".join(w["external"])) if w["external"] else ""))
+            lines.append(
+                "| {0} `{1}` | {2} | {3} | {4} | {5} | **{6}** | {7} | {8}{9} |".format(
+                    page,
+                    w["page"],
+                    HEAD[e],
+                    _kb(w["html"]),
+                    _kb(w["css"]),
+                    _kb(w["js"]),
+                    _kb(w["total"]),
+                    _kb(w["total_gzip"]),
+                    len(w["files"]),
+                    (", off-site: " + ", ".join(w["external"])) if w["external"] else "",
+                )
+            )
     return lines + [""]
 
 
 def render_markdown(summaries, log=""):
     """RESULTS.md from ``summaries`` ({N: (file name, summary)}, as :func:`load` gives)."""
-    lines = [
-        "# Benchmark results",
-        "",
-        "Every table below is written by `bench/report.py` from the summary files in `bench/results/` it"
-        " names (see bench/README.md); the goal table's verdicts are computed (bench/goals.py), never"
-        " written by hand. Times are wall-clock seconds: the median of the paired, alternating runs with"
-        " the (min-max) spread; a single value is a single run. The machine is shared with other work, so"
-        " compare ratios measured together, not seconds across days. Where our build's time goes:"
-        " bench/PROFILE.md.",
-        "",
-        "## Goals (issues 19 and 20)",
-        "",
-        "A goal is met when the measured value is at most the target (the median of the runs; for memory,"
-        " the largest of them).",
-        "",
-    ] + goals.table(summaries) + [
-        "",
-        "## Log",
-        "",
-        MARK_START, log.strip("\n"), MARK_END,
-        "",
-        "## Machine, versions, sources",
-        "",
-    ]
+    lines = (
+        [
+            "# Benchmark results",
+            "",
+            "Every table below is written by `bench/report.py` from the summary files in `bench/results/` it"
+            " names (see bench/README.md); the goal table's verdicts are computed (bench/goals.py), never"
+            " written by hand. Times are wall-clock seconds: the median of the paired, alternating runs with"
+            " the (min-max) spread; a single value is a single run. The machine is shared with other work, so"
+            " compare ratios measured together, not seconds across days. Where our build's time goes:"
+            " bench/PROFILE.md.",
+            "",
+            "## Goals (issues 19 and 20)",
+            "",
+            "A goal is met when the measured value is at most the target (the median of the runs; for memory,"
+            " the largest of them).",
+            "",
+        ]
+        + goals.table(summaries)
+        + [
+            "",
+            "## Log",
+            "",
+            MARK_START,
+            log.strip("\n"),
+            MARK_END,
+            "",
+            "## Machine, versions, sources",
+            "",
+        ]
+    )
     for n, (name, data) in summaries.items():
         m, v, src = data["machine"], data["versions"], data["source"]
-        lines.append("- `{0}`: N = {1:,}, {2} run(s), {3}; commit {4}{5}; load average {6} at the start, {7} at the"
-                     " end; Python {8}, Nikola {9}, docutils {10}, Pelican {11}, Hugo {12}".format(
-                         name, n, data["repeats"], data["date"], src.get("commit"),
-                         " with uncommitted changes" if src.get("uncommitted") else "",
-                         " ".join("{0:.2f}".format(x) for x in m["loadavg_start"]),
-                         " ".join("{0:.2f}".format(x) for x in m.get("loadavg_end", ())),
-                         v["python"], v["nikola"], v["docutils"], v.get("pelican") or "not run",
-                         v.get("hugo") or "not run"))
+        lines.append(
+            "- `{0}`: N = {1:,}, {2} run(s), {3}; commit {4}{5}; load average {6} at the start, {7} at the"
+            " end; Python {8}, Nikola {9}, docutils {10}, Pelican {11}, Hugo {12}".format(
+                name,
+                n,
+                data["repeats"],
+                data["date"],
+                src.get("commit"),
+                " with uncommitted changes" if src.get("uncommitted") else "",
+                " ".join(f"{x:.2f}" for x in m["loadavg_start"]),
+                " ".join(f"{x:.2f}" for x in m.get("loadavg_end", ())),
+                v["python"],
+                v["nikola"],
+                v["docutils"],
+                v.get("pelican") or "not run",
+                v.get("hugo") or "not run",
+            )
+        )
     if summaries:
         m = next(iter(summaries.values()))[1]["machine"]
-        lines.append("- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}".format(
-            m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"]))
+        lines.append(
+            "- machine: {0} cores ({1}), {2} GiB RAM, {3}, Linux {4}".format(
+                m["nproc"], m["cpu"], m["memory_gib"], m["os"], m["kernel"]
+            )
+        )
     lines.append("")
-    for n, (name, data) in summaries.items():
+    for name, data in summaries.values():
         lines += _size_section(name, data)
     lines += [
         "## What each row measures",
@@ -227,12 +303,11 @@ def render_markdown(summaries, log=""):
         "- one-post edit: a paragraph appended to the body of the post in the middle of the corpus, then"
         " the same command. Then, each followed by the same command: that post's title and tags changed, a"
         " new post (dated an hour ago), another post deleted.",
-        "- preview: `nikola preview` (what `make serve` runs) started on the built site, then {0} saves of"
+        f"- preview: `nikola preview` (what `make serve` runs) started on the built site, then {PREVIEW_EDITS} saves of"
         " that post, each a new sentence appended; the time from the write until its URL serves the new"
         " sentence (polled every 5 ms), and until the preview says its background build is done. Hugo:"
-        " `hugo server` (fast render mode, in memory), the same saves on the Markdown twin.".format(PREVIEW_EDITS),
-        "- precompression: plugins/precompress alone, on a copy of the full build's output without its"
-        " copies.",
+        " `hugo server` (fast render mode, in memory), the same saves on the Markdown twin.",
+        "- precompression: plugins/precompress alone, on a copy of the full build's output without its copies.",
         "- peak RSS: the largest process (wait4 rusage); process tree: the summed proportional set size of"
         " every process of the build, sampled every 0.2 s (matters for `-n 2`).",
         "- output size: bytes of every file; ours also without the `.gz`/`.br` copies, a web server's"
@@ -279,7 +354,7 @@ def main(argv=None):
         sys.exit(__doc__)
     paths = [Path(a) for a in args] or latest()
     if not paths:
-        sys.exit("no summary files in {0}: run bench/run.py first".format(RESULTS))
+        sys.exit(f"no summary files in {RESULTS}: run bench/run.py first")
     write_markdown(paths)
     print("wrote {0} from {1}".format(MARKDOWN, ", ".join(p.name for p in paths)), file=sys.stderr)
 

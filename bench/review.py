@@ -58,8 +58,9 @@ def timed(cmd, cwd, ok=(0,)):
         wall = time.perf_counter() - start
     if proc.returncode not in ok:
         text = (Path(cwd) / ".bench-last.log").read_text(errors="replace")
-        raise RuntimeError("{0} failed in {1} (rc {2}):\n{3}".format(" ".join(map(str, cmd)), cwd,
-                                                                     proc.returncode, text[-4000:]))
+        raise RuntimeError(
+            "{0} failed in {1} (rc {2}):\n{3}".format(" ".join(map(str, cmd)), cwd, proc.returncode, text[-4000:])
+        )
     return wall
 
 
@@ -71,16 +72,21 @@ def clean(site):
 
 
 def git(site, *args):
-    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args], cwd=site,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args],
+        cwd=site,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def setup(n, work):
     posts = generate.make_posts(n)
     plain = generate.write_nikola_site(posts, work / "plain")
     reviewed = generate.write_nikola_site(posts, work / "reviewed")
-    (reviewed / ".gitignore").write_text("\n".join("/" + name + "/" for name in GENERATED) +
-                                         "\n.doit.db*\n__pycache__/\n.bench-last.log\n")
+    (reviewed / ".gitignore").write_text(
+        "\n".join("/" + name + "/" for name in GENERATED) + "\n.doit.db*\n__pycache__/\n.bench-last.log\n"
+    )
     git(reviewed, "init", "-q", "-b", "main")
     git(reviewed, "add", "-A")
     git(reviewed, "commit", "-q", "-m", "the synthetic site")
@@ -90,7 +96,7 @@ def setup(n, work):
 
 def edit(site, slug, k):
     with open(site / "posts" / (slug + ".rst"), "a", encoding="utf-8") as f:
-        f.write("\nAn edit made by the review benchmark, number {0}.\n".format(k))
+        f.write(f"\nAn edit made by the review benchmark, number {k}.\n")
 
 
 def pair(first, second, flip):
@@ -124,22 +130,35 @@ def main(argv=None):
         edit(plain, slug, k + 1)
         edit(reviewed, slug, k + 1)
         inc, inc_review = pair(lambda: timed(build, plain), lambda: timed(review, reviewed), flip)
-        runs.append({"clean_build": full, "review_from_nothing": full_review,
-                     "incremental_build": inc, "review_of_edit": inc_review})
-        log("repeat {0}: clean build {1:.1f} s, review from nothing {2:.1f} s ({3:.2f}x); "
-            "one-post edit: build {4:.2f} s, review {5:.2f} s ({6:.2f}x)".format(
-                k + 1, full, full_review, full_review / full, inc, inc_review, inc_review / inc))
+        runs.append(
+            {
+                "clean_build": full,
+                "review_from_nothing": full_review,
+                "incremental_build": inc,
+                "review_of_edit": inc_review,
+            }
+        )
+        log(
+            f"repeat {k + 1}: clean build {full:.1f} s, "
+            f"review from nothing {full_review:.1f} s ({full_review / full:.2f}x); "
+            f"one-post edit: build {inc:.2f} s, review {inc_review:.2f} s ({inc_review / inc:.2f}x)"
+        )
     summary = {
-        "posts": args.posts, "jobs": args.jobs, "runs": runs,
+        "posts": args.posts,
+        "jobs": args.jobs,
+        "runs": runs,
         "from_nothing_ratio": statistics.median(r["review_from_nothing"] / r["clean_build"] for r in runs),
         "edit_ratio": statistics.median(r["review_of_edit"] / r["incremental_build"] for r in runs),
     }
-    out = args.results or BENCH / "work" / "review-{0}.json".format(args.posts)
+    out = args.results or BENCH / "work" / f"review-{args.posts}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")
-    print("N = {0}: review from nothing / clean build = {1:.2f} (goal <= 2); review of a one-post edit / "
-          "incremental build = {2:.2f} (goal <= 2); medians of {3} paired runs, {4}".format(
-              args.posts, summary["from_nothing_ratio"], summary["edit_ratio"], len(runs), out))
+    print(
+        "N = {0}: review from nothing / clean build = {1:.2f} (goal <= 2); review of a one-post edit / "
+        "incremental build = {2:.2f} (goal <= 2); medians of {3} paired runs, {4}".format(
+            args.posts, summary["from_nothing_ratio"], summary["edit_ratio"], len(runs), out
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -35,21 +35,21 @@ tables, computed from the newest summary of each N, to bench/RESULTS.md
 
 import argparse
 import datetime as dt
-import socket
-import tempfile
-import urllib.error
-import urllib.request
 import gzip
 import json
 import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -81,6 +81,7 @@ def our_python():
 
 # --- running one build and measuring it --------------------------------------------
 
+
 def _descendants(pid):
     """pid and every process below it, from /proc."""
     children = {}
@@ -88,11 +89,11 @@ def _descendants(pid):
         if not entry.isdigit():
             continue
         try:
-            with open("/proc/{0}/stat".format(entry), "rb") as f:
+            with open(f"/proc/{entry}/stat", "rb") as f:
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry))
     found, todo = [], [pid]
     while todo:
@@ -105,14 +106,14 @@ def _descendants(pid):
 def _pss_kb(pid):
     """Proportional set size (shared pages split between sharers), or RSS."""
     try:
-        with open("/proc/{0}/smaps_rollup".format(pid)) as f:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
     try:
-        with open("/proc/{0}/status".format(pid)) as f:
+        with open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
@@ -143,8 +144,7 @@ def measure(cmd, cwd, env=None, sample_tree=True):
     run_env.update(env or {})
     out = open(Path(cwd) / ".bench-last.log", "wb")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=run_env, stdout=out,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=run_env, stdout=out, stderr=subprocess.STDOUT)
     sampler = TreeSampler(proc.pid) if sample_tree else None
     if sampler:
         sampler.start()
@@ -165,8 +165,9 @@ def measure(cmd, cwd, env=None, sample_tree=True):
     }
     if proc.returncode != 0:
         log = (Path(cwd) / ".bench-last.log").read_text(errors="replace")
-        raise RuntimeError("{0} failed in {1} (rc {2}):\n{3}".format(
-            " ".join(map(str, cmd)), cwd, proc.returncode, log[-4000:]))
+        raise RuntimeError(
+            "{0} failed in {1} (rc {2}):\n{3}".format(" ".join(map(str, cmd)), cwd, proc.returncode, log[-4000:])
+        )
     return result
 
 
@@ -195,6 +196,7 @@ def written(before, after):
 
 
 # --- output size, precompression ---------------------------------------------------
+
 
 def output_parts(folder):
     """Bytes and files of ``folder`` by part, the ``.gz``/``.br`` copies apart."""
@@ -227,12 +229,13 @@ def precompress_cost(output):
     with tempfile.TemporaryDirectory(dir=Path(output).parent.parent) as tmp:
         copy = Path(tmp) / "output"
         shutil.copytree(output, copy, ignore=shutil.ignore_patterns("*.gz", "*.br"))
-        code = ("import sys, time, resource; sys.path.insert(0, {0!r});"
-                "from plugins.precompress import precompress as p; t = time.perf_counter();"
-                "p.precompress({1!r}); r = resource.getrusage(resource.RUSAGE_SELF);"
-                "c = resource.getrusage(resource.RUSAGE_CHILDREN);"
-                "print(time.perf_counter() - t, r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime)").format(
-                    str(Path(output).parent), str(copy))
+        code = (
+            f"import sys, time, resource; sys.path.insert(0, {str(Path(output).parent)!r});"
+            "from plugins.precompress import precompress as p; t = time.perf_counter();"
+            f"p.precompress({str(copy)!r}); r = resource.getrusage(resource.RUSAGE_SELF);"
+            "c = resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(time.perf_counter() - t, r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime)"
+        )
         out = subprocess.run([str(our_python()), "-c", code], capture_output=True, text=True, check=True).stdout
     wall, cpu = map(float, out.split())
     return {"wall": wall, "cpu": cpu}
@@ -240,13 +243,14 @@ def precompress_cost(output):
 
 # --- the preview: save a post, wait until its URL serves the new text -----------
 
+
 def _get(url):
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         return e.code, ""
-    except (urllib.error.URLError, ConnectionError, socket.timeout):
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
         return None, ""
 
 
@@ -261,9 +265,15 @@ class PreviewServer:
 
     def __init__(self, cmd, cwd, url=None, pattern=None):
         self.log, self.url = [], url
-        self.proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True,
-                                     env=dict(os.environ, NIKOLA_NO_COLOR="1"), start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=dict(os.environ, NIKOLA_NO_COLOR="1"),
+            start_new_session=True,
+        )
         self.ready = threading.Event()
 
         def read():
@@ -273,6 +283,7 @@ class PreviewServer:
                 if m:
                     self.url = m.group(1)
                     self.ready.set()
+
         threading.Thread(target=read, daemon=True).start()
 
     def wait_serving(self, started):
@@ -286,7 +297,7 @@ class PreviewServer:
 
     def peak_rss_mb(self):
         try:
-            with open("/proc/{0}/status".format(self.proc.pid)) as f:
+            with open(f"/proc/{self.proc.pid}/status") as f:
                 for line in f:
                     if line.startswith("VmHWM:"):
                         return int(line.split()[1]) / 1024
@@ -304,10 +315,10 @@ def preview_saves(server, source, page_url, status_url=None):
     until the background build is done, where the server says so)."""
     saves = []
     for i in range(PREVIEW_EDITS):
-        marker = "Preview save {0} at {1:.0f}: this sentence is new.".format(i + 1, time.time() * 1000)
+        marker = f"Preview save {i + 1} at {time.time() * 1000:.0f}: this sentence is new."
         before = json.loads(_get(status_url)[1]) if status_url else None
         with open(source, "a", encoding="utf-8") as f:
-            f.write("\n{0}\n".format(marker))
+            f.write(f"\n{marker}\n")
         t0 = time.perf_counter()
         while marker not in _get(page_url)[1]:
             if time.perf_counter() - t0 > PREVIEW_LIMIT:
@@ -319,8 +330,11 @@ def preview_saves(server, source, page_url, status_url=None):
             while True:
                 code, body = _get(status_url)
                 status = json.loads(body) if code == 200 else None
-                if status and not status["building"] and (status["generation"] > before["generation"]
-                                                          or status["boot"] != before["boot"]):
+                if (
+                    status
+                    and not status["building"]
+                    and (status["generation"] > before["generation"] or status["boot"] != before["boot"])
+                ):
                     break
                 if time.perf_counter() - t0 > PREVIEW_LIMIT:
                     raise RuntimeError("the background build never ended:\n" + "".join(server.log[-30:]))
@@ -334,12 +348,17 @@ def preview_saves(server, source, page_url, status_url=None):
 
 def our_preview(work, slug):
     started = time.perf_counter()
-    server = PreviewServer([our_python().with_name("nikola"), "preview", "--port", "0"], work,
-                           pattern=r"on (http://127\.0\.0\.1:\d+/)")
+    server = PreviewServer(
+        [our_python().with_name("nikola"), "preview", "--port", "0"], work, pattern=r"on (http://127\.0\.0\.1:\d+/)"
+    )
     try:
         startup = server.wait_serving(started)
-        saves = preview_saves(server, Path(work) / "posts" / (slug + ".rst"),
-                              server.url + "posts/{0}/".format(slug), server.url + "__preview/status")
+        saves = preview_saves(
+            server,
+            Path(work) / "posts" / (slug + ".rst"),
+            server.url + f"posts/{slug}/",
+            server.url + "__preview/status",
+        )
         return {"startup": startup, "saves": saves, "peak_rss_mb": server.peak_rss_mb()}
     finally:
         server.stop()
@@ -348,18 +367,20 @@ def our_preview(work, slug):
 def hugo_preview(work, slug):
     port = _free_port()
     started = time.perf_counter()
-    url = "http://127.0.0.1:{0}/".format(port)
-    server = PreviewServer([shutil.which("hugo"), "server", "--bind", "127.0.0.1", "--port", str(port),
-                            "--baseURL", url], work, url=url)
+    url = f"http://127.0.0.1:{port}/"
+    server = PreviewServer(
+        [shutil.which("hugo"), "server", "--bind", "127.0.0.1", "--port", str(port), "--baseURL", url], work, url=url
+    )
     try:
         startup = server.wait_serving(started)
-        saves = preview_saves(server, Path(work) / "content" / "posts" / (slug + ".md"), url + "posts/{0}/".format(slug))
+        saves = preview_saves(server, Path(work) / "content" / "posts" / (slug + ".md"), url + f"posts/{slug}/")
         return {"startup": startup, "saves": saves, "peak_rss_mb": server.peak_rss_mb()}
     finally:
         server.stop()
 
 
 # --- page weight -------------------------------------------------------------
+
 
 class _Assets(HTMLParser):
     def __init__(self):
@@ -402,8 +423,7 @@ def page_weight(output, page):
     html = (output / page).read_bytes()
     parser = _Assets()
     parser.feed(html.decode("utf-8", "replace"))
-    result = {"page": page, "html": len(html), "css": 0, "js": 0, "files": [page], "external": [],
-              "missing": []}
+    result = {"page": page, "html": len(html), "css": 0, "js": 0, "files": [page], "external": [], "missing": []}
     gz = len(gzip.compress(html, 9))
     seen = set()
 
@@ -439,6 +459,7 @@ def page_weight(output, page):
 
 # --- the engines ----------------------------------------------------------------
 
+
 class Engine:
     """One generator on one copy of the corpus: full, no-op and edit builds."""
 
@@ -460,7 +481,7 @@ class Engine:
         raise NotImplementedError
 
     def post_page(self, slug):
-        return "posts/{0}/index.html".format(slug)
+        return f"posts/{slug}/index.html"
 
     def build(self):
         out = self.work / self.output_dir
@@ -502,7 +523,7 @@ class Ours(Engine):
     def __init__(self, corpus, work, n, jobs=1):
         super().__init__(corpus, work, n)
         self.jobs = jobs
-        self.name = "ours" if jobs == 1 else "ours_n{0}".format(jobs)
+        self.name = "ours" if jobs == 1 else f"ours_n{jobs}"
 
     def build_cmd(self):
         cmd = [our_python().with_name("nikola"), "build"]
@@ -520,9 +541,8 @@ class Ours(Engine):
         text = source.read_text(encoding="utf-8")
         source.write_text(generate.retitle(text), encoding="utf-8")
         done = {"retitle": self.build()}
-        when = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
-        self.post_source("bench-new-post").write_text(generate.new_post(text, "bench-new-post", when),
-                                                       encoding="utf-8")
+        when = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        self.post_source("bench-new-post").write_text(generate.new_post(text, "bench-new-post", when), encoding="utf-8")
         done["new"] = self.build()
         self.post_source(delete_slug).unlink()
         done["delete"] = self.build()
@@ -561,16 +581,28 @@ def ensure_pelican():
     pelican = PELICAN_VENV / "bin" / "pelican"
     if not pelican.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True)
-        subprocess.run([PELICAN_VENV / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", str(PELICAN_REQUIREMENTS)], check=True)
+        subprocess.run(
+            [
+                PELICAN_VENV / "bin" / "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(PELICAN_REQUIREMENTS),
+            ],
+            check=True,
+        )
     return _version(PELICAN_VENV / "bin" / "python", "pelican")
 
 
 def _version(python, dist):
     try:
         return subprocess.run(
-            [str(python), "-c", "import importlib.metadata as m; print(m.version({0!r}))".format(dist)],
-            capture_output=True, text=True, check=True).stdout.strip()
+            [str(python), "-c", f"import importlib.metadata as m; print(m.version({dist!r}))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -584,12 +616,14 @@ def hugo_version():
 
 
 def floor(posts_dir):
-    proc = subprocess.run([str(our_python()), str(BENCH / "floor.py"), str(posts_dir)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(our_python()), str(BENCH / "floor.py"), str(posts_dir)], capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
 # --- the whole benchmark --------------------------------------------------------
+
 
 def machine():
     cpu = "?"
@@ -600,8 +634,14 @@ def machine():
                 break
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
-    return {"nproc": os.cpu_count(), "memory_gib": round(mem_kb / 1024 ** 2, 1), "cpu": cpu,
-            "kernel": platform.release(), "os": _os_name(), "loadavg_start": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024**2, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "os": _os_name(),
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 def _os_name():
@@ -617,9 +657,11 @@ def _os_name():
 
 def versions(pelican=None, hugo=None):
     py = our_python()
-    code = ("import json, platform, importlib.metadata as m; print(json.dumps(dict("
-            "python=platform.python_version(), **{d: m.version(d) for d in %r})))"
-            % (("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen"),))
+    packages = ("nikola", "docutils", "doit", "pygments", "jinja2", "feedgen")
+    code = (
+        "import json, platform, importlib.metadata as m; print(json.dumps(dict("
+        f"python=platform.python_version(), **{{d: m.version(d) for d in {packages!r}}})))"
+    )
     v = json.loads(subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=True).stdout)
     v["pelican"] = pelican
     v["pelican_docutils"] = _version(PELICAN_VENV / "bin" / "python", "docutils") if pelican else None
@@ -633,40 +675,63 @@ def source_state():
 
     def git(*args):
         try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                                  check=True).stdout.strip()
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return None
+
     digest = hashlib.sha256()
     for part in generate.SITE_PARTS:
         base = ROOT / part
-        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
-                                                      and "__pycache__" not in p.parts)
+        files = (
+            [base]
+            if base.is_file()
+            else sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         for f in files:
             digest.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
     dirty = git("status", "--porcelain", "--", *generate.SITE_PARTS)
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "uncommitted": dirty.splitlines() if dirty else [],
-            "site_digest": digest.hexdigest()[:12]}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted": dirty.splitlines() if dirty else [],
+        "site_digest": digest.hexdigest()[:12],
+    }
 
 
 def log(msg):
     print("[{0}] {1}".format(time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
 
 
-def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=True,
-          work=WORK, seed=generate.DEFAULT_SEED, repeat_large=1, preview=True, with_search=True):
+def bench(
+    sizes,
+    repeat=3,
+    pelican=True,
+    hugo=True,
+    parallel=True,
+    with_floor=True,
+    work=WORK,
+    seed=generate.DEFAULT_SEED,
+    repeat_large=1,
+    preview=True,
+    with_search=True,
+):
     """Run every measurement; returns the report as a dict (also what the JSON holds)."""
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     pelican_v = ensure_pelican() if pelican else None
     hugo_v = hugo_version() if hugo else None
-    report = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine(), "versions": versions(pelican_v, hugo_v), "source": source_state(),
-              "repeat": repeat, "repeat_large": repeat_large, "seed": seed, "sizes": {}}
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(pelican_v, hugo_v),
+        "source": source_state(),
+        "repeat": repeat,
+        "repeat_large": repeat_large,
+        "seed": seed,
+        "sizes": {},
+    }
     for n in sizes:
         repeats = repeat if n < 10000 else repeat_large
-        corpus = work / "corpus-{0}".format(n)
+        corpus = work / f"corpus-{n}"
         posts = generate.make_posts(n, seed)
         generate.write_nikola_site(posts, corpus / "ours")
         if pelican_v:
@@ -688,39 +753,57 @@ def bench(sizes, repeat=3, pelican=True, hugo=True, parallel=True, with_floor=Tr
             if hugo_v:
                 engines.append(Hugo(corpus / "hugo", work / "run" / "hugo", n))
             for engine in engines:
-                log("N={0} repeat {1}/{2}: {3}".format(n, r + 1, repeats, engine.name))
-                result = engine.cycle(edit_slug, typical_slug, preview=preview and engine.name in ("ours", "hugo"),
-                                      delete_slug=delete_slug)
-                log("  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(
-                    result["full"]["wall"], result["noop"]["wall"], result["edit"]["wall"],
-                    max(result[k]["peak_rss_mb"] for k in ("full", "noop", "edit")),
-                    result["full"]["output_files"]))
+                log(f"N={n} repeat {r + 1}/{repeats}: {engine.name}")
+                result = engine.cycle(
+                    edit_slug,
+                    typical_slug,
+                    preview=preview and engine.name in ("ours", "hugo"),
+                    delete_slug=delete_slug,
+                )
+                log(
+                    "  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(
+                        result["full"]["wall"],
+                        result["noop"]["wall"],
+                        result["edit"]["wall"],
+                        max(result[k]["peak_rss_mb"] for k in ("full", "noop", "edit")),
+                        result["full"]["output_files"],
+                    )
+                )
                 runs[engine.name].append(result)
                 if with_search and engine.name == "ours" and not runs["search"]:
-                    log("N={0}: search in bundles against one index (bench/search.py)".format(n))
+                    log(f"N={n}: search in bundles against one index (bench/search.py)")
                     runs["search"].append(search_bench.run(engine.work))
-                    log("  bundled {0:.1f}s, edit {1:.2f}s, single {2:.1f}s".format(
-                        runs["search"][-1]["bundled"]["wall"], runs["search"][-1]["edit"]["wall"],
-                        runs["search"][-1]["single"]["wall"]))
+                    log(
+                        "  bundled {0:.1f}s, edit {1:.2f}s, single {2:.1f}s".format(
+                            runs["search"][-1]["bundled"]["wall"],
+                            runs["search"][-1]["edit"]["wall"],
+                            runs["search"][-1]["single"]["wall"],
+                        )
+                    )
             if with_floor:
-                log("N={0} repeat {1}/{2}: floor".format(n, r + 1, repeats))
+                log(f"N={n} repeat {r + 1}/{repeats}: floor")
                 runs["floor"].append(floor(corpus / "ours" / "posts"))
                 log("  floor {0:.1f}s".format(runs["floor"][-1]["seconds"]))
-        report["sizes"][str(n)] = {"posts": n, "repeats": repeats, "edited": edit_slug, "typical": typical_slug,
-                                   "runs": {k: v for k, v in runs.items() if v},
-                                   "summary": summarize(runs)}
+        report["sizes"][str(n)] = {
+            "posts": n,
+            "repeats": repeats,
+            "edited": edit_slug,
+            "typical": typical_slug,
+            "runs": {k: v for k, v in runs.items() if v},
+            "summary": summarize(runs),
+        }
     report["machine"]["loadavg_end"] = os.getloadavg()
     return report
 
 
 # --- summarising -------------------------------------------------------------------
 
+
 def stats(values):
     values = [v for v in values if v is not None]
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values),
-            "n": len(values)}
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
 
 
 def summarize(runs):
@@ -742,10 +825,12 @@ def summarize(runs):
             if done:
                 e[name] = stats([d["wall"] for d in done])
                 e[name + "_peak_mb"] = stats([d["peak_rss_mb"] for d in done])
-                e[name + "_over_edit"] = stats([r["scenarios"][name]["wall"] / r["edit"]["wall"]
-                                                for r in rs if r.get("scenarios")])
-        e["peak_tree_pss_mb"] = stats([max(r[p]["peak_tree_pss_mb"] or 0 for p in ("full", "noop", "edit"))
-                                       for r in rs])
+                e[name + "_over_edit"] = stats(
+                    [r["scenarios"][name]["wall"] / r["edit"]["wall"] for r in rs if r.get("scenarios")]
+                )
+        e["peak_tree_pss_mb"] = stats(
+            [max(r[p]["peak_tree_pss_mb"] or 0 for p in ("full", "noop", "edit")) for r in rs]
+        )
         e["output_files"] = stats([r["full"]["output_files"] for r in rs])
         e["own_mb"] = stats([r["size"]["own_bytes"] / 1e6 for r in rs if "size" in r])
         e["copies_mb"] = stats([r["size"]["copies_bytes"] / 1e6 for r in rs if "size" in r])
@@ -764,18 +849,31 @@ def summarize(runs):
         s[engine] = e
     if runs.get("ours") and runs.get("pelican"):
         s["ratio_ours_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"])])
-            for phase in ("full", "noop", "edit")}
-        s["ratio_ours_pelican"]["size"] = stats([o["size"]["own_bytes"] / p["size"]["own_bytes"]
-                                                 for o, p in zip(runs["ours"], runs["pelican"])])
-        s["ratio_ours_pelican"]["size_with_copies"] = stats([
-            (o["size"]["own_bytes"] + o["size"]["copies_bytes"]) / p["size"]["own_bytes"]
-            for o, p in zip(runs["ours"], runs["pelican"])])
+            phase: stats(
+                [o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours"], runs["pelican"], strict=True)]
+            )
+            for phase in ("full", "noop", "edit")
+        }
+        s["ratio_ours_pelican"]["size"] = stats(
+            [
+                o["size"]["own_bytes"] / p["size"]["own_bytes"]
+                for o, p in zip(runs["ours"], runs["pelican"], strict=True)
+            ]
+        )
+        s["ratio_ours_pelican"]["size_with_copies"] = stats(
+            [
+                (o["size"]["own_bytes"] + o["size"]["copies_bytes"]) / p["size"]["own_bytes"]
+                for o, p in zip(runs["ours"], runs["pelican"], strict=True)
+            ]
+        )
     if runs.get("ours_n2") and runs.get("pelican"):
         # ours_n2 runs after the pair (ours, Pelican) of its repeat: paired with that Pelican run.
         s["ratio_default_pelican"] = {
-            phase: stats([o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"])])
-            for phase in ("full", "noop", "edit")}
+            phase: stats(
+                [o[phase]["wall"] / p[phase]["wall"] for o, p in zip(runs["ours_n2"], runs["pelican"], strict=True)]
+            )
+            for phase in ("full", "noop", "edit")
+        }
     if runs.get("search"):
         found = runs["search"]
         s["search"] = {
@@ -785,23 +883,33 @@ def summarize(runs):
             "single": stats([f["single"]["wall"] for f in found]),
             "bundled_peak_mb": stats([max(f["bundled"]["peak_child_mb"], f["edit"]["peak_child_mb"]) for f in found]),
             "single_peak_mb": stats([f["single"]["peak_child_mb"] for f in found]),
-            "queries": {kind: {"query": row["query"], "bundled": row["bundled"], "single": row["single"],
-                               "ratio": row["ratio"], "found": row["found"]}
-                        for kind, row in found[-1]["queries"].items()},
+            "queries": {
+                kind: {
+                    "query": row["query"],
+                    "bundled": row["bundled"],
+                    "single": row["single"],
+                    "ratio": row["ratio"],
+                    "found": row["found"],
+                }
+                for kind, row in found[-1]["queries"].items()
+            },
         }
     if runs.get("floor"):
         s["floor"] = stats([f["seconds"] for f in runs["floor"]])
         s["floor_warnings"] = max(f["warnings"] for f in runs["floor"])
         if runs.get("ours"):
-            s["full_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                          for o, f in zip(runs["ours"], runs["floor"])])
+            s["full_over_floor"] = stats(
+                [o["full"]["wall"] / f["seconds"] for o, f in zip(runs["ours"], runs["floor"], strict=True)]
+            )
             if runs.get("ours_n2"):
-                s["full_n2_over_floor"] = stats([o["full"]["wall"] / f["seconds"]
-                                                 for o, f in zip(runs["ours_n2"], runs["floor"])])
+                s["full_n2_over_floor"] = stats(
+                    [o["full"]["wall"] / f["seconds"] for o, f in zip(runs["ours_n2"], runs["floor"], strict=True)]
+                )
     return s
 
 
 # --- writing the results ------------------------------------------------------------------
+
 
 def write_outputs(report, results_dir=RESULTS, markdown=report_md.MARKDOWN):
     """The raw runs to results/raw/ (not in git), one summary per N to results/, then RESULTS.md from the
@@ -809,7 +917,7 @@ def write_outputs(report, results_dir=RESULTS, markdown=report_md.MARKDOWN):
     results_dir = Path(results_dir)
     (results_dir / "raw").mkdir(parents=True, exist_ok=True)
     stamp = report["date"].replace(":", "").replace("+0000", "Z")
-    raw = results_dir / "raw" / "{0}.json".format(stamp)
+    raw = results_dir / "raw" / f"{stamp}.json"
     raw.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     paths = []
     for n in report["sizes"]:
@@ -828,21 +936,39 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-pelican", dest="pelican", action="store_false")
     ap.add_argument("--no-hugo", dest="hugo", action="store_false")
-    ap.add_argument("--no-parallel", dest="parallel", action="store_false",
-                    help="skip the `nikola build -n 2` runs")
+    ap.add_argument("--no-parallel", dest="parallel", action="store_false", help="skip the `nikola build -n 2` runs")
     ap.add_argument("--no-floor", dest="floor", action="store_false")
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     ap.add_argument("--work", type=Path, default=WORK)
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--markdown", type=Path, default=report_md.MARKDOWN)
-    ap.add_argument("--repeat-large", type=int, default=1,
-                    help="repeats for N >= 10,000 (default 1: a single run, documented as such)")
+    ap.add_argument(
+        "--repeat-large",
+        type=int,
+        default=1,
+        help="repeats for N >= 10,000 (default 1: a single run, documented as such)",
+    )
     ap.add_argument("--no-preview", dest="preview", action="store_false")
-    ap.add_argument("--no-search", dest="search", action="store_false",
-                    help="skip bench/search.py (search in bundles against one index; needs nginx and Chromium)")
+    ap.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="skip bench/search.py (search in bundles against one index; needs nginx and Chromium)",
+    )
     args = ap.parse_args(argv)
-    report = bench(args.sizes, args.repeat, args.pelican, args.hugo, args.parallel, args.floor,
-                   args.work, args.seed, args.repeat_large, args.preview, args.search)
+    report = bench(
+        args.sizes,
+        args.repeat,
+        args.pelican,
+        args.hugo,
+        args.parallel,
+        args.floor,
+        args.work,
+        args.seed,
+        args.repeat_large,
+        args.preview,
+        args.search,
+    )
     paths = write_outputs(report, args.results, args.markdown)
     log("wrote {0} and {1}".format(", ".join(str(p) for p in paths), args.markdown))
 

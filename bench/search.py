@@ -39,7 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # support.*
 
-DATE = re.compile(rb'class="[^"]*dt-published[^"]*"[^>]*datetime="([^"]+)"|datetime="([^"]+)"[^>]*class="[^"]*dt-published')
+DATE = re.compile(
+    rb'class="[^"]*dt-published[^"]*"[^>]*datetime="([^"]+)"|datetime="([^"]+)"[^>]*class="[^"]*dt-published'
+)
 WORD = re.compile(r"[a-z]{5,}")
 TAG = re.compile(r"<[^>]+>")
 
@@ -47,6 +49,7 @@ TAG = re.compile(r"<[^>]+>")
 def post_pages(output):
     """``{page path under output: date}`` of the post pages, read from their ``dt-published`` time."""
     import datetime
+
     pages = {}
     for page in sorted((output / "posts").glob("*/index.html")):
         found = DATE.search(page.read_bytes())
@@ -63,12 +66,26 @@ def _child(what, output, pages_file):
         print(json.dumps(_query_bytes(Path(output), json.loads(Path(pages_file).read_text()))))
         return
     import datetime
-    from plugins.search_index import search_index, pagefind_run
+
+    from plugins.search_index import pagefind_run, search_index
+
     pages = {rel: datetime.datetime.fromisoformat(d) for rel, d in json.loads(Path(pages_file).read_text()).items()}
     started = time.monotonic()
     if what == "single":
-        subprocess.run([pagefind_run.executable(), "--site", output, "--glob", "posts/**/*.html",
-                        "--output-path", os.path.join(output, "single"), "--silent"], check=True, cwd=output)
+        subprocess.run(
+            [
+                pagefind_run.executable(),
+                "--site",
+                output,
+                "--glob",
+                "posts/**/*.html",
+                "--output-path",
+                os.path.join(output, "single"),
+                "--silent",
+            ],
+            check=True,
+            cwd=output,
+        )
     else:
         search_index.update_index(output, pages)
     wall = time.monotonic() - started
@@ -78,8 +95,13 @@ def _child(what, output, pages_file):
 
 
 def measure(what, work, output, pages_file):
-    out = subprocess.run([sys.executable, __file__, "--child", what, str(output), str(pages_file)],
-                         cwd=work, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", what, str(output), str(pages_file)],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,6 +119,7 @@ def indexed_text(path):
     """The prose Pagefind indexes from a page: its ``data-pagefind-body``, less ``data-pagefind-ignore`` parts
     and code (whose identifiers Pagefind splits into words)."""
     import lxml.html
+
     root = lxml.html.parse(str(path)).getroot()
     body = root.xpath("//*[@data-pagefind-body]")[0]
     for ignored in body.xpath(".//*[@data-pagefind-ignore] | .//pre | .//code"):
@@ -110,8 +133,9 @@ def queries(output, pages):
     for rel in sorted(pages):
         counts.update(set(WORD.findall(indexed_text(output / rel).lower())))
         if title is None:
-            title = TAG.sub("", re.search(r"<h1[^>]*>(.*?)</h1>", (output / rel).read_text(encoding="utf-8"),
-                                          re.S).group(1)).strip()
+            title = TAG.sub(
+                "", re.search(r"<h1[^>]*>(.*?)</h1>", (output / rel).read_text(encoding="utf-8"), re.S).group(1)
+            ).strip()
     common = counts.most_common(1)[0][0]
     fewest = min(counts.values())
     rare = sorted(w for w, n in counts.items() if n == fewest)[0]
@@ -134,8 +158,12 @@ def query_bytes(output, words):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(words, f)
     try:
-        out = subprocess.run([sys.executable, __file__, "--child", "queries", str(output), f.name],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "queries", str(output), f.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     finally:
         os.unlink(f.name)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -143,9 +171,11 @@ def query_bytes(output, words):
 
 def _query_bytes(output, words):
     from urllib.parse import quote
+
     from playwright.sync_api import sync_playwright
     from support import browser as web
     from support.nginx import serve
+
     result = {}
     with serve(output) as base_url, sync_playwright() as pw:
         chromium = web.launch(pw)
@@ -168,8 +198,9 @@ def _query_bytes(output, words):
                     page.on("response", count)
                     if variant == "bundled":
                         page.goto(base_url + "/search/?q=" + quote(query))
-                        page.wait_for_function("() => /found/.test(document.getElementById('search-status')"
-                                               ".textContent)", timeout=60000)
+                        page.wait_for_function(
+                            "() => /found/.test(document.getElementById('search-status').textContent)", timeout=60000
+                        )
                         page.wait_for_load_state("networkidle")
                         status = page.locator("#search-status").inner_text()
                         found = 0 if status.startswith("No") else int(re.search(r"(\d+) posts? found", status).group(1))

@@ -50,12 +50,21 @@ def clone(rev, folder):
 def run_once(folder, target):
     subprocess.run(["git", "-C", str(folder), "clean", "-fdxq", "-e", ".venv", "-e", "node_modules"], check=True)
     started, busy = time.monotonic(), cpu_seconds()
-    done = subprocess.run(["make", "--no-print-directory", "-o", ".venv/bin/.test", target], cwd=folder,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/bin/.test", target],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     wall, cpu = time.monotonic() - started, cpu_seconds() - busy
     lines = done.stdout.strip().splitlines()
-    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "exit": done.returncode,
-            "summary": lines[-1].strip("= ") if lines else ""}
+    return {
+        "wall": round(wall, 2),
+        "cpu": round(cpu, 2),
+        "exit": done.returncode,
+        "summary": lines[-1].strip("= ") if lines else "",
+    }
 
 
 def main(argv=None):
@@ -67,8 +76,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not (ROOT / ".venv" / "bin" / ".test").exists():
         sys.exit("bench/suite.py: run `make test` once first (it sets up .venv and node_modules)")
-    revs = [subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", r], check=True,
-                           stdout=subprocess.PIPE, text=True).stdout.strip() for r in args.revs]
+    revs = [
+        subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", r], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout.strip()
+        for r in args.revs
+    ]
     runs = []
     with tempfile.TemporaryDirectory(prefix="suite-bench-") as tmp:
         folders = {rev: clone(rev, Path(tmp) / rev) for rev in revs}
@@ -76,15 +89,26 @@ def main(argv=None):
             for rev in revs:
                 result = dict(rev=rev, run=number, **run_once(folders[rev], args.target))
                 runs.append(result)
-                print("{rev}  run {run}  wall {wall:6.1f} s  cpu {cpu:6.1f} core-s  {summary}".format(**result),
-                      flush=True)
-    print("\nmake {0}, {1} run(s) each, fresh clones:".format(args.target, args.runs))
+                print(
+                    "{rev}  run {run}  wall {wall:6.1f} s  cpu {cpu:6.1f} core-s  {summary}".format(**result),
+                    flush=True,
+                )
+    print(f"\nmake {args.target}, {args.runs} run(s) each, fresh clones:")
     for rev in revs:
         mine = [r for r in runs if r["rev"] == rev]
         walls, cpus = [r["wall"] for r in mine], [r["cpu"] for r in mine]
-        print("{0}  wall {1:.1f} s ({2:.1f}-{3:.1f})  cpu {4:.1f} core-s ({5:.1f}-{6:.1f}){7}".format(
-            rev, statistics.median(walls), min(walls), max(walls), statistics.median(cpus), min(cpus), max(cpus),
-            "" if all(r["exit"] == 0 for r in mine) else "  FAILED in some runs"))
+        print(
+            "{0}  wall {1:.1f} s ({2:.1f}-{3:.1f})  cpu {4:.1f} core-s ({5:.1f}-{6:.1f}){7}".format(
+                rev,
+                statistics.median(walls),
+                min(walls),
+                max(walls),
+                statistics.median(cpus),
+                min(cpus),
+                max(cpus),
+                "" if all(r["exit"] == 0 for r in mine) else "  FAILED in some runs",
+            )
+        )
     if args.json:
         args.json.write_text(json.dumps({"target": args.target, "runs": runs}, indent=1) + "\n")
     return 0 if all(r["exit"] == 0 for r in runs) else 1

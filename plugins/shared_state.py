@@ -10,14 +10,15 @@ a build. A field lives as long as the site: one build per process.
 
 import dataclasses
 import datetime
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclasses.dataclass
 class KeptScan:
     """What the last build read of the sources, for the scanner to reuse (plugins/planner keeps it)."""
-    posts: Any                   # plugins/planner/postcache.PostCache: the scanner's Post factory
-    sources: dict                # source path: plugins/planner/records.Source, updated by the scanner
+
+    posts: Any  # plugins/planner/postcache.PostCache: the scanner's Post factory
+    sources: dict  # source path: plugins/planner/records.Source, updated by the scanner
 
 
 @dataclasses.dataclass(eq=False)
@@ -25,10 +26,10 @@ class SharedState:
     # The planned build (plugins/planner/planner.Build), from the start of its run: its ``plan``
     # and ``signer`` decide which units are built. Written by plugins/planner; read by the
     # renderers it wraps (plugins/planner/units.py) and by plugins/blog_feeds.
-    planner: Optional[Any] = None
+    planner: Any | None = None
     # The posts and source checks the last build kept. Written by plugins/planner (and
     # scripts/check_post.py) before the scan; read by plugins/published_posts' scanner.
-    kept_scan: Optional[KeptScan] = None
+    kept_scan: KeptScan | None = None
     # slug: (source path, why) of each post left out of the site (a draft, private, scheduled).
     # Written by plugins/published_posts' scanner; read by plugins/rest_doc_links (a :doc: link
     # to one is an error naming it).
@@ -36,7 +37,7 @@ class SharedState:
     # When the next scheduled post is due (aware datetime), or None. Written by
     # plugins/published_posts' scanner; read by plugins/planner (kept in the record: a build
     # after that moment publishes it).
-    next_due: Optional[datetime.datetime] = None
+    next_due: datetime.datetime | None = None
     # Every file some task of Nikola's generated tasks writes. Written by
     # plugins/prune_output/task_targets.py; read by plugins/prune_output (a doit build only:
     # the planner prunes by its own record).

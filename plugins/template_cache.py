@@ -37,16 +37,25 @@ def fingerprint(environment):
     autoescape = environment.autoescape
     settings = (
         jinja2.__version__,
-        environment.block_start_string, environment.block_end_string,
-        environment.variable_start_string, environment.variable_end_string,
-        environment.comment_start_string, environment.comment_end_string,
-        environment.line_statement_prefix, environment.line_comment_prefix,
-        environment.trim_blocks, environment.lstrip_blocks,
-        environment.newline_sequence, environment.keep_trailing_newline,
-        sorted(environment.extensions), environment.optimized, environment.is_async,
+        environment.block_start_string,
+        environment.block_end_string,
+        environment.variable_start_string,
+        environment.variable_end_string,
+        environment.comment_start_string,
+        environment.comment_end_string,
+        environment.line_statement_prefix,
+        environment.line_comment_prefix,
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.newline_sequence,
+        environment.keep_trailing_newline,
+        sorted(environment.extensions),
+        environment.optimized,
+        environment.is_async,
         autoescape if isinstance(autoescape, bool) else getattr(autoescape, "__qualname__", repr(autoescape)),
         _calls({"finalize": environment.finalize} if environment.finalize else {}),
-        _calls(environment.filters), _calls(environment.tests),
+        _calls(environment.filters),
+        _calls(environment.tests),
     )
     return repr(settings)
 
@@ -61,7 +70,7 @@ def _named(code, filename):
 
 class TemplateCache(FileSystemBytecodeCache):
     def get_bucket(self, environment, name, filename, source):
-        key = hashlib.sha1("{0}\0{1}".format(name, fingerprint(environment)).encode("utf-8")).hexdigest()
+        key = hashlib.sha1(f"{name}\0{fingerprint(environment)}".encode()).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         if bucket.code is not None and filename:
@@ -70,8 +79,8 @@ class TemplateCache(FileSystemBytecodeCache):
 
     def remembered(self, environment, kind, text, compute):
         """``compute()`` (a JSON value that depends only on ``text`` and the settings), computed once."""
-        key = hashlib.sha1("{0}\0{1}\0{2}".format(kind, fingerprint(environment), text).encode("utf-8")).hexdigest()
-        path = os.path.join(self.directory, "{0}_{1}.json".format(kind, key))
+        key = hashlib.sha1(f"{kind}\0{fingerprint(environment)}\0{text}".encode()).hexdigest()
+        path = os.path.join(self.directory, f"{kind}_{key}.json")
         try:
             with open(path, encoding="utf-8") as kept:
                 return json.load(kept)

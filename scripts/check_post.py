@@ -39,8 +39,13 @@ REDIRECTS = "redirects.txt"
 
 def changed_sources(root):
     """The .rst files under posts/ and pages/ changed (or new) since the last commit."""
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", *SOURCES, REDIRECTS],
-                         cwd=root, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", *SOURCES, REDIRECTS],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = []
     for line in out.splitlines():
         path = line[3:].split(" -> ")[-1].strip('"')
@@ -53,15 +58,24 @@ def load_site(root):
     """The site as ``nikola build`` makes it (conf.py, then Nikola and its plugins), without building."""
     sys.path.insert(0, str(root))
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("conf", os.path.join(root, "conf.py"))
     conf = importlib.util.module_from_spec(spec)
     sys.modules["conf"] = conf
     spec.loader.exec_module(conf)
     config = conf.__dict__
-    config.update({"__colorful__": False, "__invariant__": False, "__quiet__": True,
-                   "__configuration_filename__": "conf.py", "__cwd__": str(root)})
+    config.update(
+        {
+            "__colorful__": False,
+            "__invariant__": False,
+            "__quiet__": True,
+            "__configuration_filename__": "conf.py",
+            "__cwd__": str(root),
+        }
+    )
     from nikola import Nikola
     from nikola.utils import LOGGER
+
     site = Nikola(**config)
     site.init_plugins()
     LOGGER.level = 40  # the scan's "not published" notes are for the build's log, not for this check
@@ -72,6 +86,7 @@ def kept_posts(site):
     """What the last build kept (plugins/planner), read only, as the planner hands it to the scanner."""
     from plugins import shared_state
     from plugins.planner import inputs, postcache, state
+
     store = state.Store(os.path.normpath(site.config["OUTPUT_FOLDER"]))
     record = store.load(inputs.keys(site))
     return shared_state.KeptScan(postcache.PostCache(store.read_posts(record)), record["sources"])
@@ -83,6 +98,7 @@ def check(paths, root="."):
     site = load_site(Path.cwd())
     from plugins.published_posts import published_posts
     from plugins.rules import errors, urls
+
     config = site.config
     wanted = {os.path.normpath(p) for p in paths}
     problems = published_posts.source_problems(config["post_pages"], urls.site_folders(config))
@@ -99,8 +115,9 @@ def check(paths, root="."):
 def compile_posts(site, paths):
     """Compile each post of ``paths`` the site publishes, as the build does, into a temporary file;
     (problems of ``paths``, problems of redirects.txt that are not theirs)."""
-    from plugins.rules import errors
     from plugins import shared_state
+    from plugins.rules import errors
+
     shared = shared_state.of(site)
     shared.kept_scan = kept_posts(site)
     shared.defer_redirect_problems = True  # plugins/redirects: reported here, not ending the process
@@ -123,13 +140,16 @@ def compile_posts(site, paths):
                 continue
             post = by_source.get(path)
             if post is None:
-                print("{0}: not published (a draft, private or scheduled post{1}): the build does not compile "
-                      "it, so its text is not checked".format(
-                          path, "" if path in everything else ", or not a post"), file=sys.stderr)
+                print(
+                    "{0}: not published (a draft, private or scheduled post{1}): the build does not compile "
+                    "it, so its text is not checked".format(path, "" if path in everything else ", or not a post"),
+                    file=sys.stderr,
+                )
                 continue
             try:
-                post.compiler.compile(post.source_path, os.path.join(tmp, "fragment.html"), post.is_two_file,
-                                      post, lang)
+                post.compiler.compile(
+                    post.source_path, os.path.join(tmp, "fragment.html"), post.is_two_file, post, lang
+                )
             except errors.ContentError as failed:  # its lines are printed already
                 count += len(failed.problems) or 1
     return count, others
@@ -148,17 +168,23 @@ def main(argv=None):
         return 2
     count, others = check(paths, root)
     from plugins.rules import errors  # the site's own (check put its folder on the path)
-    named = paths[0] if len(paths) == 1 else "{0} posts".format(len(paths))
+
+    named = paths[0] if len(paths) == 1 else f"{len(paths)} posts"
     if count:
-        print("make check: {0} in {1}, listed above.".format(errors.plural(count, "problem"), named),
-              file=sys.stderr)
+        print("make check: {0} in {1}, listed above.".format(errors.plural(count, "problem"), named), file=sys.stderr)
     if others:
-        print("make check: other sources have {0} (`make site` lists them); the build stops on them "
-              "before it compiles {1}.".format(errors.plural(others, "problem"), named), file=sys.stderr)
+        print(
+            "make check: other sources have {0} (`make site` lists them); the build stops on them "
+            "before it compiles {1}.".format(errors.plural(others, "problem"), named),
+            file=sys.stderr,
+        )
     if count or others:
         return 1
-    print("make check: {0} no problem the build would report.".format(
-        paths[0] + " has" if len(paths) == 1 else "{0} posts have".format(len(paths))))
+    print(
+        "make check: {0} no problem the build would report.".format(
+            paths[0] + " has" if len(paths) == 1 else f"{len(paths)} posts have"
+        )
+    )
     return 0
 
 

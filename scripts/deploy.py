@@ -80,7 +80,7 @@ class Target:
         self.ssh = shlex.split(ssh if ssh is not None else os.environ.get("DEPLOY_SSH") or "ssh")
 
     def __str__(self):
-        return "{0}:{1}".format(self.host, self.path) if self.host else self.path
+        return f"{self.host}:{self.path}" if self.host else self.path
 
     def at(self, *parts):
         return "/".join((self.path.rstrip("/"),) + parts)
@@ -96,7 +96,7 @@ class Target:
             command = ["sh", "-c", command]
         proc = subprocess.run(command, text=not binary, stdout=subprocess.PIPE if capture else None)
         if check and proc.returncode != 0:
-            raise Refused("{0} failed (exit {1})".format(shlex.join(command), proc.returncode))
+            raise Refused(f"{shlex.join(command)} failed (exit {proc.returncode})")
         return proc
 
     def rsync(self, *argv):
@@ -104,11 +104,11 @@ class Target:
         command = ["rsync"] + (["-e", shlex.join(self.ssh)] if self.host else []) + list(argv)
         proc = subprocess.run(command)
         if proc.returncode != 0:
-            raise Refused("{0} failed (exit {1})".format(shlex.join(command), proc.returncode))
+            raise Refused(f"{shlex.join(command)} failed (exit {proc.returncode})")
 
     def remote(self, path):
         """``path`` as an rsync argument."""
-        return "{0}:{1}".format(self.host, path) if self.host else path
+        return f"{self.host}:{path}" if self.host else path
 
     def live(self):
         """The release ``current`` points at, or None before the first deploy."""
@@ -123,14 +123,36 @@ class Target:
 
     def files(self, release):
         """The files of ``release``, as paths relative to it (one ``find``)."""
-        found = self.run("find", self.at("releases", release), "-mindepth", "1", "(", "-type", "f", "-o", "-type",
-                         "l", ")", "-printf", "%P\\0", capture=True, binary=True).stdout
+        found = self.run(
+            "find",
+            self.at("releases", release),
+            "-mindepth",
+            "1",
+            "(",
+            "-type",
+            "f",
+            "-o",
+            "-type",
+            "l",
+            ")",
+            "-printf",
+            "%P\\0",
+            capture=True,
+            binary=True,
+        ).stdout
         return [name.decode("utf-8", "surrogateescape") for name in found.split(b"\0") if name]
 
     def copy_feeds(self, release, into):
         """Copy the feeds (every .xml file) of ``release`` into the local folder ``into``."""
-        self.rsync("-a", "--prune-empty-dirs", "--include=*/", "--include=*.xml", "--exclude=*",
-                   self.remote(self.at("releases", release)) + "/", str(into).rstrip("/") + "/")
+        self.rsync(
+            "-a",
+            "--prune-empty-dirs",
+            "--include=*/",
+            "--include=*.xml",
+            "--exclude=*",
+            self.remote(self.at("releases", release)) + "/",
+            str(into).rstrip("/") + "/",
+        )
 
     def switch(self, release):
         """Point ``current`` at ``release`` in one rename."""
@@ -139,6 +161,7 @@ class Target:
 
 
 # --- the build ------------------------------------------------------------------
+
 
 def publishing_environment():
     """The environment of a build that publishes: never a preview (conf.py's
@@ -150,29 +173,37 @@ def publishing_environment():
 
 def build(site):
     if not Path(NIKOLA).is_file():
-        raise Refused("no {0}: run this with the virtualenv's Python (make deploy does)".format(NIKOLA))
+        raise Refused(f"no {NIKOLA}: run this with the virtualenv's Python (make deploy does)")
     if subprocess.run([NIKOLA, "build"], cwd=site, env=publishing_environment()).returncode != 0:
         raise Refused("the build failed: nothing was deployed")
 
 
 def orphans(site):
     """Files in output/ that no build task produces, as ``nikola check -f`` lists them."""
-    proc = subprocess.run([NIKOLA, "check", "-f"], cwd=site, text=True, env=publishing_environment(),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        [NIKOLA, "check", "-f"],
+        cwd=site,
+        text=True,
+        env=publishing_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     found = re.findall(r"check: (output/\S.*)$", proc.stdout, re.MULTILINE)
     if proc.returncode != 0 and not found:
-        raise Refused("nikola check -f failed (exit {0}):\n{1}".format(proc.returncode, proc.stdout))
+        raise Refused(f"nikola check -f failed (exit {proc.returncode}):\n{proc.stdout}")
     return found
 
 
 # --- the guard: what readers already hold ------------------------------------------
 
+
 def records_of(site):
     """The moves and removals the site's redirects.txt records; a bad line refuses the deploy."""
     records, problems = redirects.read(site)
     if problems:
-        raise Refused("{0} has mistakes; nothing was deployed:\n  {1}".format(
-            Path(site, redirects.FILE), "\n  ".join(problems)))
+        raise Refused(
+            "{0} has mistakes; nothing was deployed:\n  {1}".format(Path(site, redirects.FILE), "\n  ".join(problems))
+        )
     return records
 
 
@@ -187,14 +218,18 @@ def broken_promises(output, target, records):
     if live is None:
         return []
     before = redirects.urls_of_files(target.files(live))
-    unanswered = [url for url, record in redirects.dropped(before, redirects.served_urls(output), records)
-                  if record is None]
+    unanswered = [
+        url for url, record in redirects.dropped(before, redirects.served_urls(output), records) if record is None
+    ]
     # /x/index.html is the page /x/ names: one line, one record, for both.
-    unanswered = [url for url in unanswered if not (url.endswith("/index.html")
-                                                    and url[:-len("index.html")] in unanswered)]
-    lines = ["{0}: the live release serves it and this one does not; record it in redirects.txt, "
-             "as `301 {0} /its/new/path/` if it moved or `410 {0}` if it is gone for good".format(url)
-             for url in unanswered]
+    unanswered = [
+        url for url in unanswered if not (url.endswith("/index.html") and url[: -len("index.html")] in unanswered)
+    ]
+    lines = [
+        f"{url}: the live release serves it and this one does not; record it in redirects.txt, "
+        f"as `301 {url} /its/new/path/` if it moved or `410 {url}` if it is gone for good"
+        for url in unanswered
+    ]
     with tempfile.TemporaryDirectory(prefix="deploy-feeds-") as feeds:
         target.copy_feeds(live, feeds)
         lines += redirects.guid_changes(redirects.feed_items(feeds), redirects.feed_items(output), records)
@@ -204,14 +239,18 @@ def broken_promises(output, target, records):
 def guard(output, target, records):
     broken = broken_promises(output, target, records)
     if broken:
-        raise Refused("this release would break what readers of {0} hold; nothing was deployed:\n  {1}".format(
-            target, "\n  ".join(broken)))
+        raise Refused(
+            "this release would break what readers of {0} hold; nothing was deployed:\n  {1}".format(
+                target, "\n  ".join(broken)
+            )
+        )
 
 
 # --- the commands -----------------------------------------------------------------
 
+
 def new_release_id():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def reload_server(target, command, release):
@@ -221,10 +260,12 @@ def reload_server(target, command, release):
     proc = target.shell(command, check=False)
     if proc.returncode != 0:
         raise Refused(
-            "the reload command {0!r} failed (exit {1}) on {2}. The switch has already happened: {3} is live, "
+            f"the reload command {command!r} failed (exit {proc.returncode}) on {target}. "
+            f"The switch has already happened: {release} is live, "
             "but the web server may still answer with the previous release's redirect rules. Fix the "
-            "server and run the command again, or go back with `deploy.py rollback {2}` "
-            "(make rollback).".format(command, proc.returncode, target, release))
+            f"server and run the command again, or go back with `deploy.py rollback {target}` "
+            "(make rollback)."
+        )
 
 
 def publish(output, target, keep=KEEP, records=None, reload=None):
@@ -233,7 +274,7 @@ def publish(output, target, keep=KEEP, records=None, reload=None):
     ``records``: the site's redirects.txt records; given, the guard runs first.
     """
     if not Path(output, "index.html").is_file():
-        raise Refused("{0} holds no built site".format(output))
+        raise Refused(f"{output} holds no built site")
     if records is not None:
         guard(output, target, records)
     target.run("mkdir", "-p", target.at("releases"))
@@ -250,8 +291,10 @@ def publish(output, target, keep=KEEP, records=None, reload=None):
     try:
         target.rsync("-a", "--checksum", *link_dest, str(output).rstrip("/") + "/", target.remote(incoming) + "/")
     except Refused as failed:
-        raise Refused("{0}\nThe copy did not finish: readers still get the live release, and the next deploy "
-                      "removes the half copy {1}.".format(failed, incoming))
+        raise Refused(
+            f"{failed}\nThe copy did not finish: readers still get the live release, and the next deploy "
+            f"removes the half copy {incoming}."
+        ) from failed
     target.run("mv", "-T", incoming, target.at("releases", release))
     target.switch(release)
     reload_server(target, reload, release)
@@ -265,8 +308,11 @@ def deploy(site, target, keep=KEEP, reload=None):
     build(site)
     found = orphans(site)
     if found:
-        raise Refused("output/ holds files no source builds; nothing was deployed:\n  " + "\n  ".join(found)
-                      + "\nRemove them (nikola check -f --clean-files, or make clean) and deploy again.")
+        raise Refused(
+            "output/ holds files no source builds; nothing was deployed:\n  "
+            + "\n  ".join(found)
+            + "\nRemove them (nikola check -f --clean-files, or make clean) and deploy again."
+        )
     return publish(Path(site) / "output", target, keep, records=records_of(site), reload=reload)
 
 
@@ -274,10 +320,10 @@ def rollback(target, reload=None):
     """Point ``current`` at the release before the live one. Returns its id."""
     live = target.live()
     if live is None:
-        raise Refused("nothing is live on {0}".format(target))
+        raise Refused(f"nothing is live on {target}")
     earlier = [r for r in target.releases() if r < live]
     if not earlier:
-        raise Refused("no release older than {0} on {1}".format(live, target))
+        raise Refused(f"no release older than {live} on {target}")
     target.switch(earlier[-1])
     reload_server(target, reload, earlier[-1])
     return earlier[-1]
@@ -291,18 +337,24 @@ def status(target):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("deploy", "build, check, guard, publish a new release and switch to it"),
-                       ("rollback", "switch back to the release before the live one"),
-                       ("status", "list the releases; * marks the live one")):
+    for name, text in (
+        ("deploy", "build, check, guard, publish a new release and switch to it"),
+        ("rollback", "switch back to the release before the live one"),
+        ("status", "list the releases; * marks the live one"),
+    ):
         command = commands.add_parser(name, help=text)
         command.add_argument("target", help="a folder, or user@host:/path")
         if name == "deploy":
             command.add_argument("--site", default=str(ROOT), help="the site's folder (default: this repository)")
             command.add_argument("--keep", type=int, default=KEEP, help="releases to keep (default: %(default)s)")
         if name != "status":
-            command.add_argument("--reload", default=os.environ.get("DEPLOY_RELOAD") or None, metavar="CMD",
-                                 help="run on the target's host after the switch, e.g. 'sudo systemctl reload "
-                                      "nginx' (default: $DEPLOY_RELOAD, else nothing)")
+            command.add_argument(
+                "--reload",
+                default=os.environ.get("DEPLOY_RELOAD") or None,
+                metavar="CMD",
+                help="run on the target's host after the switch, e.g. 'sudo systemctl reload "
+                "nginx' (default: $DEPLOY_RELOAD, else nothing)",
+            )
     args = parser.parse_args(argv)
     target = Target(args.target)
     try:
@@ -315,7 +367,7 @@ def main(argv=None):
         else:
             print(status(target))
     except Refused as refused:
-        print("deploy.py {0}: {1}".format(args.command, refused), file=sys.stderr)
+        print(f"deploy.py {args.command}: {refused}", file=sys.stderr)
         return 1
     return 0
 

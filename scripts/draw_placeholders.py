@@ -30,7 +30,7 @@ def font(size):
 def portrait():
     img = Image.new("RGB", (240, 240), PAPER)
     d = ImageDraw.Draw(img)
-    d.ellipse((80, 40, 160, 120), fill=INK)            # head
+    d.ellipse((80, 40, 160, 120), fill=INK)  # head
     d.pieslice((30, 130, 210, 330), 180, 360, fill=INK)  # shoulders
     d.text((120, 222), "placeholder portrait", fill=ACCENT, font=font(14), anchor="ms")
     img.save(OUT / "me.jpg", quality=85, optimize=True)

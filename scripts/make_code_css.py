@@ -14,8 +14,7 @@ from pygments.styles import get_style_by_name
 
 OUT = Path(__file__).resolve().parent.parent / "themes/openstack/assets/css/code.css"
 # style, code background (site.css --panel), emphasized line background, media query
-SCHEMES = (("xcode", "#f3f5f7", "#e2e8ee", None),
-           ("github-dark", "#1f2528", "#313b40", "(prefers-color-scheme: dark)"))
+SCHEMES = (("xcode", "#f3f5f7", "#e2e8ee", None), ("github-dark", "#1f2528", "#313b40", "(prefers-color-scheme: dark)"))
 SELECTORS = (".code", "code")  # blocks (<div class="code">) and :code: roles
 AA = 4.6  # a little above 4.5 so rounding never drops below
 
@@ -24,13 +23,14 @@ def rgb(hexcolour):
     h = hexcolour.lstrip("#")
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
-    return [int(h[i:i + 2], 16) for i in (0, 2, 4)]
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)]
 
 
 def luminance(colour):
     def channel(c):
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in colour)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -52,7 +52,7 @@ def readable(colour, background):
 def rules(style_name, background, emphasis):
     style = get_style_by_name(style_name)
     bgs = (rgb(background), rgb(emphasis))
-    out = [".code .hll{{background:{0}}}".format(emphasis)]
+    out = [f".code .hll{{background:{emphasis}}}"]
     for token, s in style:
         if not token.parent:  # the root token: text colour of the block
             continue
@@ -69,7 +69,7 @@ def rules(style_name, background, emphasis):
         if not decl:
             continue
         cls = _short(token)
-        sel = ",".join("{0} .{1}".format(w, cls) for w in SELECTORS)
+        sel = ",".join(f"{w} .{cls}" for w in SELECTORS)
         out.append("{0}{{{1}}}".format(sel, ";".join(decl)))
     return out
 
@@ -83,7 +83,7 @@ def main():
     for name, background, emphasis, media in SCHEMES:
         body = rules(name, background, emphasis)
         if media:
-            lines.append("@media {0}{{".format(media))
+            lines.append(f"@media {media}{{")
             lines.extend(body)
             lines.append("}")
         else:

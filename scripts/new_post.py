@@ -43,7 +43,7 @@ def existing(root):
                 continue
             fields = metadata.read_fields(text)
             slug = fields.get("slug", ("", 0))[0] or path.stem
-            slugs.setdefault(slug, "{0}/{1}".format(folder, path.name))
+            slugs.setdefault(slug, f"{folder}/{path.name}")
             if folder == "posts":
                 category = fields.get("category", ("", 0))[0]
                 if category and not category.startswith(metadata.PLACEHOLDER):
@@ -68,20 +68,25 @@ def stub(title, slug, now, author, categories, tags):
         ".. title: " + title,
         ".. slug: " + slug,
         ".. date: " + now.strftime("%Y-%m-%d %H:%M:%S%z")[:-2] + ":" + now.strftime("%z")[-2:],
-        ".. tags: {0} two to four tags separated by commas".format(metadata.PLACEHOLDER),
-        ".. category: {0} one category for the project or area".format(metadata.PLACEHOLDER),
-        ".. author: " + (author or "{0} your name as readers should see it".format(metadata.PLACEHOLDER)),
-        ".. description: {0} one sentence for the home page, link previews and feed readers".format(
-            metadata.PLACEHOLDER),
+        f".. tags: {metadata.PLACEHOLDER} two to four tags separated by commas",
+        f".. category: {metadata.PLACEHOLDER} one category for the project or area",
+        ".. author: " + (author or f"{metadata.PLACEHOLDER} your name as readers should see it"),
+        f".. description: {metadata.PLACEHOLDER} one sentence for the home page, link previews and feed readers",
         "",
         ".. A comment: never published, not even in the page's source. Delete it when the fields",
-        "   above are written (the build refuses a value that still starts with {0}).".format(metadata.PLACEHOLDER),
+        f"   above are written (the build refuses a value that still starts with {metadata.PLACEHOLDER}).",
         "   Categories in use: {0}.".format(", ".join(sorted(categories, key=str.lower)) or "none yet"),
     ]
-    most_used = ", ".join("{0} ({1})".format(tag, n) for tag, n in
-                          sorted(tags.items(), key=lambda i: (-i[1], i[0].lower()))[:TAGS_SHOWN])
-    lines += textwrap.wrap("Most used tags: {0}.".format(most_used or "none yet"), 88,
-                           initial_indent="   ", subsequent_indent="   ", break_on_hyphens=False)
+    most_used = ", ".join(
+        f"{tag} ({n})" for tag, n in sorted(tags.items(), key=lambda i: (-i[1], i[0].lower()))[:TAGS_SHOWN]
+    )
+    lines += textwrap.wrap(
+        "Most used tags: {0}.".format(most_used or "none yet"),
+        88,
+        initial_indent="   ",
+        subsequent_indent="   ",
+        break_on_hyphens=False,
+    )
     lines += [
         "   Write the post below; its sections start with a title underlined with ---,",
         "   and docs/writing.md lists what a post can use.",
@@ -99,23 +104,28 @@ def main(argv=None, root=None, now=None):
         return 2
     title = " ".join(argv[0].split())
     from nikola import utils
+
     slug = utils.slugify(title, lang="en")
     if not slug:
-        print("make post: the title {0!r} gives no slug (no letters or digits): choose another".format(title),
-              file=sys.stderr)
+        print(f"make post: the title {title!r} gives no slug (no letters or digits): choose another", file=sys.stderr)
         return 2
     categories, tags, slugs = existing(root)
     target = root / "posts" / (slug + ".rst")
     if slug in slugs or target.exists():
-        print("make post: the slug {0!r} is already used by {1}: choose another title (nothing was written)".format(
-            slug, slugs.get(slug, "posts/{0}.rst".format(slug))), file=sys.stderr)
+        print(
+            "make post: the slug {0!r} is already used by {1}: choose another title (nothing was written)".format(
+                slug, slugs.get(slug, f"posts/{slug}.rst")
+            ),
+            file=sys.stderr,
+        )
         return 2
-    now = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    now = now or datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     text = stub(title, slug, now, git_author(), categories, tags)
     with open(target, "x", encoding="utf-8") as f:
         f.write(text)
-    print("Wrote {0}: replace its TODO values, write the post, and see it with `make serve`.".format(
-        os.path.relpath(target, root)))
+    print(
+        f"Wrote {os.path.relpath(target, root)}: replace its TODO values, write the post, and see it with `make serve`."
+    )
     return 0
 
 

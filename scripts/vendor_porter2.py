@@ -27,15 +27,22 @@ def module_text(package=PACKAGE):
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     code = (package / "dist" / "index.js").read_text(encoding="utf-8")
     if code.count(COMMONJS_HEADER) != 1 or code.count(COMMONJS_EXPORT) != 1:
-        raise SystemExit("porter2 {0}: dist/index.js is not laid out as 1.1.0's was; update {1}".format(
-            version, Path(__file__).name))
+        raise SystemExit(
+            f"porter2 {version}: dist/index.js is not laid out as 1.1.0's was; update {Path(__file__).name}"
+        )
     code = code.replace(COMMONJS_HEADER, "").replace(COMMONJS_EXPORT, "export function stem(word) {")
     licence = (package / "LICENSE").read_text(encoding="utf-8").strip()
     # A /*! comment: the licence stays in the minified copy a reader gets (plugins/minify.py).
-    header = ("/*! porter2 {0} (npm), the Porter2 (Snowball English) stemmer, as an ES module.\n"
-              "    Written by scripts/vendor_porter2.py from node_modules/porter2: do not edit.\n\n"
-              .format(version))
-    return header + "".join("    " + line if line.strip() else "\n" for line in licence.splitlines(True)) + "\n*/\n\n" + code
+    header = (
+        f"/*! porter2 {version} (npm), the Porter2 (Snowball English) stemmer, as an ES module.\n"
+        "    Written by scripts/vendor_porter2.py from node_modules/porter2: do not edit.\n\n"
+    )
+    return (
+        header
+        + "".join("    " + line if line.strip() else "\n" for line in licence.splitlines(True))
+        + "\n*/\n\n"
+        + code
+    )
 
 
 def main():

@@ -9,12 +9,17 @@ that refer to it. Exits 1 if a check found a problem.
 import sys
 from pathlib import Path
 
+from . import links, markup
 from .site_model import Site
 
-from . import links, markup
-
-CHECKS = (links.broken_links, links.broken_fragments, links.local_links, links.orphan_pages,
-          links.malformed_external_links, markup.images_without_alt)
+CHECKS = (
+    links.broken_links,
+    links.broken_fragments,
+    links.local_links,
+    links.orphan_pages,
+    links.malformed_external_links,
+    markup.images_without_alt,
+)
 
 
 def main(argv):
@@ -27,7 +32,7 @@ def main(argv):
         for problem in problems:
             print("  " + problem)
     external = links.external_links(site)
-    print("\nexternal links ({0}, not fetched):".format(len(external)))
+    print(f"\nexternal links ({len(external)}, not fetched):")
     sys.stdout.write(links.external_link_report(site))
     return 1 if failed else 0
 

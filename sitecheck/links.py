@@ -32,7 +32,7 @@ def broken_links(site):
         if _internal(site, ref):
             target, _ = target_of(site, ref.absolute)
             if not target.is_file():
-                problems.append("{0} -> no file {1}".format(ref.describe(site.root), _rel(site, target)))
+                problems.append(f"{ref.describe(site.root)} -> no file {_rel(site, target)}")
     return sorted(set(problems))
 
 
@@ -56,9 +56,9 @@ def broken_fragments(site):
         if not fragment or fragment == "top" or fragment.startswith(":~:") or not target.is_file():
             continue
         if target.suffix != ".html":
-            problems.append("{0} -> #{1} on a non-HTML file".format(ref.describe(site.root), fragment))
+            problems.append(f"{ref.describe(site.root)} -> #{fragment} on a non-HTML file")
         elif fragment not in anchors(site, target):
-            problems.append("{0} -> no id {1!r} in {2}".format(ref.describe(site.root), fragment, _rel(site, target)))
+            problems.append(f"{ref.describe(site.root)} -> no id {fragment!r} in {_rel(site, target)}")
     return sorted(set(problems))
 
 
@@ -75,8 +75,9 @@ def links_to_the_front_page(site):
         for a in body.find_all("a", href=True) if body is not None else ():
             absolute = urljoin(site.url_of(page), a["href"])
             if is_location(a["href"]) and is_internal(site, absolute) and target_of(site, absolute)[0] == home:
-                problems.append("{0}: {1} leads to the home page (a broken link:// or :doc:?)".format(
-                    _rel(site, page), a["href"]))
+                problems.append(
+                    "{0}: {1} leads to the home page (a broken link:// or :doc:?)".format(_rel(site, page), a["href"])
+                )
     return problems
 
 
@@ -104,7 +105,7 @@ def local_links(site, forbidden_paths=()):
             text = path.read_text(encoding="utf-8", errors="replace")
             for needle in needles:
                 if needle in text:
-                    problems.append("{0}: contains the local path {1}".format(_rel(site, path), needle))
+                    problems.append(f"{_rel(site, path)}: contains the local path {needle}")
     return sorted(set(problems))
 
 
@@ -128,7 +129,7 @@ def malformed_external_links(site):
         else:
             ok = scheme in ("mailto", "tel") and bool(parts.path)
         if not ok:
-            problems.append("{0}: {1}".format(files[0], url))
+            problems.append(f"{files[0]}: {url}")
     return problems
 
 
@@ -147,7 +148,7 @@ def orphan_pages(site):
     """
     start = site.root / START
     if not start.is_file():
-        return ["{0}: no home page".format(START)]
+        return [f"{START}: no home page"]
     seen, todo = {start}, [start]
     while todo:
         page = todo.pop()
@@ -156,8 +157,9 @@ def orphan_pages(site):
             continue
         base = site.url_of(page)
         urls = doc.xpath("//a/@href | //area/@href")
-        urls += [f.get("action") for f in doc.iter("form")
-                 if (f.get("method") or "get").lower() == "get" and f.get("action")]
+        urls += [
+            f.get("action") for f in doc.iter("form") if (f.get("method") or "get").lower() == "get" and f.get("action")
+        ]
         for url in urls:
             absolute = urljoin(base, url.strip())
             if not is_location(url) or not is_internal(site, absolute):
@@ -167,7 +169,7 @@ def orphan_pages(site):
                 seen.add(target)
                 todo.append(target)
     pages = {p for p in site.html_pages() if _rel(site, p) not in NOT_LINKED_ON_PURPOSE}
-    return sorted("{0}: not reachable from {1}".format(_rel(site, p), START) for p in pages - seen)
+    return sorted(f"{_rel(site, p)}: not reachable from {START}" for p in pages - seen)
 
 
 def leftover_files(site_dir, served=False):
@@ -178,14 +180,15 @@ def leftover_files(site_dir, served=False):
     a file left from a deleted post is reported as an orphan of unknown origin.
     """
     from support.sitebuild import nikola  # the test suite's runner: only the tests call this check
+
     run = nikola(site_dir, "check", "-f", served=served)
     problems = []
     for line in run.log.splitlines():
         m = re.search(r"check: (output/\S.*)$", line)
         if m:
-            problems.append("{0}: left over (no source builds it)".format(m.group(1).strip()))
+            problems.append(f"{m.group(1).strip()}: left over (no source builds it)")
     if run.returncode != 0 and not problems:
-        problems.append("nikola check -f exited {0}:\n{1}".format(run.returncode, run.log))
+        problems.append(f"nikola check -f exited {run.returncode}:\n{run.log}")
     return problems
 
 

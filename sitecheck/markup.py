@@ -15,13 +15,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .refs import parse_html, target_of
 
-
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def vnu_jar() -> Path:
     if not VNU_JAR.is_file():
-        raise RuntimeError("no {0}: run `make test` (npm ci installs the pinned vnu-jar)".format(VNU_JAR))
+        raise RuntimeError(f"no {VNU_JAR}: run `make test` (npm ci installs the pinned vnu-jar)")
     return VNU_JAR
 
 
@@ -39,16 +38,26 @@ def vnu_messages(files, java="java"):
     # One short run: the JIT's first tier only and the serial collector use
     # about half the CPU of the defaults for the same report (the first tier
     # needs a bigger thread stack for vnu's schema evaluation).
-    cmd = [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(vnu_jar()),
-           "--format", "json", "--exit-zero-always"]
+    cmd = [
+        java,
+        "-Xss4m",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-jar",
+        str(vnu_jar()),
+        "--format",
+        "json",
+        "--exit-zero-always",
+    ]
     if any(f.endswith(".css") for f in files):
         cmd.append("--also-check-css")
     proc = subprocess.run(cmd + files, capture_output=True, text=True, timeout=900)
     try:
         report = json.loads(proc.stderr or proc.stdout)
     except ValueError:
-        raise RuntimeError("vnu gave no JSON report (exit {0}):\n{1}{2}".format(
-            proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])) from None
+        raise RuntimeError(
+            f"vnu gave no JSON report (exit {proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        ) from None
     return report["messages"]
 
 
@@ -66,8 +75,9 @@ def vnu_report(files, root=None, java="java"):
                 where = Path(where).resolve().relative_to(Path(root).resolve()).as_posix()
             except ValueError:
                 pass
-        line = "{0}:{1}:{2}: {3}".format(where, m.get("lastLine", "?"),
-                                         m.get("firstColumn", m.get("lastColumn", "?")), m.get("message", ""))
+        line = "{0}:{1}:{2}: {3}".format(
+            where, m.get("lastLine", "?"), m.get("firstColumn", m.get("lastColumn", "?")), m.get("message", "")
+        )
         if m.get("type") != "info":
             errors.append(line)
         elif m.get("subType") == "warning":
@@ -105,9 +115,9 @@ def alt_is_missing(img):
     name = PurePosixPath(path).name
     candidates = {src, path, name, PurePosixPath(name).stem, unquote(src)}
     if alt in candidates or unquote(alt) in candidates or PurePosixPath(unquote(urlsplit(alt).path)).name == name:
-        return "alt is the image's file name {0!r}".format(alt)
+        return f"alt is the image's file name {alt!r}"
     if IMAGE_NAME.match(alt) or re.match(r"^(https?:)?//", alt):
-        return "alt is a file name or URL {0!r}".format(alt)
+        return f"alt is a file name or URL {alt!r}"
     return None
 
 
@@ -121,12 +131,14 @@ def images_without_alt(site):
         for img in doc.iter("img"):
             why = alt_is_missing(img)
             if why:
-                problems.append("{0}: <img src={1!r}>: {2}".format(
-                    page.relative_to(site.root).as_posix(), img.get("src"), why))
+                problems.append(
+                    "{0}: <img src={1!r}>: {2}".format(page.relative_to(site.root).as_posix(), img.get("src"), why)
+                )
     return problems
 
 
 # --- footnotes: the one model of a reference and its note meeting ----------------
+
 
 def footnote_references(body) -> list:
     return body.select('a.footnote-reference, a[role~="doc-noteref"]')
@@ -157,7 +169,7 @@ def footnote_problems(body, resolve, page) -> list:
         if target != page:
             problems.append(name + " points at another page")
         elif fragment not in notes:
-            problems.append(name + ": no footnote with id {0!r} in the body".format(fragment))
+            problems.append(name + f": no footnote with id {fragment!r} in the body")
         elif not ref.get("id"):
             problems.append(name + " has no id, so nothing can link back to it")
         elif (page, ref["id"]) not in [resolve(b["href"]) for b in footnote_backlinks(notes[fragment])]:
@@ -170,8 +182,9 @@ def footnote_problems(body, resolve, page) -> list:
         for back in footnote_backlinks(note):
             target, fragment = resolve(back["href"])
             if target != page or fragment not in ref_ids:
-                problems.append("footnote {0!r}: back-link {1!r} reaches no footnote reference".format(
-                    note_id, back["href"]))
+                problems.append(
+                    "footnote {0!r}: back-link {1!r} reaches no footnote reference".format(note_id, back["href"])
+                )
     return problems
 
 
@@ -184,16 +197,21 @@ def unpaired_footnotes(site):
             continue
         resolve = lambda href, page=page: target_of(site, urljoin(site.url_of(page), href))  # noqa: E731
         rel = page.relative_to(site.root).as_posix()
-        problems += ["{0}: {1}".format(rel, p) for p in footnote_problems(body, resolve, page)]
+        problems += [f"{rel}: {p}" for p in footnote_problems(body, resolve, page)]
     return problems
 
 
 # --- docutils debris ------------------------------------------------------------------
 
+
 def system_messages(site):
     """Pages that publish a docutils "System Message" (a reST problem shown to readers)."""
-    return ["{0}: {1}".format(page.relative_to(site.root).as_posix(), " ".join(m.get_text().split())[:120])
-            for page in site.html_pages()
-            for m in site.soup(page).select(".system-message, .system-messages, .problematic")] + [
-        "{0}: 'System Message' in the text".format(page.relative_to(site.root).as_posix())
-        for page in site.html_pages() if "System Message" in site.soup(page).get_text()]
+    return [
+        "{0}: {1}".format(page.relative_to(site.root).as_posix(), " ".join(m.get_text().split())[:120])
+        for page in site.html_pages()
+        for m in site.soup(page).select(".system-message, .system-messages, .problematic")
+    ] + [
+        f"{page.relative_to(site.root).as_posix()}: 'System Message' in the text"
+        for page in site.html_pages()
+        if "System Message" in site.soup(page).get_text()
+    ]

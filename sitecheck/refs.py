@@ -17,33 +17,60 @@ import lxml.html
 
 # (tag, attribute) pairs whose value is a URL, or a srcset list of them.
 URL_ATTRS = (
-    ("a", "href"), ("area", "href"), ("link", "href"), ("base", "href"),
-    ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
-    ("script", "src"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-    ("video", "src"), ("video", "poster"), ("audio", "src"), ("track", "src"),
-    ("form", "action"), ("blockquote", "cite"), ("q", "cite"), ("ins", "cite"), ("del", "cite"),
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("base", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("script", "src"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("form", "action"),
+    ("blockquote", "cite"),
+    ("q", "cite"),
+    ("ins", "cite"),
+    ("del", "cite"),
 )
 # <meta> whose content is a URL (Open Graph and Twitter cards).
-URL_META = {"og:url", "og:image", "og:image:url", "og:image:secure_url", "og:audio", "og:video",
-            "twitter:image", "twitter:url"}
+URL_META = {
+    "og:url",
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "og:audio",
+    "og:video",
+    "twitter:image",
+    "twitter:url",
+}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 NOT_A_LOCATION = ("mailto:", "tel:", "data:", "javascript:", "about:")
 
-NS = {"atom": "http://www.w3.org/2005/Atom", "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "xhtml": "http://www.w3.org/1999/xhtml",
-      "content": "http://purl.org/rss/1.0/modules/content/"}
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 @dataclass(frozen=True)
 class Ref:
-    source: Path    # the file the URL is written in
-    where: str      # e.g. '<img src>', 'rss item <link>', 'sitemap <loc>'
-    url: str        # as written
-    absolute: str   # resolved against the page, item or file it is in
+    source: Path  # the file the URL is written in
+    where: str  # e.g. '<img src>', 'rss item <link>', 'sitemap <loc>'
+    url: str  # as written
+    absolute: str  # resolved against the page, item or file it is in
 
     def describe(self, root: Path) -> str:
-        return "{0}: {1} {2}".format(self.source.relative_to(root).as_posix(), self.where, self.url)
+        return f"{self.source.relative_to(root).as_posix()}: {self.where} {self.url}"
 
 
 def split_srcset(value):
@@ -59,19 +86,19 @@ def html_refs(element, source, base_url, prefix=""):
                 continue
             urls = split_srcset(value) if attr == "srcset" else [value.strip()]
             for url in urls:
-                yield Ref(source, "{0}<{1} {2}>".format(prefix, tag, attr), url, urljoin(base_url, url))
+                yield Ref(source, f"{prefix}<{tag} {attr}>", url, urljoin(base_url, url))
     for el in element.iter("meta"):
         key = (el.get("property") or el.get("name") or "").lower()
         if key in URL_META and el.get("content"):
             url = el.get("content").strip()
-            yield Ref(source, "{0}<meta {1}>".format(prefix, key), url, urljoin(base_url, url))
+            yield Ref(source, f"{prefix}<meta {key}>", url, urljoin(base_url, url))
     for el in element.iter("style"):
         for url in css_urls(el.text or ""):
             yield Ref(source, prefix + "<style> url()", url, urljoin(base_url, url))
     for el in element.iter():
         if isinstance(el.tag, str) and el.get("style"):
             for url in css_urls(el.get("style")):
-                yield Ref(source, "{0}<{1} style> url()".format(prefix, el.tag), url, urljoin(base_url, url))
+                yield Ref(source, f"{prefix}<{el.tag} style> url()", url, urljoin(base_url, url))
 
 
 def css_urls(text):
@@ -110,8 +137,12 @@ def rss_refs(site, feed, doc):
     if text:
         yield Ref(feed, "rss channel <link>", text, urljoin(feed_url, text))
     for link in channel.findall("atom:link", NS):
-        yield Ref(feed, "rss <atom:link rel={0}>".format(link.get("rel")), link.get("href"),
-                  urljoin(feed_url, link.get("href")))
+        yield Ref(
+            feed,
+            "rss <atom:link rel={0}>".format(link.get("rel")),
+            link.get("href"),
+            urljoin(feed_url, link.get("href")),
+        )
     for url in channel.findall("image/url") + channel.findall("image/link"):
         yield Ref(feed, "rss <image>", url.text.strip(), urljoin(feed_url, url.text.strip()))
     for item in channel.findall("item"):
@@ -148,22 +179,27 @@ def atom_refs(site, feed, doc):
     root = doc.getroot()
     for link in root.iter(f"{{{NS['atom']}}}link"):
         base = atom_base(link, feed_url)
-        yield Ref(feed, "atom <link rel={0}>".format(link.get("rel", "alternate")), link.get("href"),
-                  urljoin(base, link.get("href")))
+        yield Ref(
+            feed,
+            "atom <link rel={0}>".format(link.get("rel", "alternate")),
+            link.get("href"),
+            urljoin(base, link.get("href")),
+        )
     for name in ("icon", "logo"):
         for el in root.iter(f"{{{NS['atom']}}}{name}"):
-            yield Ref(feed, "atom <{0}>".format(name), el.text.strip(), urljoin(feed_url, el.text.strip()))
+            yield Ref(feed, f"atom <{name}>", el.text.strip(), urljoin(feed_url, el.text.strip()))
     for entry in root.iter(f"{{{NS['atom']}}}entry"):
-        alternate = [link.get("href") for link in entry.findall("atom:link", NS)
-                     if link.get("rel", "alternate") == "alternate"]
+        alternate = [
+            link.get("href") for link in entry.findall("atom:link", NS) if link.get("rel", "alternate") == "alternate"
+        ]
         for name in ("content", "summary"):
             el = entry.find("atom:" + name, NS)
             if el is None:
                 continue
             base = atom_base(el, feed_url)
             if alternate and el.get(XML_BASE) is None and entry.get(XML_BASE) is None:
-                base = urljoin(base, alternate[0])   # what readers do when there is no xml:base
-            prefix = "atom entry {0} ".format(name)
+                base = urljoin(base, alternate[0])  # what readers do when there is no xml:base
+            prefix = f"atom entry {name} "
             if el.get("type") == "html":
                 yield from carried_html(el.text, feed, base, prefix)
             elif el.get("type") == "xhtml":
@@ -226,6 +262,7 @@ def all_refs(site):
 
 # --- where a URL points ------------------------------------------------------
 
+
 def is_location(url):
     return not url.lower().startswith(NOT_A_LOCATION)
 
@@ -233,14 +270,13 @@ def is_location(url):
 def is_internal(site, absolute):
     """On the site's own host (any scheme), under its path."""
     parts, home = urlsplit(absolute), urlsplit(site.site_url)
-    return (parts.scheme in ("http", "https") and parts.hostname == home.hostname
-            and parts.path.startswith(home.path))
+    return parts.scheme in ("http", "https") and parts.hostname == home.hostname and parts.path.startswith(home.path)
 
 
 def target_of(site, absolute):
     """(file, fragment) that an internal absolute URL points at."""
     parts, home = urlsplit(absolute), urlsplit(site.site_url)
-    path = unquote(parts.path)[len(home.path):]
+    path = unquote(parts.path)[len(home.path) :]
     target = site.root / path
     if path.endswith("/") or path == "" or target.is_dir():
         target = target / "index.html"

@@ -28,6 +28,7 @@ class Site:
         """The files plugins/redirects writes at the old URLs of moved pages (a meta refresh each)."""
         if self._redirect_pages is None:
             from plugins.rules import redirects
+
             records, _problems = redirects.read(self.root.parent)
             urls = redirects.served_urls(self.root)
             pages = urls - redirects.without_redirect_pages(urls, records)
@@ -35,8 +36,11 @@ class Site:
         return self._redirect_pages
 
     def feeds(self):
-        return sorted(p for p in self.root.rglob("*")
-                      if p.suffix in (".xml", ".atom") and p.name not in ("sitemap.xml", "sitemapindex.xml"))
+        return sorted(
+            p
+            for p in self.root.rglob("*")
+            if p.suffix in (".xml", ".atom") and p.name not in ("sitemap.xml", "sitemapindex.xml")
+        )
 
     def url_of(self, path: Path) -> str:
         rel = path.relative_to(self.root).as_posix()
@@ -56,6 +60,7 @@ class Site:
     def resolve(self, base: Path, url: str):
         """(file, fragment) that ``url``, written on page ``base``, points at (sitecheck/refs.py's model)."""
         from sitecheck.refs import target_of
+
         return target_of(self, urljoin(self.url_of(base), url))
 
     def ids(self, path: Path):

@@ -25,6 +25,8 @@ from support.sitebuild import copy_site, nikola_build
 settings.register_profile("full", max_examples=150, deadline=None)
 settings.register_profile("fast", max_examples=30, deadline=None)
 settings.load_profile("full")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist turns the mark into a work unit
 def pytest_collection_modifyitems(config, items):
     """Tests that share a module-scoped fixture (a site their module builds) run
@@ -52,8 +54,10 @@ BLOG_SETTINGS = {"SEARCH_BUNDLE_POSTS": 4}
 def built(tmp_path_factory):
     """The whole blog, built once per test session from a fresh copy, as it is served."""
     from sitecheck.site_model import Site  # BeautifulSoup: imported by the workers, not by xdist's controller (0.2 s)
-    build = shared_build(tmp_path_factory, "blog", lambda folder: nikola_build(
-        copy_site(folder, settings=BLOG_SETTINGS), served=True))
+
+    build = shared_build(
+        tmp_path_factory, "blog", lambda folder: nikola_build(copy_site(folder, settings=BLOG_SETTINGS), served=True)
+    )
     assert build.returncode == 0, build.log
     return Site(build.output)
 
@@ -61,11 +65,13 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def good_site(tmp_path_factory):
     """tests/sites/good/: one correct post in the site's frame."""
-    build = shared_build(tmp_path_factory, "good", lambda folder: nikola_build(
-        copy_site(folder, overlay=SITES / "good", with_posts=False)))
+    build = shared_build(
+        tmp_path_factory,
+        "good",
+        lambda folder: nikola_build(copy_site(folder, overlay=SITES / "good", with_posts=False)),
+    )
     assert build.returncode == 0, build.log
     return build
-
 
 
 # tests/sites/faults/: one post per planted fault, laid over the site's frame.
@@ -80,7 +86,7 @@ def plant(dest: Path) -> Path:
         rel = src.relative_to(FAULTS)
         if src.suffix == ".append":
             target = dest / rel.with_suffix("")
-            assert target.is_file(), "{0} appends to a file the site does not have".format(rel)
+            assert target.is_file(), f"{rel} appends to a file the site does not have"
             with target.open("a", encoding="utf-8") as f:
                 f.write(src.read_text(encoding="utf-8"))
         else:
@@ -93,6 +99,7 @@ def plant(dest: Path) -> Path:
 def faults(tmp_path_factory):
     """The planted-fault site (tests/build/test_planted_faults.py), built once per session."""
     from sitecheck.site_model import Site
+
     build = shared_build(tmp_path_factory, "faults", lambda folder: nikola_build(plant(folder)))
     assert build.returncode == 0, build.log
     assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
@@ -114,6 +121,7 @@ def hostile_site(tmp_path_factory):
     assert build.returncode == 0, build.log
     assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
     return Site(build.output), hostile.expected_values()
+
 
 def pytest_collection_finish(session):
     """The collected tests (and the modules they came from) live to the end: Python's

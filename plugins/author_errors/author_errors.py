@@ -23,14 +23,14 @@ from doit.reporter import ExecutedOnlyReporter
 from plugins import patches
 from plugins.rules import errors
 
-CONTENT_ERROR = "{0}.{1}: ".format(errors.ContentError.__module__, errors.ContentError.__qualname__)
+CONTENT_ERROR = f"{errors.ContentError.__module__}.{errors.ContentError.__qualname__}: "
 
 
 def content_summary(fail):
     """The ContentError's message if ``fail`` is one, else None."""
     lines = "".join(fail.traceback).rstrip().splitlines()
     if lines and lines[-1].startswith(CONTENT_ERROR):
-        return lines[-1][len(CONTENT_ERROR):]
+        return lines[-1][len(CONTENT_ERROR) :]
     return None
 
 
@@ -75,6 +75,8 @@ class AuthorReporter(ExecutedOnlyReporter):
             self.write("(for the Python traceback, run again with NIKOLA_DEBUG=1)\n")
         if self.content_failures:
             posts = len({summary.split(":", 1)[0] for _task, summary in self.content_failures})
-            self.write("nikola build: {0} with mistakes, listed above; nothing of {1} was published.\n".format(
-                errors.plural(posts, "post"), "it" if posts == 1 else "them"))
-
+            self.write(
+                "nikola build: {0} with mistakes, listed above; nothing of {1} was published.\n".format(
+                    errors.plural(posts, "post"), "it" if posts == 1 else "them"
+                )
+            )

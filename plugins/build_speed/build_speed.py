@@ -77,17 +77,19 @@ import jinja2.nodes
 import lxml.html
 import lxml.html.defs
 import natsort
-from lxml import etree
 from doit import dependency
-from nikola import nikola as nikola_core, post as nikola_post, utils
+from lxml import etree
+from nikola import nikola as nikola_core
+from nikola import post as nikola_post
+from nikola import utils
 from nikola.plugin_categories import ConfigPlugin
 
 from plugins import patches
 from plugins.rules import reads
 from plugins.template_cache import TemplateCache
 
-
 # --- 1. doit: inspect.signature per class -----------------------------------
+
 
 class _CachedSignatures:
     """Stands in for the ``inspect`` module inside ``doit.dependency``."""
@@ -147,6 +149,7 @@ def _to_datetime_fast(value, tzinfo=None):
 
 # --- 4. Nikola: the :doc: role's slug index ----------------------------------
 
+
 def _install_slug_index(site):
     doc = sys.modules.get("nikola.plugins.compile.rest.doc")
     if doc is None:
@@ -167,6 +170,8 @@ def _install_slug_index(site):
 # --- 5. Nikola: natural sort keys once per title -----------------------------
 
 _natural = natsort.natsort_keygen(alg=natsort.ns.F | natsort.ns.IC)
+
+
 def chrono_key(post, lang):
     """The post's place in Nikola's order, kept on the post (``_memo``): (-priority, -date, title's natural
     key, source path). Nikola sorts by source path, then by title, then by date (newest first), then by
@@ -176,8 +181,12 @@ def chrono_key(post, lang):
     found = memo.get(key)
     if found is None:
         priority = post.meta("priority")
-        found = memo[key] = (-(int(priority) if priority else 0), -post.date.timestamp(),
-                             _natural(post.title(lang)) if lang is not None else (), post.source_path)
+        found = memo[key] = (
+            -(int(priority) if priority else 0),
+            -post.date.timestamp(),
+            _natural(post.title(lang)) if lang is not None else (),
+            post.source_path,
+        )
     return found
 
 
@@ -186,7 +195,7 @@ def sort_posts_chronologically(posts, lang=None):
 
     The key is also put on the post as an attribute of its own, which the sort reads with no Python
     call per post: the scan and the taxonomies sort 100,000 posts at 10,000 (0.3 s with a key function)."""
-    name = "_chrono {0} {1}".format(lang, utils.LocaleBorg().current_lang)
+    name = f"_chrono {lang} {utils.LocaleBorg().current_lang}"
     for post in posts:
         if name not in post.__dict__:
             post.__dict__[name] = chrono_key(post, lang)
@@ -208,10 +217,13 @@ def destination_path(self, lang=None, extension=".html", sep=os.sep):
 
 # --- 10. Nikola: the scan, without its quadratic check -----------------------------
 
+
 def scan_posts(self, really=False, ignore_quit=False, quiet=False):
     """Nikola 8.3.3's Nikola.scan_posts (nikola/nikola.py), with the changes the module's docstring lists."""
     from collections import defaultdict
+
     from blinker import signal
+
     if self._scanned and not really:
         return
     self.posts = []
@@ -226,21 +238,21 @@ def scan_posts(self, really=False, ignore_quit=False, quiet=False):
     self.post_per_input_file = {}
     self.timeline = []
     self.pages = []
-    for p in sorted(self.plugin_manager.get_plugins_of_category('PostScanner'), key=lambda p: p.name):
+    for p in sorted(self.plugin_manager.get_plugins_of_category("PostScanner"), key=lambda p: p.name):
         try:
             timeline = p.plugin_object.scan()
         except Exception:
-            utils.LOGGER.error('Error reading timeline')
+            utils.LOGGER.error("Error reading timeline")
             raise
         self.timeline.extend(timeline)
     quit = False
-    langs = list(self.config['TRANSLATIONS'].keys())
+    langs = list(self.config["TRANSLATIONS"].keys())
     tagged = defaultdict(set)  # tag: ids of the posts in posts_per_tag[tag]
     for post in self.timeline:
         if post.use_in_feeds:
             self.posts.append(post)
             self.posts_per_year[str(post.date.year)].append(post)
-            self.posts_per_month['{0}/{1:02d}'.format(post.date.year, post.date.month)].append(post)
+            self.posts_per_month[f"{post.date.year}/{post.date.month:02d}"].append(post)
             for lang in langs:
                 tags = post.tags_for_language(lang)
                 for tag in tags:
@@ -248,7 +260,7 @@ def scan_posts(self, really=False, ignore_quit=False, quiet=False):
                         tagged[tag].add(id(post))
                         self.posts_per_tag[tag].append(post)
                 self.tags_per_language[lang].extend(tags)
-            self._add_post_to_category(post, post.meta('category'))
+            self._add_post_to_category(post, post.meta("category"))
         if post.is_post:
             self.all_posts.append(post)
         else:
@@ -258,12 +270,16 @@ def scan_posts(self, really=False, ignore_quit=False, quiet=False):
             src_dest = post.destination_path(lang=lang, extension=post.source_ext())
             src_file = post.translated_source_path(lang=lang)
             if dest in self.post_per_file:
-                utils.LOGGER.error(f'Two posts are trying to generate {dest}: '
-                                   f'{self.post_per_file[dest].source_path} and {post.source_path}')
+                utils.LOGGER.error(
+                    f"Two posts are trying to generate {dest}: "
+                    f"{self.post_per_file[dest].source_path} and {post.source_path}"
+                )
                 quit = True
-            if (src_dest in self.post_per_file) and self.config['COPY_SOURCES']:
-                utils.LOGGER.error(f'Two posts are trying to generate {src_dest}: '
-                                   f'{self.post_per_file[dest].source_path} and {post.source_path}')
+            if (src_dest in self.post_per_file) and self.config["COPY_SOURCES"]:
+                utils.LOGGER.error(
+                    f"Two posts are trying to generate {src_dest}: "
+                    f"{self.post_per_file[dest].source_path} and {post.source_path}"
+                )
                 quit = True
             self.post_per_file[dest] = post
             self.post_per_file[src_dest] = post
@@ -285,7 +301,7 @@ def scan_posts(self, really=False, ignore_quit=False, quiet=False):
         print("done!", file=sys.stderr)
     if quit and not ignore_quit:
         sys.exit(1)
-    signal('scanned').send(self)
+    signal("scanned").send(self)
 
 
 def warm(post):
@@ -316,7 +332,7 @@ def reading_time(self):
         file_name, _real_lang = self._translated_file_path(utils.LocaleBorg().current_lang)
         if not os.path.isfile(file_name) or self.compiler.extension() == ".php" or self.hyphenate:
             return _reading_time.fget(self)
-        with open(file_name, "r", encoding="utf-8-sig") as f:
+        with open(file_name, encoding="utf-8-sig") as f:
             data = f.read().strip()
         if not data:  # a page all template (search): Nikola's formula's minimum; 8.3.3 itself cannot parse ""
             self._reading_time = 1
@@ -338,8 +354,11 @@ def reading_time(self):
 _iterlinks = lxml.html.HtmlMixin.iterlinks
 _LINK_ATTRS = lxml.html.defs.link_attrs
 _ELSEWHERE = etree.XPath("descendant-or-self::*[self::object or self::meta or self::param or self::style or @style]")
-_LINKED = etree.XPath("descendant-or-self::*[{0}]".format(" or ".join(
-    "@" + a if ":" not in a else "@*[name()='{0}']".format(a) for a in sorted(_LINK_ATTRS))))
+_LINKED = etree.XPath(
+    "descendant-or-self::*[{0}]".format(
+        " or ".join("@" + a if ":" not in a else f"@*[name()='{a}']" for a in sorted(_LINK_ATTRS))
+    )
+)
 
 
 def iterlinks(self):
@@ -361,9 +380,14 @@ _referenced = {}
 def _parse_references(environment, text):
     """[names, [[pattern, variable], ...]]: JSON's shape, as it is kept in cache/jinja."""
     ast = environment.parse(text)
-    return [[d for d in jinja2.meta.find_referenced_templates(ast) if d],
-            [[imp.template.left.value, imp.template.right.name] for imp in ast.find_all(jinja2.nodes.Import)
-             if isinstance(imp.template, jinja2.nodes.Mod)]]
+    return [
+        [d for d in jinja2.meta.find_referenced_templates(ast) if d],
+        [
+            [imp.template.left.value, imp.template.right.name]
+            for imp in ast.find_all(jinja2.nodes.Import)
+            if isinstance(imp.template, jinja2.nodes.Mod)
+        ],
+    ]
 
 
 def _referenced_templates(environment, text):

@@ -45,9 +45,11 @@ class Discovery(SignalHandler):
         lang = site.config["DEFAULT_LANG"]
         counts = {kind: {} for kind in KINDS}
         for post in publication.published(site):
-            names = {"category": [post.meta("category", lang)],
-                     "tag": post.tags_for_language(lang),
-                     "author": post.authors(lang)}
+            names = {
+                "category": [post.meta("category", lang)],
+                "tag": post.tags_for_language(lang),
+                "author": post.authors(lang),
+            }
             for kind in KINDS:
                 for name in names[kind]:
                     if name:
@@ -60,7 +62,8 @@ class Discovery(SignalHandler):
         if self._by_category is None:
             self._by_category = {
                 name: sorted(posts, key=lambda p: p.date, reverse=True)
-                for name, posts in self.site.posts_per_classification["category"][lang].items()}
+                for name, posts in self.site.posts_per_classification["category"][lang].items()
+            }
             self._places = {id(p): i for posts in self._by_category.values() for i, p in enumerate(posts)}
         return self._by_category, self._places
 
@@ -76,8 +79,8 @@ class Discovery(SignalHandler):
             here = next((i for i, p in enumerate(newest) if p.source_path == post.source_path), None)
             if here is None:
                 return []
-        older = newest[here + 1:here + 1 + RELATED]
-        newer = newest[max(0, here - (RELATED - len(older))):here]
+        older = newest[here + 1 : here + 1 + RELATED]
+        newer = newest[max(0, here - (RELATED - len(older))) : here]
         return newer + older
 
     def add_to_post_page(self, event):

@@ -35,7 +35,8 @@ class PlannedBuild(Command):
         "With no task named and no option but -n/--process, -P/--parallel-type and -v/--verbosity, "
         "the build plugins/planner plans from what the last one kept in cache/planner/, giving the bytes "
         "of a clean build. Otherwise Nikola's own `nikola build` (doit's run) builds, with the same "
-        "options, and the planner's record is dropped: its next build looks at output/ whole.")
+        "options, and the planner's record is dropped: its next build looks at output/ whole."
+    )
 
     def __call__(self, config=None, **kwargs):
         """As Nikola's commands are made for each run; with Nikola's own build beside, for what is not planned."""
@@ -55,8 +56,9 @@ class PlannedBuild(Command):
 
     def plain(self, options, args):
         """True when no task is named and no option but PLAIN's differs from its default."""
-        return not args and all(options.get(option.name) == option.default
-                                for option in self.cmdparser.options if option.name not in PLAIN)
+        return not args and all(
+            options.get(option.name) == option.default for option in self.cmdparser.options if option.name not in PLAIN
+        )
 
     def _execute(self, options, args):
         patches.require("planner")

@@ -26,7 +26,7 @@ from plugins.author_errors import author_errors
 
 
 class Failure(NamedTuple):
-    kind: str   # "content" (a post's mistakes: text is its summary) or "error" (text is a traceback)
+    kind: str  # "content" (a post's mistakes: text is its summary) or "error" (text is a traceback)
     task: str
     text: str
 
@@ -35,7 +35,7 @@ class Result:
     """What running some tasks did: targets written, failures, and anything a stage adds."""
 
     def __init__(self):
-        self.built = {}     # unit id: [targets]
+        self.built = {}  # unit id: [targets]
         self.failures = []  # Failure
         self.extra = {}
 
@@ -56,10 +56,16 @@ def task_name(task):
 def run(task, result, uid, quiet=False):
     """Run one of Nikola's task dictionaries; True if it succeeded."""
     name = task_name(task)
-    doit_task = Task(name, list(task.get("actions") or ()), file_dep=list(task.get("file_dep") or ()),
-                     targets=list(task.get("targets") or ()), verbosity=2, title=task.get("title"))
+    doit_task = Task(
+        name,
+        list(task.get("actions") or ()),
+        file_dep=list(task.get("file_dep") or ()),
+        targets=list(task.get("targets") or ()),
+        verbosity=2,
+        title=task.get("title"),
+    )
     if not quiet:
-        sys.stderr.write(".  {0}\n".format(doit_task.title()))
+        sys.stderr.write(f".  {doit_task.title()}\n")
     try:
         failure = doit_task.execute(Stream(2))
     except Exception:  # doit catches an action's exceptions; this would be doit's own
@@ -85,13 +91,16 @@ def report(result, debug=False, stream=None):
         lines = failure.text.rstrip().splitlines()
         if debug:
             stream.write(failure.text.rstrip() + "\n")
-        stream.write("ERROR: the build failed in {0}: {1}\n".format(failure.task, lines[-1] if lines else failure.text))
+        stream.write(f"ERROR: the build failed in {failure.task}: {lines[-1] if lines else failure.text}\n")
     if errors and not debug:
         stream.write("(for the Python traceback, run again with NIKOLA_DEBUG=1)\n")
     if content:
         posts = len({summary.split(":", 1)[0] for summary in content})
-        stream.write("nikola build: {0} with mistakes, listed above; nothing of {1} was published.\n".format(
-            "{0} post{1}".format(posts, "" if posts == 1 else "s"), "it" if posts == 1 else "them"))
+        stream.write(
+            "nikola build: {0} with mistakes, listed above; nothing of {1} was published.\n".format(
+                "{0} post{1}".format(posts, "" if posts == 1 else "s"), "it" if posts == 1 else "them"
+            )
+        )
     stream.flush()
     return 1
 
@@ -111,7 +120,7 @@ def fork_map(work, count):
                 data = pickle.dumps(work(index, count), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
                 failed = Result()
-                failed.failures.append(Failure("error", "planner worker {0}".format(index), traceback.format_exc()))
+                failed.failures.append(Failure("error", f"planner worker {index}", traceback.format_exc()))
                 data = pickle.dumps(failed, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 1
             with os.fdopen(write_end, "wb") as out:
@@ -129,6 +138,7 @@ def fork_map(work, count):
         if data:
             merged.merge(pickle.loads(data))
         elif status != 0:
-            merged.failures.append(Failure("error", "planner worker {0}".format(index),
-                                           "the worker process ended with status {0}".format(status)))
+            merged.failures.append(
+                Failure("error", f"planner worker {index}", f"the worker process ended with status {status}")
+            )
     return merged

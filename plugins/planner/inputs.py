@@ -35,7 +35,7 @@ def tree_digest(top, suffixes=None, skip=("__pycache__",)):
             path = os.path.join(root, name)
             with open(path, "rb") as f:
                 data = f.read()
-            digest.update("{0}\0{1}\0".format(os.path.relpath(path, top), len(data)).encode())
+            digest.update(f"{os.path.relpath(path, top)}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
 

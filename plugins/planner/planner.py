@@ -84,8 +84,20 @@ OWN = {"render_posts", "prune_output"}
 LATE_OWN = {"search_index", "precompress"}
 # Below this many units a stage runs in this process: forking costs more than it saves.
 PARALLEL_MIN = 64
-SKIP_DIRS = {"output", "preview", "cache", ".git", ".venv", "__pycache__", "tests", "bench", ".pytest_cache",
-             ".hypothesis", "node_modules", "review"}
+SKIP_DIRS = {
+    "output",
+    "preview",
+    "cache",
+    ".git",
+    ".venv",
+    "__pycache__",
+    "tests",
+    "bench",
+    ".pytest_cache",
+    ".hypothesis",
+    "node_modules",
+    "review",
+}
 
 
 def sources_stamp(site):
@@ -102,7 +114,7 @@ def sources_stamp(site):
                     walk(entry.path, rel + entry.name + "/")
                 else:
                     st = entry.stat()
-                    digest.update("{0}{1}\0{2}\0{3}\n".format(rel, entry.name, st.st_size, st.st_mtime_ns).encode())
+                    digest.update(f"{rel}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
 
     walk(".", "")
     digest.update(inputs.settings_json(site).encode())
@@ -118,7 +130,7 @@ def stat_text(where):
     except FileNotFoundError:
         return None
     seconds, nanoseconds = divmod(st.st_mtime_ns, 1000000000)
-    return "{0}\t{1}.{2:09d}0".format(st.st_size, seconds, nanoseconds)
+    return f"{st.st_size}\t{seconds}.{nanoseconds:09d}0"
 
 
 def scan_output(output):
@@ -170,8 +182,11 @@ class OutputCheck:
             # Its output goes to a file: a pipe would fill and stop find until it is read.
             self.listing = tempfile.TemporaryFile()
             try:
-                self.process = subprocess.Popen(["find", output, "-type", "f", "-printf", "%p\t%s\t%T@\n"],
-                                                stdout=self.listing, stderr=subprocess.DEVNULL)
+                self.process = subprocess.Popen(
+                    ["find", output, "-type", "f", "-printf", "%p\t%s\t%T@\n"],
+                    stdout=self.listing,
+                    stderr=subprocess.DEVNULL,
+                )
             except OSError:
                 self.process = None
 
@@ -194,11 +209,11 @@ class Build:
     def __init__(self, site, jobs):
         self.site = site
         self.jobs = jobs
-        self.plan = None       # the units.Plan deciding, while the generators run
-        self.inside = False    # inside a renderer that already decided
+        self.plan = None  # the units.Plan deciding, while the generators run
+        self.inside = False  # inside a renderer that already decided
         self.signer = None
-        self.posts = None      # postcache.PostCache
-        self.sources = {}      # validation records, by source (plugins/published_posts)
+        self.posts = None  # postcache.PostCache
+        self.sources = {}  # validation records, by source (plugins/published_posts)
         self.unfamiliar = set()
         self.quiet = bool(site.config.get("__quiet__"))
         self.debug = bool(site.show_tracebacks)
@@ -221,7 +236,7 @@ class Build:
         if signature is None and name not in self.unfamiliar:
             self.unfamiliar.add(name)
             if os.environ.get("PLANNER_DEBUG"):
-                self.log("planner: {0} is built every time (a value its signature cannot vouch for)".format(name))
+                self.log(f"planner: {name} is built every time (a value its signature cannot vouch for)")
 
     # --- the build --------------------------------------------------------------------
 
@@ -251,7 +266,7 @@ class Build:
         if killed is None and record.get("stamp") == stamp and not publication.is_due(record.get("due")):
             check.join()
             if outputs_blob(check.found) == record["outputs"] and record["units"] and record["compiled"]:
-                self.log("planner: nothing changed since the last build ({0})".format(self.store.folder))
+                self.log(f"planner: nothing changed since the last build ({self.store.folder})")
                 return 0
         started = time.monotonic()
         # 2. the posts, kept or read again
@@ -288,14 +303,15 @@ class Build:
         whole = not record["units"] or len(forced) > PARALLEL_MIN
         if self.jobs > 1 and whole:
             rendered = executor.fork_map(
-                lambda index, count: self.render(record, forced, digests, (index, count), settled), self.jobs)
+                lambda index, count: self.render(record, forced, digests, (index, count), settled), self.jobs
+            )
         else:
             rendered = self.render(record, forced, digests, None, settled)
         if rendered.failures:
             return executor.report(rendered, self.debug)
         if os.environ.get("PLANNER_DEBUG"):
             for name, why in self.signer.unfamiliar:
-                self.log("planner: {0} is built every time: its signature cannot vouch for {1}".format(name, why))
+                self.log(f"planner: {name} is built every time: its signature cannot vouch for {why}")
         self.phase("render")
         seen = rendered.extra["seen"]
         self.signer.templates.update(rendered.extra.get("templates", {}))
@@ -305,8 +321,9 @@ class Build:
             if targets is None:
                 old = record["units"].get(uid)
                 targets = _targets(uid, old) if old is not None else []
-            new_units[uid] = Unit(signed.signature, None if targets == [uid] else targets, signed.text_from,
-                                  signed.time_from)
+            new_units[uid] = Unit(
+                signed.signature, None if targets == [uid] else targets, signed.text_from, signed.time_from
+            )
         # 5. what no unit makes any more; search; precompressed copies
         claimed = {os.path.normpath(t) for uid, unit in new_units.items() for t in _targets(uid, unit)}
         removed = self.prune(record, new_units, claimed, found)
@@ -336,20 +353,28 @@ class Build:
             outputs.update(scan_output(os.path.join(self.output, "pagefind")))
         # 6. the record
         digests.seen.update(rendered.extra.get("digests", {}))
-        record.update(units=new_units, compiled=compiled, sources=self.sources, stamp=stamp,
-                      outputs=outputs_blob(outputs),
-                      templates=self.signer.templates, facets=dict(self.posts.facets),
-                      globals=self.signer.globals_digests({n for t in self.signer.templates.values() for n in t.names}),
-                      digests=digests.record(),
-                      due=shared.next_due.isoformat() if shared.next_due else None)
+        record.update(
+            units=new_units,
+            compiled=compiled,
+            sources=self.sources,
+            stamp=stamp,
+            outputs=outputs_blob(outputs),
+            templates=self.signer.templates,
+            facets=dict(self.posts.facets),
+            globals=self.signer.globals_digests({n for t in self.signer.templates.values() for n in t.names}),
+            digests=digests.record(),
+            due=shared.next_due.isoformat() if shared.next_due else None,
+        )
         posts_blob = self.posts.blob() if self.posts.changed() or not record.get("posts") else None
         self.store.save(record, posts_blob)
         self.store.clear_building()
         self.phase("record")
         if os.environ.get("PLANNER_DEBUG"):
-            self.log("planner: " + ", ".join("{0} {1:.2f} s".format(n, t) for n, t in self.phases))
-        self.log(f"planner: {len(rendered.built)} units built, {len(new_units) - len(rendered.built)} kept, "
-                 f"{len(removed)} removed, in {time.monotonic() - started:.1f} s")
+            self.log("planner: " + ", ".join(f"{n} {t:.2f} s" for n, t in self.phases))
+        self.log(
+            f"planner: {len(rendered.built)} units built, {len(new_units) - len(rendered.built)} kept, "
+            f"{len(removed)} removed, in {time.monotonic() - started:.1f} s"
+        )
         return 0
 
     # --- 3. compiling ------------------------------------------------------------------
@@ -358,11 +383,17 @@ class Build:
         """A digest of what the post's fragment is made from: its source, the ``files`` and the ``posts``
         (slugs) compiling it read (plugins/rules/reads.py), and the compile settings (``key``)."""
         kept = self.posts.current.get(post.source_path)
-        return inputs.short(repr([
-            key, post.source_path, kept.contents if kept else None,
-            [[path, digests(path)] for path in files],
-            [[slug, [[p.permalink(), p.title()] for p in slugs.get(slug, ())]] for slug in posts],
-        ]).encode())
+        return inputs.short(
+            repr(
+                [
+                    key,
+                    post.source_path,
+                    kept.contents if kept else None,
+                    [[path, digests(path)] for path in files],
+                    [[slug, [[p.permalink(), p.title()] for p in slugs.get(slug, ())]] for slug in posts],
+                ]
+            ).encode()
+        )
 
     def compile(self, record, keys, digests):
         """Compile the posts whose record does not hold: ({source: records.Compiled} of every post, Result)."""
@@ -386,8 +417,9 @@ class Build:
         if not todo:
             return compiled, result
         if self.jobs > 1 and len(todo) >= PARALLEL_MIN:
-            result = executor.fork_map(lambda index, count: self._compile(todo[index::count], keys, digests, slugs),
-                                       self.jobs)
+            result = executor.fork_map(
+                lambda index, count: self._compile(todo[index::count], keys, digests, slugs), self.jobs
+            )
         else:
             result = self._compile(todo, keys, digests, slugs)
         for post in todo:
@@ -424,8 +456,13 @@ class Build:
             post._reading_time = None
             files, posts = sorted(read.files), sorted(read.posts)
             result.extra["compiled"][post.source_path] = Compiled(
-                self.compile_signature(post, files, posts, keys["compile"], digests, slugs), files, posts, text,
-                post.reading_time, stat_text(task["name"]))
+                self.compile_signature(post, files, posts, keys["compile"], digests, slugs),
+                files,
+                posts,
+                text,
+                post.reading_time,
+                stat_text(task["name"]),
+            )
         result.extra["digests"] = digests.record()
         return result
 
@@ -441,8 +478,12 @@ class Build:
         post it took them from. So a unit is settled unless one of those
         changed, it is forced, or its signature is None (always built).
         """
-        if not record["units"] or not record["facets"] or record["facets"] != self.posts.facets \
-                or record["globals"] != globals_now:
+        if (
+            not record["units"]
+            or not record["facets"]
+            or record["facets"] != self.posts.facets
+            or record["globals"] != globals_now
+        ):
             return frozenset()
         old = record["compiled"]
         text, time_ = set(), set()
@@ -452,9 +493,14 @@ class Build:
                 text.add(source)
             if before is None or before.reading_time != now.reading_time:
                 time_.add(source)
-        return frozenset(uid for uid, unit in record["units"].items()
-                         if unit.signature is not None and uid not in forced
-                         and not text.intersection(unit.text_from) and not time_.intersection(unit.time_from))
+        return frozenset(
+            uid
+            for uid, unit in record["units"].items()
+            if unit.signature is not None
+            and uid not in forced
+            and not text.intersection(unit.text_from)
+            and not time_.intersection(unit.time_from)
+        )
 
     def render(self, record, forced, digests, share, settled=frozenset()):
         """Run every Task plugin's generator with the renderers deciding; run the tasks they give.
@@ -497,8 +543,9 @@ class Build:
                 return
         for dep in task.get("file_dep") or ():
             if os.path.normpath(dep).startswith(output_prefix):
-                raise RuntimeError("planner: {0} depends on {1}, which another task writes: "
-                                   "this build cannot order them".format(uid, dep))
+                raise RuntimeError(
+                    f"planner: {uid} depends on {dep}, which another task writes: this build cannot order them"
+                )
         building.write(uid + "\n")
         building.flush()
         if not executor.run(task, result, uid, self.quiet):
@@ -525,7 +572,7 @@ class Build:
             if os.path.isfile(path):
                 os.remove(path)
                 removed.append(path)
-                self.log("planner: removed {0}: no source produces it any more".format(path))
+                self.log(f"planner: removed {path}: no source produces it any more")
         for path in removed:  # folders left empty, up to output/
             folder = os.path.dirname(path)
             while folder.startswith(self.output + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
@@ -535,11 +582,13 @@ class Build:
 
     def start_search(self):
         """Bring the search index up to date in a thread (``search`` waits for it)."""
+
         def run():
             try:
                 self._search()
             except BaseException as error:  # raised again by search(), in the build's thread
                 self._search_failed = error
+
         self._search_failed = None
         self._search_thread = threading.Thread(target=run, daemon=True)
         self._search_thread.start()
@@ -556,18 +605,24 @@ class Build:
 
     def _search(self):
         from plugins.search_index import bundles, search_index
+
         site = self.site
         if site.plugin_manager.get_plugin_by_name("search_index", "LateTask") is None:
             return
         logger = site.plugin_manager.get_plugin_by_name("search_index", "LateTask").plugin_object.logger
-        search_index.update_index(self.output, search_index.post_pages(site),
-                                  site.config.get("SEARCH_BUNDLE_POSTS", bundles.MAX_PAGES), logger)
+        search_index.update_index(
+            self.output,
+            search_index.post_pages(site),
+            site.config.get("SEARCH_BUNDLE_POSTS", bundles.MAX_PAGES),
+            logger,
+        )
 
     def precompress(self, written, removed, full, found, recorded):
         """Bring the precompressed copies up to date; the files whose copies were looked at."""
         if self.site.plugin_manager.get_plugin_by_name("precompress", "LateTask") is None:
             return []
         from plugins.precompress import precompress
+
         if full:
             precompress.precompress(self.output)
             return []

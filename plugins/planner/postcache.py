@@ -41,13 +41,34 @@ from nikola import utils
 from plugins.planner.records import KeptPost
 
 # Given back from the site or the scanner, not kept.
-SHARED = frozenset((
-    "config", "compiler", "compile_html", "messages", "translations", "metadata_extractors_by", "used_extractor",
-    "folder_base", "current_time", "publish_later", "use_in_feeds", "_prev_post", "_next_post",
-    "_dependency_file_fragment", "_dependency_file_page", "_dependency_uptodate_fragment",
-    "_dependency_uptodate_page", "_depfile",
-    "_reading_time", "_remaining_reading_time", "_paragraph_count", "_remaining_paragraph_count",
-))
+SHARED = frozenset(
+    (
+        "config",
+        "compiler",
+        "compile_html",
+        "messages",
+        "translations",
+        "metadata_extractors_by",
+        "used_extractor",
+        "folder_base",
+        "current_time",
+        "publish_later",
+        "use_in_feeds",
+        "_prev_post",
+        "_next_post",
+        "_dependency_file_fragment",
+        "_dependency_file_page",
+        "_dependency_uptodate_fragment",
+        "_dependency_uptodate_page",
+        "_depfile",
+        "_reading_time",
+        "_remaining_reading_time",
+        "_paragraph_count",
+        "_remaining_paragraph_count",
+    )
+)
+
+
 def _none():
     return None
 
@@ -62,7 +83,7 @@ def _factory_name(factory):
     for name, made in (("none", None), ("str", ""), ("list", [])):
         if value == made and type(value) is type(made):
             return name
-    raise TypeError("a default of {0!r}".format(value))
+    raise TypeError(f"a default of {value!r}")
 
 
 def _functionary(default_lang, factory, items):
@@ -83,8 +104,10 @@ class _Pickler(pickle.Pickler):
     """Nikola's Functionary and defaultdict attributes, whose defaults are lambdas: kept with their defaults' names."""
 
     dispatch_table = copyreg.dispatch_table.copy()
-    dispatch_table[utils.Functionary] = lambda f: (_functionary, (f.default_lang, _factory_name(f.default_factory),
-                                                                  dict(f)))
+    dispatch_table[utils.Functionary] = lambda f: (
+        _functionary,
+        (f.default_lang, _factory_name(f.default_factory), dict(f)),
+    )
     dispatch_table[collections.defaultdict] = lambda d: (_defaultdict, (_factory_name(d.default_factory), dict(d)))
 
 
@@ -106,7 +129,7 @@ def _canonical(value):
         return value.isoformat()
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return "{0}.{1}".format(type(value).__module__, type(value).__qualname__)
+    return f"{type(value).__module__}.{type(value).__qualname__}"
 
 
 def stamp(post):
@@ -163,14 +186,16 @@ def publication(post, now=None):
 
 def meta_facet(post):
     """What pages other than the post's own can show of it, as one digest (see the module's docstring)."""
-    return hashlib.blake2b("{0!r} {1} {2}".format(post._planner_attributes, post.publish_later,
-                                                  post.use_in_feeds).encode(), digest_size=16).digest()
+    return hashlib.blake2b(
+        f"{post._planner_attributes!r} {post.publish_later} {post.use_in_feeds}".encode(), digest_size=16
+    ).digest()
 
 
 def prepare(post):
     """Work out once what Nikola works out from a post again and again (plugins/build_speed keeps the
     answers on the post, ``_memo``, which is kept with it)."""
     from plugins.build_speed import build_speed
+
     build_speed.warm(post)
     return post
 
@@ -191,11 +216,26 @@ class PostCache:
         self._now = None
         self._extractors = None
 
-    def factory(self, base_path, config, rel_dest_dir, use_in_feeds, messages, template_name, compiler,
-                destination_base=None, metadata_extractors_by=None):
+    def factory(
+        self,
+        base_path,
+        config,
+        rel_dest_dir,
+        use_in_feeds,
+        messages,
+        template_name,
+        compiler,
+        destination_base=None,
+        metadata_extractors_by=None,
+    ):
         """Nikola's ``Post(...)`` as its scanner calls it, from the cache when the post's files did not change."""
-        args = [rel_dest_dir, use_in_feeds, template_name, compiler.name,
-                json.dumps(destination_base.values if destination_base is not None else None, sort_keys=True)]
+        args = [
+            rel_dest_dir,
+            use_in_feeds,
+            template_name,
+            compiler.name,
+            json.dumps(destination_base.values if destination_base is not None else None, sort_keys=True),
+        ]
         kept = self.entries.get(base_path)
         post = None
         if kept is not None and kept.args == args:
@@ -209,20 +249,41 @@ class PostCache:
                 if self._now is None:
                     self._now = (None if config["FUTURE_IS_NOW"] else utils.current_time(config["__tzinfo__"]),)
                     self._extractors = {type(e).__name__: e for e in metadata_extractors_by.get("all", ())}
-                post = self._restore(kept.post, config, messages, compiler, destination_base,
-                                     metadata_extractors_by, self._extractors, self._now[0])
+                post = self._restore(
+                    kept.post,
+                    config,
+                    messages,
+                    compiler,
+                    destination_base,
+                    metadata_extractors_by,
+                    self._extractors,
+                    self._now[0],
+                )
         if post is None:
-            post = nikola_post.Post(base_path, config, rel_dest_dir, use_in_feeds, messages, template_name,
-                                    compiler, destination_base=destination_base,
-                                    metadata_extractors_by=metadata_extractors_by)
+            post = nikola_post.Post(
+                base_path,
+                config,
+                rel_dest_dir,
+                use_in_feeds,
+                messages,
+                template_name,
+                compiler,
+                destination_base=destination_base,
+                metadata_extractors_by=metadata_extractors_by,
+            )
             prepare(post)
             state = {k: v for k, v in vars(post).items() if k not in SHARED}
             state["_extractors"] = {lang: type(e).__name__ for lang, e in post.used_extractor.items() if e}
             files = stamp(post)
             # Pickled now: no later change to the post (Nikola's defaultdicts grow as they are read) is kept.
             attributes = _canonical({k: v for k, v in state.items() if k not in ("_memo", "_extractors")})
-            kept = KeptPost(args, files, _contents(files), _dumps(state),
-                            hashlib.blake2b(json.dumps(attributes, sort_keys=True).encode(), digest_size=16).digest())
+            kept = KeptPost(
+                args,
+                files,
+                _contents(files),
+                _dumps(state),
+                hashlib.blake2b(json.dumps(attributes, sort_keys=True).encode(), digest_size=16).digest(),
+            )
             self.made.append(base_path)
         post._planner_attributes = kept.attributes
         self.current[base_path] = kept
@@ -242,8 +303,13 @@ class PostCache:
         post.metadata_extractors_by = metadata_extractors_by
         post.used_extractor = utils.Functionary(_none, post.default_lang)
         post.used_extractor.update({lang: by_name.get(name) for lang, name in extractors.items()})
-        for name in ("_dependency_file_fragment", "_dependency_file_page", "_dependency_uptodate_fragment",
-                     "_dependency_uptodate_page", "_depfile"):
+        for name in (
+            "_dependency_file_fragment",
+            "_dependency_file_page",
+            "_dependency_uptodate_fragment",
+            "_dependency_uptodate_page",
+            "_depfile",
+        ):
             setattr(post, name, collections.defaultdict(list))
         for lang in post.translations:  # as Post._load_data registers them
             if post.meta[lang].get("data") is not None:

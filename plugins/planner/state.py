@@ -36,8 +36,22 @@ from plugins.rules import files
 
 def empty() -> Record:
     """The record of no build (records.Record says what each part holds)."""
-    return Record(format=FORMAT, python=sys.version, keys={}, units={}, facets={}, globals={}, templates={},
-                  compiled={}, sources={}, outputs=b"", digests={}, posts=None, stamp=None, due=None)
+    return Record(
+        format=FORMAT,
+        python=sys.version,
+        keys={},
+        units={},
+        facets={},
+        globals={},
+        templates={},
+        compiled={},
+        sources={},
+        outputs=b"",
+        digests={},
+        posts=None,
+        stamp=None,
+        due=None,
+    )
 
 
 class Store:
@@ -79,7 +93,7 @@ class Store:
         """Write the record; ``posts_blob``: new contents for the posts file (None: the same file)."""
         os.makedirs(self.folder, exist_ok=True)
         if posts_blob is not None:
-            name = "posts-{0}.pickle".format(hashlib.sha256(posts_blob).hexdigest()[:16])
+            name = f"posts-{hashlib.sha256(posts_blob).hexdigest()[:16]}.pickle"
             if not os.path.exists(os.path.join(self.folder, name)):
                 files.write_atomically(os.path.join(self.folder, name), posts_blob)
             state["posts"] = name
@@ -127,7 +141,7 @@ class Store:
                 report("planner: another build of this site is running; waiting for it to end")
                 started = time.monotonic()
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                report("planner: the other build ended after {0:.1f} s".format(time.monotonic() - started))
+                report(f"planner: the other build ended after {time.monotonic() - started:.1f} s")
             try:
                 yield
             finally:

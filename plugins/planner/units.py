@@ -41,7 +41,9 @@ import re
 
 import jinja2
 import jinja2.meta
-from nikola import hierarchy_utils, nikola as nikola_core, post as nikola_post, utils
+from nikola import hierarchy_utils, utils
+from nikola import nikola as nikola_core
+from nikola import post as nikola_post
 
 from plugins import patches, shared_state
 from plugins.planner.records import Signed, Template
@@ -60,8 +62,9 @@ class Skip(dict):
     still change (add to its ``uptodate``, set its ``basename``), which the planner drops."""
 
     def __init__(self, name):
-        super().__init__(basename="", name=name, targets=[], actions=[], uptodate=[], file_dep=[], task_dep=[],
-                         clean=True)
+        super().__init__(
+            basename="", name=name, targets=[], actions=[], uptodate=[], file_dep=[], task_dep=[], clean=True
+        )
 
 
 def unit_id(path):
@@ -84,9 +87,9 @@ class Plan:
         self.forced = set(forced)
         self.settled = settled
         self.share = share
-        self.seen = {}      # unit id: records.Signed, for every unit
-        self.todo = []      # the units this process builds
-        self.others = 0     # units to build that another process builds
+        self.seen = {}  # unit id: records.Signed, for every unit
+        self.todo = []  # the units this process builds
+        self.others = 0  # units to build that another process builds
         self._count = 0
 
     def keeps(self, uid):
@@ -117,7 +120,7 @@ class Signer:
     def __init__(self, site, facets, texts, templates=None):
         self.site = site
         self.facets = facets  # post source: meta facet
-        self.texts = texts    # post source: records.Compiled (its text's digest and reading time)
+        self.texts = texts  # post source: records.Compiled (its text's digest and reading time)
         self.templates = templates if templates is not None else {}  # name: records.Template (render key)
         self._globals = {}
         self.unfamiliar = []  # (unit, the kind of value its signature could not vouch for)
@@ -134,9 +137,11 @@ class Signer:
         if found is None:
             source = post.source_path
             compiled = self.texts.get(source)
-            found = [self.facets.get(source) or _unfamiliar(post),
-                     compiled.text if reads[0] and compiled is not None else None,
-                     compiled.reading_time if reads[1] and compiled is not None else None]
+            found = [
+                self.facets.get(source) or _unfamiliar(post),
+                compiled.text if reads[0] and compiled is not None else None,
+                compiled.reading_time if reads[1] and compiled is not None else None,
+            ]
             self._post_cache[key] = found
         if self._deps is not None:
             if reads[0]:
@@ -154,8 +159,9 @@ class Signer:
 
     def page_facet(self, post):
         """A post on its own page: its facet, text and reading time, and its neighbours' meta facets."""
-        return [self.post_facet(post, (True, True))] + [self.post_facet(p) if p else None
-                                                        for p in (post.prev_post, post.next_post)]
+        return [self.post_facet(post, (True, True))] + [
+            self.post_facet(p) if p else None for p in (post.prev_post, post.next_post)
+        ]
 
     # --- values ---------------------------------------------------------------------
 
@@ -220,11 +226,16 @@ class Signer:
         try:
             template = self.template(template_name)
             names, reads = template.names, (template.reads_text, template.reads_time)
-            signature = self.digest(kind, unit_id(output_name), template_name, lang,
-                                    [[n, self.global_value(n)] for n in names],
-                                    self.canonical({k: v for k, v in context.items() if k != "post"}, reads),
-                                    self.page_facet(main_post) if main_post is not None else None,
-                                    self.canonical(extra, reads))
+            signature = self.digest(
+                kind,
+                unit_id(output_name),
+                template_name,
+                lang,
+                [[n, self.global_value(n)] for n in names],
+                self.canonical({k: v for k, v in context.items() if k != "post"}, reads),
+                self.page_facet(main_post) if main_post is not None else None,
+                self.canonical(extra, reads),
+            )
         except Unfamiliar as why:
             self.unfamiliar.append((output_name, str(why)))
             signature = None
@@ -246,8 +257,13 @@ class Signer:
         self._begin()
         try:
             fields = {k: v for k, v in vars(doc).items() if k != "entries"}
-            signature = self.digest("feed", unit_id(target), fmt, self.canonical(fields),
-                                    [self.post_facet(post, (doc.with_content, False)) for post in doc.entries])
+            signature = self.digest(
+                "feed",
+                unit_id(target),
+                fmt,
+                self.canonical(fields),
+                [self.post_facet(post, (doc.with_content, False)) for post in doc.entries],
+            )
         except Unfamiliar as why:
             self.unfamiliar.append((target, str(why)))
             signature = None
@@ -264,8 +280,14 @@ class Signer:
                     checks.append(True)
                 else:
                     raise Unfamiliar(type(check))
-            return self.digest("task", task.get("basename"), task.get("name"), sorted(task.get("targets") or ()),
-                               [[d, digests(d)] for d in sorted(task.get("file_dep") or ())], checks)
+            return self.digest(
+                "task",
+                task.get("basename"),
+                task.get("name"),
+                sorted(task.get("targets") or ()),
+                [[d, digests(d)] for d in sorted(task.get("file_dep") or ())],
+                checks,
+            )
         except Unfamiliar as why:
             self.unfamiliar.append((task.get("name"), str(why)))
             return None
@@ -305,29 +327,59 @@ def _decided(planner, output_name, signed, build):
 
 def generic_post_list_renderer(self, lang, posts, output_name, template_name, filters, extra_context):
     planner = _active(self)
+
     def build():
         return _generic_post_list_renderer(self, lang, posts, output_name, template_name, filters, extra_context)
+
     if planner is None:
         return build()
     if planner.plan.keeps(unit_id(output_name)):
         return Skip(output_name)
-    signed = planner.signer.page("list", output_name, template_name, lang, extra_context or {},
-                                 extra={"posts": list(posts)})
+    signed = planner.signer.page(
+        "list", output_name, template_name, lang, extra_context or {}, extra={"posts": list(posts)}
+    )
     return _decided(planner, output_name, signed, build)
 
 
-def generic_renderer(self, lang, output_name, template_name, filters, file_deps=None, uptodate_deps=None,
-                     context=None, context_deps_remove=None, post_deps_dict=None, url_type=None, is_fragment=False):
+def generic_renderer(
+    self,
+    lang,
+    output_name,
+    template_name,
+    filters,
+    file_deps=None,
+    uptodate_deps=None,
+    context=None,
+    context_deps_remove=None,
+    post_deps_dict=None,
+    url_type=None,
+    is_fragment=False,
+):
     planner = _active(self)
+
     def build():
-        return _generic_renderer(self, lang, output_name, template_name, filters, file_deps, uptodate_deps, context,
-                                 context_deps_remove, post_deps_dict, url_type, is_fragment)
+        return _generic_renderer(
+            self,
+            lang,
+            output_name,
+            template_name,
+            filters,
+            file_deps,
+            uptodate_deps,
+            context,
+            context_deps_remove,
+            post_deps_dict,
+            url_type,
+            is_fragment,
+        )
+
     if planner is None:
         return build()
     if planner.plan.keeps(unit_id(output_name)):
         return Skip(output_name)
-    signed = planner.signer.page("render", output_name, template_name, lang, context or {},
-                                 extra=[url_type, is_fragment, post_deps_dict])
+    signed = planner.signer.page(
+        "render", output_name, template_name, lang, context or {}, extra=[url_type, is_fragment, post_deps_dict]
+    )
     return _decided(planner, output_name, signed, build)
 
 
@@ -340,6 +392,7 @@ def generic_page_renderer(self, lang, post, filters, context=None):
         yield from build()
         return
     from blinker import signal
+
     output_name = os.path.join(self.config["OUTPUT_FOLDER"], post.destination_path(lang, post.compiler.extension()))
     if planner.plan.keeps(unit_id(output_name)):
         yield Skip(output_name)
@@ -350,8 +403,9 @@ def generic_page_renderer(self, lang, post, filters, context=None):
     probe["enable_comments"] = True if post.use_in_feeds else self.config["COMMENTS_IN_PAGES"]
     deps_dict = {"comments": probe["enable_comments"], "post_translations": post.translated_to}
     signal("render_post").send({"site": self, "post": post, "lang": lang, "context": probe, "deps_dict": deps_dict})
-    signed = planner.signer.page("page", output_name, post.template_name, lang, probe, main_post=post,
-                                 extra=[post.url_type, deps_dict])
+    signed = planner.signer.page(
+        "page", output_name, post.template_name, lang, probe, main_post=post, extra=[post.url_type, deps_dict]
+    )
     made = _decided(planner, output_name, signed, build)
     yield from ([made] if isinstance(made, Skip) else made)
 

@@ -20,7 +20,9 @@ class PluginsLoaded(ConfigPlugin):
 
     def set_site(self, site):
         if site.plugin_manager.has_warnings:
-            sys.stderr.write("nikola: a plugin could not be loaded (Nikola's warning above names it and its error); "
-                             "nothing was built without it.\n")
+            sys.stderr.write(
+                "nikola: a plugin could not be loaded (Nikola's warning above names it and its error); "
+                "nothing was built without it.\n"
+            )
             raise SystemExit(1)
         return super().set_site(site)

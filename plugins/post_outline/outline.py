@@ -26,7 +26,6 @@ Nikola and for plugins/planner).
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import List
 
 import lxml.html
 
@@ -40,16 +39,16 @@ _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space: a title's other spac
 @dataclass
 class Section:
     id: str
-    title: str          # plain text
-    level: int          # 2 or 3
-    children: List["Section"] = field(default_factory=list)
+    title: str  # plain text
+    level: int  # 2 or 3
+    children: list["Section"] = field(default_factory=list)
 
 
 @dataclass
 class Outline:
-    html: str                   # the body with a link on every h2/h3 section heading
-    sections: List[Section]     # every h2/h3 section, in order
-    contents: List[Section]     # the contents list (h3 under their h2), empty for a short post
+    html: str  # the body with a link on every h2/h3 section heading
+    sections: list[Section]  # every h2/h3 section, in order
+    contents: list[Section]  # the contents list (h3 under their h2), empty for a short post
 
 
 def _heading(section):

@@ -94,8 +94,9 @@ def compress(job):
 def stale_jobs(sources, copies):
     jobs = []
     for source, st in sorted(sources.items()):
-        todo = tuple(enc for enc in ENCODINGS
-                     if source + enc not in copies or copies[source + enc].st_mtime_ns != st.st_mtime_ns)
+        todo = tuple(
+            enc for enc in ENCODINGS if source + enc not in copies or copies[source + enc].st_mtime_ns != st.st_mtime_ns
+        )
         if todo:
             jobs.append((source, st.st_mtime_ns, todo))
     return jobs
@@ -155,8 +156,11 @@ class Precompress(LateTask):
         output = self.site.config["OUTPUT_FOLDER"]
         sources, _ = scan(output) if os.path.isdir(output) else ({}, {})
         # After every other late task (search_index writes Pagefind's files).
-        others = [p.plugin_object.name for p in self.site.plugin_manager.get_plugins_of_category("LateTask")
-                  if p.plugin_object.name != self.name]
+        others = [
+            p.plugin_object.name
+            for p in self.site.plugin_manager.get_plugins_of_category("LateTask")
+            if p.plugin_object.name != self.name
+        ]
         yield {
             "basename": self.name,
             "name": output,

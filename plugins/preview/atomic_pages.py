@@ -32,7 +32,7 @@ def render_template(self, template_name, output_name, context, url_type=None, is
     # From here on, Nikola 8.3.3's code (nikola/nikola.py, render_template).
     if not output_name.startswith(self.config["OUTPUT_FOLDER"]):
         raise ValueError("Output path for templates must start with OUTPUT_FOLDER")
-    url_part = output_name[len(self.config["OUTPUT_FOLDER"]) + 1:]
+    url_part = output_name[len(self.config["OUTPUT_FOLDER"]) + 1 :]
     src = "/".join(os.path.normpath(os.sep + url_part).split(os.sep))
     parser = lxml.html.HTMLParser(remove_blank_text=True)
     if is_fragment:
@@ -42,7 +42,8 @@ def render_template(self, template_name, output_name, context, url_type=None, is
     self.rewrite_links(doc, src, context["lang"], url_type)
     if is_fragment:
         data = (doc.text or "").encode("utf-8") + b"".join(
-            lxml.html.tostring(child, encoding="utf-8", method="html") for child in doc.iterchildren())
+            lxml.html.tostring(child, encoding="utf-8", method="html") for child in doc.iterchildren()
+        )
     else:
         data = lxml.html.tostring(doc, encoding="utf8", method="html", pretty_print=True, doctype="<!DOCTYPE html>")
     files.write_atomically(output_name, data)

@@ -33,8 +33,18 @@ import threading
 from pathlib import Path
 
 # What every build imports (about 0.7 s), imported once by the builder.
-PRELOAD = ["nikola.__main__", "nikola.plugins.compile.rest", "docutils.writers.html5_polyglot",
-           "mako.template", "feedgen.feed", "lxml.html", "pygments.lexers", "PIL.Image", "natsort", "blinker"]
+PRELOAD = [
+    "nikola.__main__",
+    "nikola.plugins.compile.rest",
+    "docutils.writers.html5_polyglot",
+    "mako.template",
+    "feedgen.feed",
+    "lxml.html",
+    "pygments.lexers",
+    "PIL.Image",
+    "natsort",
+    "blinker",
+]
 
 
 def _warm_up(site):
@@ -48,15 +58,19 @@ def _warm_up(site):
     import docutils.core
     import jinja2
     import pygments.lexers
+
     pygments.lexers.get_lexer_for_filename("x.py")  # compiles every lexer's file-name patterns
     for name in ("python", "text", "html", "bash", "console", "json", "yaml", "ini", "rst"):
         list(pygments.lexers.get_lexer_by_name(name).get_tokens("x = 1\n"))  # its token rules
     environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
     for template in sorted(Path(site, "themes").rglob("*.tmpl")):
         environment.parse(template.read_text(encoding="utf-8"))
-    docutils.core.publish_parts("Title\n=====\n\nA *paragraph* with a `link <https://example.org/>`_ [#]_.\n\n"
-                                ".. note::\n\n   A note.\n\n.. [#] A footnote.\n",
-                                writer_name="html5_polyglot", settings_overrides={"report_level": 5})
+    docutils.core.publish_parts(
+        "Title\n=====\n\nA *paragraph* with a `link <https://example.org/>`_ [#]_.\n\n"
+        ".. note::\n\n   A note.\n\n.. [#] A footnote.\n",
+        writer_name="html5_polyglot",
+        settings_overrides={"report_level": 5},
+    )
 
 
 def _run_nikola(site, args, env, log_path):
@@ -69,6 +83,7 @@ def _run_nikola(site, args, env, log_path):
         os.dup2(log.fileno(), 2)
     sys.path.insert(0, "")  # as the nikola script has: the site's plugins package
     from nikola.__main__ import main
+
     try:
         code = main(list(args))
     except SystemExit as stop:
@@ -82,6 +97,7 @@ def serve(site):
     """The builder: imports PRELOAD, warms up on ``site``'s themes, then forks one process per request."""
     import importlib
     import signal
+
     for name in PRELOAD:
         importlib.import_module(name)
     _warm_up(site)
@@ -95,7 +111,7 @@ def serve(site):
             try:
                 code = _run_nikola(request["site"], request["args"], request["env"], request["log"])
             except BaseException as error:  # a bug in the builder: report it, never hang
-                Path(request["log"]).write_text("builder: {0!r}\n".format(error))
+                Path(request["log"]).write_text(f"builder: {error!r}\n")
                 code = 99
             answers.write(json.dumps({"id": request["id"], "code": code}) + "\n")
             answers.flush()
@@ -114,9 +130,15 @@ class Builder:
         self._process = None
 
     def _start(self):
-        self._process = subprocess.Popen([sys.executable, os.path.abspath(__file__), self._site],
-                                         cwd=self._site, env=self._env, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, text=True, bufsize=1)
+        self._process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), self._site],
+            cwd=self._site,
+            env=self._env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         threading.Thread(target=self._read, args=(self._process,), daemon=True).start()
 
     def _read(self, process):
@@ -135,8 +157,12 @@ class Builder:
                     self._start()
                 self._next += 1
                 self._waiting[self._next] = answer
-                self._process.stdin.write(json.dumps({"id": self._next, "site": str(site), "args": list(args),
-                                                      "env": dict(env), "log": log.name}) + "\n")
+                self._process.stdin.write(
+                    json.dumps(
+                        {"id": self._next, "site": str(site), "args": list(args), "env": dict(env), "log": log.name}
+                    )
+                    + "\n"
+                )
                 self._process.stdin.flush()
             code = answer.get(timeout=timeout)
             if code is None:

@@ -37,13 +37,26 @@ class Preview(Command):
     doc_usage = "[--address ADDRESS] [--port PORT]"
     doc_purpose = "preview the site with live reload; a saved post is re-rendered at once"
     cmd_options = [
-        {"name": "port", "short": "p", "long": "port", "default": 8000, "type": int,
-         "help": "port to listen on (0: any free port)"},
-        {"name": "address", "short": "a", "long": "address", "default": "127.0.0.1", "type": str,
-         "help": "address to listen on"},
+        {
+            "name": "port",
+            "short": "p",
+            "long": "port",
+            "default": 8000,
+            "type": int,
+            "help": "port to listen on (0: any free port)",
+        },
+        {
+            "name": "address",
+            "short": "a",
+            "long": "address",
+            "default": "127.0.0.1",
+            "type": str,
+            "help": "address to listen on",
+        },
     ]
 
     def _execute(self, options, args):
         patches.require("preview")
         from plugins.preview.session import Session  # the server and watcher: for this command only
+
         return Session(self.site).run(options["address"], options["port"])

@@ -52,10 +52,15 @@ class Renderer:
             return found
         slug = fields.get("slug", ("", 0))
         for post in self.site.timeline:
-            if post is not old and post.meta("slug") == slug[0] and post.folder_relative == old.folder_relative \
-                    and post.is_post == old.is_post:
-                found.append(errors.line(source, slug[1], "ERROR", "slug {0!r} is already used by {1}".format(
-                    slug[0], post.source_path)))
+            if (
+                post is not old
+                and post.meta("slug") == slug[0]
+                and post.folder_relative == old.folder_relative
+                and post.is_post == old.is_post
+            ):
+                found.append(
+                    errors.line(source, slug[1], "ERROR", f"slug {slug[0]!r} is already used by {post.source_path}")
+                )
         return found
 
     def render(self, source):
@@ -73,9 +78,17 @@ class Renderer:
         if problems:
             errors.report(problems)
             raise errors.ContentError("{0}: {1}".format(source, errors.plural(len(problems), "problem")), problems)
-        new = Post(old.source_path, site.config, old.folder_relative, old.is_post, site.MESSAGES,
-                   old._template_name, old.compiler, destination_base=old.folder_base,
-                   metadata_extractors_by=site.metadata_extractors_by)
+        new = Post(
+            old.source_path,
+            site.config,
+            old.folder_relative,
+            old.is_post,
+            site.MESSAGES,
+            old._template_name,
+            old.compiler,
+            destination_base=old.folder_base,
+            metadata_extractors_by=site.metadata_extractors_by,
+        )
         lang = site.config["DEFAULT_LANG"]
         if _fields(new.meta[lang]) != _fields(old.meta[lang]):
             self.stale = True  # titles, dates, tags... of lists: restart after the background build

@@ -29,10 +29,17 @@ from aiohttp import web
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 SCRIPT = b'<script src="/__preview/reload.js"></script>'
-TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-         ".js": "text/javascript; charset=utf-8", ".atom": "application/atom+xml; charset=utf-8",
-         ".xml": "application/xml; charset=utf-8", ".json": "application/json", ".txt": "text/plain; charset=utf-8",
-         ".svg": "image/svg+xml", ".wasm": "application/wasm"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+}
 
 
 def url_paths(output, files):
@@ -42,7 +49,7 @@ def url_paths(output, files):
         rel = os.path.relpath(path, output).replace(os.sep, "/")
         paths.append("/" + rel)
         if rel == "index.html" or rel.endswith("/index.html"):
-            paths.append("/" + rel[:-len("index.html")])
+            paths.append("/" + rel[: -len("index.html")])
     return paths
 
 
@@ -62,7 +69,7 @@ class Server:
     # --- events ---------------------------------------------------------------
 
     def publish(self, event, data):
-        message = "event: {0}\ndata: {1}\n\n".format(event, json.dumps(data)).encode()
+        message = f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
         for queue in list(self.listeners):
             queue.put_nowait(message)
 
@@ -79,12 +86,13 @@ class Server:
         queue = asyncio.Queue()
         self.listeners.add(queue)
         try:
-            await response.write("retry: 250\nevent: hello\ndata: {0}\n\n".format(
-                json.dumps({"boot": self.boot})).encode())
+            await response.write(
+                "retry: 250\nevent: hello\ndata: {0}\n\n".format(json.dumps({"boot": self.boot})).encode()
+            )
             while True:
                 try:
                     message = await asyncio.wait_for(queue.get(), 15)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     message = b": keep-alive\n\n"
                 await response.write(message)
         except (ConnectionResetError, asyncio.CancelledError):

@@ -33,8 +33,12 @@ PROBLEM = re.compile(r"^\S.*?:(\d+:)? (ERROR|WARNING|SEVERE): ")
 
 def ignored(path):
     name = os.path.basename(path)
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".pyc"))
-            or "__pycache__" in path.split(os.sep) or name == "4913")
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp", ".pyc"))
+        or "__pycache__" in path.split(os.sep)
+        or name == "4913"
+    )
 
 
 class Watcher(FileSystemEventHandler):
@@ -112,7 +116,7 @@ class Session:
             if PROBLEM.match(line) or line.startswith(("nikola build:", "ERROR", "Execution aborted")):
                 print(line, file=sys.stderr, flush=True)
         if code != 0 and not lines:
-            lines = ["nikola build failed (exit status {0}); its output is above".format(code)]
+            lines = [f"nikola build failed (exit status {code}); its output is above"]
             print(text, file=sys.stderr, flush=True)
         return lines
 
@@ -134,12 +138,15 @@ class Session:
                 self.file_problems.clear()
             after = html_times(self.output)
             changed = sorted(p for p, v in after.items() if before.get(p) != v)
-            print("preview: site up to date in {0:.1f} s ({1} pages rewritten)".format(
-                time.perf_counter() - started, len(changed)), flush=True)
+            print(
+                f"preview: site up to date in {time.perf_counter() - started:.1f} s ({len(changed)} pages rewritten)",
+                flush=True,
+            )
             if self.pending:
                 continue
-            self.server.set_status(building=False, generation=self.server.status["generation"] + 1,
-                                   problems=self.problems())
+            self.server.set_status(
+                building=False, generation=self.server.status["generation"] + 1, problems=self.problems()
+            )
             if changed:
                 self.server.reload(url_paths(self.output, changed))
             if self.restart or self.renderer.stale:
@@ -162,7 +169,7 @@ class Session:
             self.file_problems[source] = error.problems or [str(error)]
             return None
         self.file_problems.pop(source, None)
-        print("preview: {0} re-rendered in {1:.2f} s".format(source, time.perf_counter() - started), flush=True)
+        print(f"preview: {source} re-rendered in {time.perf_counter() - started:.2f} s", flush=True)
         return written
 
     async def handle(self, changed):
@@ -179,8 +186,11 @@ class Session:
                 self.restart = True  # a new, deleted, renamed or unpublished post: the site changes shape
                 continue
             except Exception as error:  # a bug in the fast path: the background build still runs
-                print("preview: could not re-render {0} ({1!r}); the background build will".format(path, error),
-                      file=sys.stderr, flush=True)
+                print(
+                    f"preview: could not re-render {path} ({error!r}); the background build will",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 continue
             self.server.set_status(problems=self.problems())
             if written:
@@ -193,7 +203,7 @@ class Session:
             while True:  # wait for a quiet moment: an editor's save is several events
                 try:
                     changed.add(await asyncio.wait_for(queue.get(), QUIET))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
             await self.handle(changed)
 
@@ -213,8 +223,7 @@ class Session:
         site = web.TCPSite(runner, address, port)
         await site.start()
         bound = runner.addresses[0]
-        print("preview: serving {0} on http://{1}:{2}/ (Ctrl-C to stop)".format(self.output, bound[0], bound[1]),
-              flush=True)
+        print(f"preview: serving {self.output} on http://{bound[0]}:{bound[1]}/ (Ctrl-C to stop)", flush=True)
         try:
             await self.watch(queue)
         finally:

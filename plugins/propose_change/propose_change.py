@@ -30,7 +30,7 @@ def problem(pattern):
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
     except ValueError as why:
-        return "is not a valid pattern ({0})".format(why)
+        return f"is not a valid pattern ({why})"
     if names.count("path") != 1 or set(names) != {"path"}:
         return "needs {path} once and no other placeholder, as in https://github.com/OWNER/REPO/edit/main/{path}"
     parts = urlsplit(pattern.replace("{path}", "x"))
@@ -51,8 +51,10 @@ class ProposeChange(SignalHandler):
         self.pattern = site.config.get(SETTING) or ""
         why = problem(self.pattern) if self.pattern else None
         if why:
-            errors.stop(["conf.py: ERROR: {0} = {1!r} {2}.".format(SETTING, self.pattern, why)],
-                        "nikola: fix {0} in conf.py (or set it to \"\" for no link).".format(SETTING))
+            errors.stop(
+                [f"conf.py: ERROR: {SETTING} = {self.pattern!r} {why}."],
+                f'nikola: fix {SETTING} in conf.py (or set it to "" for no link).',
+            )
         signal("render_post").connect(self.add_link)
         return super().set_site(site)
 

@@ -40,7 +40,7 @@ def prune(output, targets):
         if root != output and not os.listdir(root):
             os.rmdir(root)
     for path in sorted(removed):
-        LOGGER.info("removed {0}: no source produces it any more".format(path))
+        LOGGER.info(f"removed {path}: no source produces it any more")
 
 
 class PruneOutput(Task):
@@ -50,8 +50,11 @@ class PruneOutput(Task):
         output = os.path.normpath(self.site.config["OUTPUT_FOLDER"])
         # Last of the rendering tasks (the ones render_site waits for, as in
         # Nikola.gen_tasks); every late task runs after render_site.
-        others = [p.plugin_object.name for p in self.site.plugin_manager.get_plugins_of_category("Task")
-                  if p.plugin_object.is_default and p.plugin_object.name != self.name]
+        others = [
+            p.plugin_object.name
+            for p in self.site.plugin_manager.get_plugins_of_category("Task")
+            if p.plugin_object.is_default and p.plugin_object.name != self.name
+        ]
         yield {
             "basename": self.name,
             "name": output,

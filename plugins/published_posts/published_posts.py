@@ -27,10 +27,9 @@ import os
 # The module, not the class: Nikola loads a plugin module only if it defines one plugin class.
 from nikola.plugins.misc import scan_posts
 
+from plugins import patches, shared_state
 from plugins.planner.records import Source
 from plugins.rules import errors, metadata, publication, urls
-
-from plugins import patches, shared_state
 
 
 def sources(post_pages):
@@ -56,8 +55,13 @@ def _read(path, is_post, folders, kept):
     record = kept.get(path)
     if record is None or record.size != st.st_size or record.mtime_ns != st.st_mtime_ns or record.is_post != is_post:
         problems, fields = metadata.source_problems(path, is_post, None)
-        record = kept[path] = Source(st.st_size, st.st_mtime_ns, is_post, problems,
-                                     {k: fields[k] for k in ("slug", "previewimage") if k in fields})
+        record = kept[path] = Source(
+            st.st_size,
+            st.st_mtime_ns,
+            is_post,
+            problems,
+            {k: fields[k] for k in ("slug", "previewimage") if k in fields},
+        )
     return record.problems + metadata.file_problems(path, record.fields, folders), record.fields
 
 
@@ -74,8 +78,7 @@ def source_problems(post_pages, folders, kept=None):
         if slug:
             key = (os.path.normpath(destination), slug)
             if key in slugs:
-                problems.append(errors.line(path, line, "ERROR", "slug {0!r} is already used by {1}".format(
-                    slug, slugs[key])))
+                problems.append(errors.line(path, line, "ERROR", f"slug {slug!r} is already used by {slugs[key]}"))
             slugs.setdefault(key, path)
     return problems
 
@@ -96,8 +99,10 @@ class PublishedPosts(scan_posts.ScanPosts):
                 del kept[gone]
         problems = source_problems(config["post_pages"], urls.site_folders(config), kept)
         if problems:
-            errors.stop(problems, "nikola build: {0} in the sources; nothing was built.".format(
-                errors.plural(len(problems), "problem")))
+            errors.stop(
+                problems,
+                "nikola build: {0} in the sources; nothing was built.".format(errors.plural(len(problems), "problem")),
+            )
         if kept_scan is not None:
             made, scan_posts.Post = scan_posts.Post, kept_scan.posts.factory
             try:
@@ -113,7 +118,7 @@ class PublishedPosts(scan_posts.ScanPosts):
         for post in timeline:
             why = publication.why_unpublished(post)
             if why:
-                self.logger.info("{0}: {1}, not published (`make preview` shows it)".format(post.source_path, why))
+                self.logger.info(f"{post.source_path}: {why}, not published (`make preview` shows it)")
                 # slug: (source, why), for plugins/rest_doc_links' message
                 shared.unpublished[post.meta("slug")] = (post.source_path, why)
             else:

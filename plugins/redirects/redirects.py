@@ -69,8 +69,12 @@ class Redirects(Task):
         shared = shared_state.of(site)
         shared.redirect_problems = problems
         if problems and not shared.defer_redirect_problems:  # make check reports them with the posts' own
-            errors.stop(problems, "nikola build: {0} with moved and removed URLs ({1}); nothing was built.".format(
-                errors.plural(len(problems), "problem"), rules.FILE))
+            errors.stop(
+                problems,
+                "nikola build: {0} with moved and removed URLs ({1}); nothing was built.".format(
+                    errors.plural(len(problems), "problem"), rules.FILE
+                ),
+            )
         self.records = [] if problems else records
 
     def problems(self, site):
@@ -91,7 +95,7 @@ class Redirects(Task):
     def is_post_url(path, prefixes):
         """True for a post's page URL, ``/posts/<slug>/`` (not a file beside it, such as its old source)."""
         for prefix in prefixes:
-            rest = path[len(prefix):]
+            rest = path[len(prefix) :]
             if path.startswith(prefix) and rest.endswith("/") and rest.count("/") == 1 and len(rest) > 1:
                 return True
         return False
@@ -115,11 +119,23 @@ class Redirects(Task):
                 continue
             first = moves[0]
             have = post.meta[lang].get("guid")
-            problems.append(errors.line(source, _metadata_end(source), "ERROR", (
-                "moved here from {0} ({1}:{2}): its feed GUID must stay the one readers hold; "
-                "{3}add the line `.. guid: {4}` to its metadata").format(
-                    first.old, rules.FILE, first.line,
-                    "its guid {0!r} is none of its old ones; ".format(have) if have else "", guids[0])))
+            problems.append(
+                errors.line(
+                    source,
+                    _metadata_end(source),
+                    "ERROR",
+                    (
+                        "moved here from {0} ({1}:{2}): its feed GUID must stay the one readers hold; "
+                        "{3}add the line `.. guid: {4}` to its metadata"
+                    ).format(
+                        first.old,
+                        rules.FILE,
+                        first.line,
+                        f"its guid {have!r} is none of its old ones; " if have else "",
+                        guids[0],
+                    ),
+                )
+            )
         return problems
 
     def gen_tasks(self):
@@ -166,7 +182,8 @@ class Redirects(Task):
             "permalink": "/410.html",
             "pagekind": ["gone_page"],
         }
-        task = site.generic_renderer(lang, output_name, "gone.tmpl", site.config["FILTERS"], context=context,
-                                     url_type="full_path")
+        task = site.generic_renderer(
+            lang, output_name, "gone.tmpl", site.config["FILTERS"], context=context, url_type="full_path"
+        )
         task["basename"] = self.name
         return task

@@ -105,8 +105,9 @@ def site_urls(site):
         urls.update("/" + rel for rel, _doc, _fmt in collect.documents(site, spec, spec.posts))
         listing.append(spec.summary())
     urls.add("/feeds/")
-    urls.update("/" + rel for rel, _data in opml.files(listing, site.config["BLOG_TITLE"](lang),
-                                                        site.config["SITE_URL"]))
+    urls.update(
+        "/" + rel for rel, _data in opml.files(listing, site.config["BLOG_TITLE"](lang), site.config["SITE_URL"])
+    )
     files = list(FIXED) + file_targets(site)
     # A folder URL also answers as its index.html, and a page's index.html as its folder.
     for url in list(urls):

@@ -48,21 +48,21 @@ def _forms(path):
     if path.endswith("/"):
         return [path, path + "index.html"]
     if path.endswith("/index.html"):
-        return [path[:-len("index.html")], path]
+        return [path[: -len("index.html")], path]
     return [path]
 
 
 def nginx_text(records):
     lines = [HEADER]
     for record in sorted(records, key=lambda r: r.old):
-        answer = "return 301 {0};".format(location(href(record.new))) if record.status == rules.MOVED \
-            else "return 410;"
+        answer = f"return 301 {location(href(record.new))};" if record.status == rules.MOVED else "return 410;"
         for url in _forms(record.old):
-            lines.append("location = {0} {{ {1} }}\n".format(location(url), answer))
+            lines.append(f"location = {location(url)} {{ {answer} }}\n")
     return "".join(lines)
 
 
 def redirect_pages(records):
     """(old path, new href) for each move an HTML redirect page answers on a static host."""
-    return [(record.old, href(record.new)) for record in records
-            if record.status == rules.MOVED and wants_page(record.old)]
+    return [
+        (record.old, href(record.new)) for record in records if record.status == rules.MOVED and wants_page(record.old)
+    ]

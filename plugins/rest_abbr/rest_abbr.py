@@ -23,8 +23,8 @@ def abbr_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     m = _WITH_EXPANSION.match(text)
     if not m:
         msg = inliner.reporter.error(
-            ':abbr: needs an expansion, as in :abbr:`OSF (OpenStack Foundation)`; got {0!r}'.format(text),
-            line=lineno)
+            f":abbr: needs an expansion, as in :abbr:`OSF (OpenStack Foundation)`; got {text!r}", line=lineno
+        )
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     node = nodes.abbreviation(rawtext, m.group("abbr"), explanation=" ".join(m.group("expansion").split()))
     return [node], []

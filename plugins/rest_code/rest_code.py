@@ -36,7 +36,6 @@ from pygments.lexers import get_lexer_by_name
 
 from plugins import patches
 
-
 _LINE_ANCHOR = re.compile(r'<a id="([^"]+)" name="\1"></a>')
 _NUMBERS = '<td class="linenos linenodiv"><a href='
 
@@ -47,8 +46,9 @@ def valid_anchors(html):
 
 def focusable(html, label):
     """A block wider than the page scrolls: keyboard users must reach it (WCAG 2.1.1)."""
-    return html.replace('<div class="code">', '<div class="code" tabindex="0" role="region" aria-label="{0}">'.format(
-        escape(label)), 1)
+    return html.replace(
+        '<div class="code">', f'<div class="code" tabindex="0" role="region" aria-label="{escape(label)}">', 1
+    )
 
 
 def listing_code(code, title):
@@ -76,7 +76,7 @@ class CodeBlock(Directive):
         try:
             lexer = get_lexer_by_name(language)
         except pygments.util.ClassNotFound:
-            raise self.error('Cannot find Pygments lexer for language "{0}"'.format(language)) from None
+            raise self.error(f'Cannot find Pygments lexer for language "{language}"') from None
         if "tab-width" in self.options:
             self.content = [line.replace("\t", " " * self.options["tab-width"]) for line in self.content]
         self.options = normalize_options(self.options)
@@ -86,16 +86,17 @@ class CodeBlock(Directive):
         try:
             start = int(start)
         except ValueError:
-            raise self.error(":number-lines: takes a whole number, got {0!r}".format(start)) from None
+            raise self.error(f":number-lines: takes a whole number, got {start!r}") from None
         formatter = NikolaPygmentsHTML(
-            anchor_ref="code-{0}".format(self.lineno) if numbered else None,
+            anchor_ref=f"code-{self.lineno}" if numbered else None,
             classes=classes,
             linenos="table" if numbered else False,
             linenostart=start,
             hl_lines=self.emphasized(),
         )
-        html = focusable(valid_anchors(pygments.highlight("\n".join(self.content), lexer, formatter)),
-                         "Code ({0})".format(language))
+        html = focusable(
+            valid_anchors(pygments.highlight("\n".join(self.content), lexer, formatter)), f"Code ({language})"
+        )
         node = nodes.raw("", html, format="html")
         self.add_name(node)
         if "source" in self.options:  # set by include :code: (refused in posts) as in Nikola
@@ -111,9 +112,9 @@ class CodeBlock(Directive):
         try:
             lines = parselinenos(spec, count)
         except ValueError as err:
-            raise self.error(":emphasize-lines: {0}".format(err)) from err
+            raise self.error(f":emphasize-lines: {err}") from err
         if any(n >= count for n in lines):
-            raise self.error(":emphasize-lines: line number spec is out of range(1-{0}): {1!r}".format(count, spec))
+            raise self.error(f":emphasize-lines: line number spec is out of range(1-{count}): {spec!r}")
         return [n + 1 for n in lines]
 
 

@@ -28,7 +28,7 @@ def make_comment_removal(teaser_regexp):
         def apply(self):
             for comment in list(self.document.findall(nodes.comment)):
                 # The HTML docutils would write for it (_html_base.visit_comment), as Nikola matches it.
-                if not teaser_regexp.fullmatch("<!-- {0} -->".format(comment.astext())):
+                if not teaser_regexp.fullmatch(f"<!-- {comment.astext()} -->"):
                     comment.parent.remove(comment)
 
     return RemoveComments

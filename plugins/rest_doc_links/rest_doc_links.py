@@ -18,7 +18,7 @@ import sys
 
 from docutils.parsers.rst import roles
 from nikola.plugin_categories import RestExtension
-from nikola.utils import split_explicit_title, slugify
+from nikola.utils import slugify, split_explicit_title
 
 from plugins import patches, shared_state
 from plugins.rules import reads
@@ -54,8 +54,12 @@ def doc_role(name, rawtext, text, lineno, inliner, options={}, content=[]):  # n
     if target is None:
         return doc_role.nikola_role(name, rawtext, text, lineno, inliner, options, content)
     slug, source, why = target
-    msg = inliner.reporter.error('"{0}" is {1} ({2}): it has no page to link to until it is published'.format(
-        slug, "a draft" if why == "draft" else why, source), line=lineno)
+    msg = inliner.reporter.error(
+        '"{0}" is {1} ({2}): it has no page to link to until it is published'.format(
+            slug, "a draft" if why == "draft" else why, source
+        ),
+        line=lineno,
+    )
     return [inliner.problematic(rawtext, rawtext, msg)], [msg]
 
 

@@ -32,18 +32,23 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.transforms import Transform
 from nikola.plugin_categories import ConfigPlugin
 
-from plugins.rules import reads, urls
-
 from plugins import patches
+from plugins.rules import reads, urls
 
 _RAW = "posts may not include files or raw HTML"
 _EMBED = "it embeds a player or script from another host, and this site loads nothing from other hosts: link to it"
 REFUSED_DIRECTIVES = {
-    "raw": _RAW, "include": _RAW,
-    "youtube": _EMBED, "vimeo": _EMBED, "soundcloud": _EMBED, "soundcloud_playlist": _EMBED,
-    "gist": _EMBED, "media": _EMBED,
+    "raw": _RAW,
+    "include": _RAW,
+    "youtube": _EMBED,
+    "vimeo": _EMBED,
+    "soundcloud": _EMBED,
+    "soundcloud_playlist": _EMBED,
+    "gist": _EMBED,
+    "media": _EMBED,
     "chart": "charts are not supported",
-    "post-list": "posts may not render other posts' lists", "post_list": "posts may not render other posts' lists",
+    "post-list": "posts may not render other posts' lists",
+    "post_list": "posts may not render other posts' lists",
 }
 REFUSED_ROLES = {"raw-html": _RAW, "html": _RAW, "sc": _RAW}
 REFUSED = "{0!r} is not allowed in posts: {1}."
@@ -86,13 +91,12 @@ def make_safe_listing(listing_cls, folders):
             for candidate in candidates:
                 reads.file(candidate)  # its text is copied into the post (plugins/planner)
             inside = [
-                c for c in candidates
-                if any(os.path.realpath(c).startswith(r + os.sep) for r in roots)
-                and os.path.isfile(c)
+                c
+                for c in candidates
+                if any(os.path.realpath(c).startswith(r + os.sep) for r in roots) and os.path.isfile(c)
             ]
             if not inside:
-                raise self.error(
-                    "listing {0!r} is not a file inside {1}".format(name, ", ".join(folders)))
+                raise self.error("listing {0!r} is not a file inside {1}".format(name, ", ".join(folders)))
             settings = self.state.document.settings
             allowed = settings.file_insertion_enabled
             settings.file_insertion_enabled = True  # only for this checked file

@@ -34,7 +34,6 @@ build, bench/PROFILE.md). Each post gets a shallow copy with its own
 dependency list, the only setting docutils changes while it works.
 """
 
-import io
 import logging
 import os
 import re
@@ -46,9 +45,8 @@ import nikola.plugins.compile.rest as nikola_rest
 from nikola.plugin_categories import ConfigPlugin
 from nikola.utils import LocaleBorg
 
-from plugins.rules import errors, files
-
 from plugins import patches
+from plugins.rules import errors, files
 
 # Nikola's observer formats a docutils message as "[source:line] text".
 _NIKOLA_MESSAGE = re.compile(r"^\[(?P<where>[^\]]*)\] (?P<text>.*)$", re.S)
@@ -78,7 +76,7 @@ def _gcc_style(level, msg):
         name = "SEVERE"
     m = _NIKOLA_MESSAGE.match(msg)
     if not m:
-        return "{0}: {1}".format(name, msg.strip().splitlines()[0] if msg.strip() else msg)
+        return f"{name}: {msg.strip().splitlines()[0] if msg.strip() else msg}"
     where, _, line = m.group("where").rpartition(":")
     if not where or not line.isdigit():
         where, line = m.group("where"), None
@@ -113,9 +111,14 @@ def settings_copy(site):
     key = overrides["language_code"]
     if key not in _SETTINGS:
         # What rst2html does for every post (Publisher.process_programmatic_settings).
-        pub = docutils.core.Publisher(nikola_rest.NikolaReader(), None, None, settings=None,
-                                      source_class=docutils.io.StringInput,
-                                      destination_class=docutils.io.StringOutput)
+        pub = docutils.core.Publisher(
+            nikola_rest.NikolaReader(),
+            None,
+            None,
+            settings=None,
+            source_class=docutils.io.StringInput,
+            destination_class=docutils.io.StringOutput,
+        )
         pub.set_components(None, "restructuredtext", "html5_polyglot")
         pub.process_programmatic_settings(None, overrides, "nikola")
         _SETTINGS[key] = pub.settings
@@ -133,23 +136,33 @@ def make_strict(compiler, site):
             m_data, data = compiler.split_metadata(data, post, lang)
             add_ln = len(m_data.splitlines()) + 1
         output, error_level, deps, _document = nikola_rest.rst2html(
-            data, settings=settings_copy(site), logger=compiler.logger,
-            source_path=source_path, l_add_ln=add_ln, transforms=site.rst_transforms)
+            data,
+            settings=settings_copy(site),
+            logger=compiler.logger,
+            source_path=source_path,
+            l_add_ln=add_ln,
+            transforms=site.rst_transforms,
+        )
         if not isinstance(output, str):
             output = output.decode("utf-8")  # as Nikola does for empty files
         return output, error_level, deps, []
 
     def compile(source, dest, is_two_file=True, post=None, lang=None):
-        with io.open(source, "r", encoding="utf-8-sig") as in_file:
+        with open(source, encoding="utf-8-sig") as in_file:
             data = in_file.read()
         real_logger = compiler.logger
         recorder = compiler.logger = _Recorder(real_logger)
         try:
             output, _level, deps, _shortcode_deps = compile_string(data, source, is_two_file, post, lang)
         except RecursionError:
-            recorder.problems.append(errors.line(
-                source, None, "SEVERE", "docutils gave up: the post nests lists, quotes or sections "
-                "too deeply; simplify the nesting"))
+            recorder.problems.append(
+                errors.line(
+                    source,
+                    None,
+                    "SEVERE",
+                    "docutils gave up: the post nests lists, quotes or sections too deeply; simplify the nesting",
+                )
+            )
         except docutils.utils.SystemMessage as halt:
             if not recorder.problems:
                 recorder.problems.append(errors.line(source, None, "SEVERE", str(halt)))
@@ -157,8 +170,12 @@ def make_strict(compiler, site):
             compiler.logger = real_logger
         if recorder.problems:
             errors.report(recorder.problems)
-            raise errors.ContentError("{0}: {1}; nothing of it was published".format(
-                source, errors.plural(len(recorder.problems), "reStructuredText problem")), recorder.problems)
+            raise errors.ContentError(
+                "{0}: {1}; nothing of it was published".format(
+                    source, errors.plural(len(recorder.problems), "reStructuredText problem")
+                ),
+                recorder.problems,
+            )
         files.write_atomically(dest, output)
         if post is None:
             if deps.list:

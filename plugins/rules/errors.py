@@ -26,9 +26,9 @@ class ContentError(Exception):
 
 def line(path, lineno, level, message):
     """``path:line: LEVEL: message`` (``path: LEVEL: message`` when the line is unknown)."""
-    where = "{0}:{1}".format(path, lineno) if lineno else str(path)
+    where = f"{path}:{lineno}" if lineno else str(path)
     first = str(message).strip().splitlines()[0] if str(message).strip() else ""
-    return "{0}: {1}: {2}".format(where, level, first)
+    return f"{where}: {level}: {first}"
 
 
 def report(lines, stream=None):

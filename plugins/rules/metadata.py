@@ -66,15 +66,17 @@ def read_source(path):
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         start = data.rfind(b"\n", 0, e.start) + 1
-        return None, (data.count(b"\n", 0, e.start) + 1,
-                      "not valid UTF-8 (byte 0x{0:02x} at column {1}): save the file as UTF-8".format(
-                          data[e.start], e.start - start + 1))
+        return None, (
+            data.count(b"\n", 0, e.start) + 1,
+            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at column {e.start - start + 1}): save the file as UTF-8",
+        )
     bad = _FORBIDDEN.search(text)
     if bad:
         start = text.rfind("\n", 0, bad.start()) + 1
-        return None, (text.count("\n", 0, bad.start()) + 1,
-                      "character U+{0:04X} at column {1} cannot be published: remove it".format(
-                          ord(bad.group()), bad.start() - start + 1))
+        return None, (
+            text.count("\n", 0, bad.start()) + 1,
+            f"character U+{ord(bad.group()):04X} at column {bad.start() - start + 1} cannot be published: remove it",
+        )
     return text, None
 
 
@@ -104,34 +106,39 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
     for key in required:
         value, line = fields.get(key, ("", 0))
         if not value:
-            problem(line or after, "metadata {0!r} is missing or empty (add '.. {0}: ...')".format(key))
+            problem(line or after, f"metadata {key!r} is missing or empty (add '.. {key}: ...')")
     # A placeholder is named once, as such: the rules below are for what the author writes instead.
     fields = dict(fields)
     for key, (value, line) in sorted(fields.items(), key=lambda item: item[1][1]):
         if value.startswith(PLACEHOLDER):
-            problem(line, "metadata {0!r} is still the new post's placeholder ({1}): write it".format(key, value))
+            problem(line, f"metadata {key!r} is still the new post's placeholder ({value}): write it")
             fields[key] = ("", line)
     if fields.get("date", ("", 0))[0]:
         value, line = fields["date"]
         try:
             parsed = parse_date(value)
         except (ValueError, OverflowError):
-            problem(line, "date {0!r} is not a date".format(value))
+            problem(line, f"date {value!r} is not a date")
         else:
             if parsed.tzinfo is None:
-                problem(line, "date {0!r} has no time zone (add e.g. +00:00)".format(value))
+                problem(line, f"date {value!r} has no time zone (add e.g. +00:00)")
     value, line = fields.get("category", ("", 0))
     if "," in value:
-        problem(line, "a post has one category, got {0!r}".format(value))
+        problem(line, f"a post has one category, got {value!r}")
     elif "/" in value or "\\" in value:
-        problem(line, "a category is one name, without '/' or '\\' (Nikola reads them as "
-                "subcategories), got {0!r}".format(value))
+        problem(
+            line, f"a category is one name, without '/' or '\\' (Nikola reads them as subcategories), got {value!r}"
+        )
     value, line = fields.get("status", ("", 0))
     if value and value not in STATUSES:
         # Nikola 8.3.3 (Post.__init__) knows the statuses in lowercase only, and makes any other
         # value a draft with a warning: "Published" would hide the post, "Private" would not.
-        problem(line, "unknown status {0!r}: use one of {1}{2}".format(
-            value, ", ".join(STATUSES), " (in lowercase)" if value.lower() in STATUSES else ""))
+        problem(
+            line,
+            "unknown status {0!r}: use one of {1}{2}".format(
+                value, ", ".join(STATUSES), " (in lowercase)" if value.lower() in STATUSES else ""
+            ),
+        )
     value, line = fields.get("previewimage", ("", 0))
     if value:
         why = urls.refusal(value, urls.IMAGE_SCHEMES)
@@ -147,8 +154,12 @@ def problems_in(path, fields, required=REQUIRED, folders=None):
 def file_problems(path, fields, folders):
     """The problems that depend on other files: a local ``previewimage`` that does not exist."""
     value, line = fields.get("previewimage", ("", 0))
-    if value and urls.refusal(value, urls.IMAGE_SCHEMES) is None and urls.is_site_path(value) \
-            and urls.as_browser_reads(value).startswith("/"):
+    if (
+        value
+        and urls.refusal(value, urls.IMAGE_SCHEMES) is None
+        and urls.is_site_path(value)
+        and urls.as_browser_reads(value).startswith("/")
+    ):
         why = urls.missing_file(value, "/", folders)
         if why:
             return [errors.line(path, line, "ERROR", "previewimage: " + why)]

@@ -24,7 +24,7 @@ def why_unpublished(post):
     if post.is_private:
         return "private"
     if post.publish_later:
-        return "scheduled for {0}".format(post.date.isoformat())
+        return f"scheduled for {post.date.isoformat()}"
     return None
 
 
@@ -38,7 +38,7 @@ def is_due(when, now=None):
     """True once ``when`` (an ISO 8601 string or None) has come."""
     if not when:
         return False
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     return now >= datetime.datetime.fromisoformat(when)
 
 

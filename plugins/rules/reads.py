@@ -14,8 +14,8 @@ _current = None
 
 class Reads:
     def __init__(self):
-        self.files = set()   # paths read, or looked for (an image that must exist)
-        self.posts = set()   # slugs looked up (:doc:)
+        self.files = set()  # paths read, or looked for (an image that must exist)
+        self.posts = set()  # slugs looked up (:doc:)
 
 
 def start():

@@ -41,10 +41,10 @@ _COMPRESSED = (".gz", ".br")
 
 @dataclass(frozen=True)
 class Record:
-    status: int        # MOVED or GONE
-    old: str           # a decoded site path: /posts/x/
-    new: str | None    # MOVED: the decoded site path readers are sent to
-    line: int          # where it is written in redirects.txt
+    status: int  # MOVED or GONE
+    old: str  # a decoded site path: /posts/x/
+    new: str | None  # MOVED: the decoded site path readers are sent to
+    line: int  # where it is written in redirects.txt
 
 
 def _path(text):
@@ -52,16 +52,16 @@ def _path(text):
     seen = as_browser_reads(text)
     parts = urlsplit(seen)
     if parts.scheme or seen[:2].replace("\\", "/") == "//":
-        return None, "{0!r} is not a path on this site: a redirect never leaves the site's origin".format(text)
+        return None, f"{text!r} is not a path on this site: a redirect never leaves the site's origin"
     if not seen.startswith("/"):
-        return None, "{0!r} must start with '/' (a path from the site's root)".format(text)
+        return None, f"{text!r} must start with '/' (a path from the site's root)"
     if parts.query or parts.fragment or "?" in seen or "#" in seen:
-        return None, "{0!r} has a query or #fragment: write the path alone".format(text)
+        return None, f"{text!r} has a query or #fragment: write the path alone"
     path = unquote(seen)
-    if any(ord(c) < 0x20 or ord(c) == 0x7f for c in path):
-        return None, "{0!r} has a control character".format(text)
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+        return None, f"{text!r} has a control character"
     if any(part in (".", "..") for part in path.split("/")):
-        return None, "{0!r} has a '.' or '..' segment".format(text)
+        return None, f"{text!r} has a '.' or '..' segment"
     return path, None
 
 
@@ -78,12 +78,16 @@ def parse(text, path=FILE):
 
         status, urls = words[0], words[1:]
         if status not in (str(MOVED), str(GONE)):
-            problem("{0!r}: a line starts with 301 (moved) or 410 (gone)".format(status))
+            problem(f"{status!r}: a line starts with 301 (moved) or 410 (gone)")
             continue
         status = int(status)
         wanted = 2 if status == MOVED else 1
         if len(urls) != wanted:
-            problem("301 needs the old and the new path" if status == MOVED else "410 needs the old path, and nothing after it")
+            problem(
+                "301 needs the old and the new path"
+                if status == MOVED
+                else "410 needs the old path, and nothing after it"
+            )
             continue
         paths = []
         for url in urls:
@@ -95,10 +99,10 @@ def parse(text, path=FILE):
             continue
         old, new = paths[0], paths[1] if status == MOVED else None
         if _folder(old) in seen:  # /x/ and /x/index.html are one page, one answer
-            problem("{0} is already recorded at line {1}".format(old, seen[_folder(old)]))
+            problem(f"{old} is already recorded at line {seen[_folder(old)]}")
             continue
         if new is not None and _same(old, new):
-            problem("{0} is moved to itself".format(old))
+            problem(f"{old} is moved to itself")
             continue
         seen[_folder(old)] = number
         records.append(Record(status, old, new, number))
@@ -115,7 +119,7 @@ def read(root="."):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [errors.line(FILE, data[:exc.start].count(b"\n") + 1, "ERROR", "not UTF-8")]
+        return [], [errors.line(FILE, data[: exc.start].count(b"\n") + 1, "ERROR", "not UTF-8")]
     return parse(text, FILE)
 
 
@@ -129,7 +133,7 @@ def page_key(path):
 
 
 def _folder(path):
-    return path[:-len("index.html")] if path.endswith("/index.html") else path
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
 
 
 def covering(url, records):
@@ -152,20 +156,19 @@ def check(records, served, path=FILE):
     moved = {_folder(record.old) for record in records}
     problems = []
     for record in records:
+
         def problem(message, record=record):
             problems.append(errors.line(path, record.line, "ERROR", message))
 
         if _folder(record.old) in served:
             what = "moved" if record.status == MOVED else "gone"
-            problem("{0} is recorded as {1}, but the site still serves it: remove the line or the page".format(
-                record.old, what))
+            problem(f"{record.old} is recorded as {what}, but the site still serves it: remove the line or the page")
         if record.status != MOVED:
             continue
         if _folder(record.new) in moved:
-            problem("{0} moves to {1}, which is itself moved: point it at the final page".format(
-                record.old, record.new))
+            problem(f"{record.old} moves to {record.new}, which is itself moved: point it at the final page")
         elif _folder(record.new) not in served:
-            problem("{0} moves to {1}, which the site does not serve".format(record.old, record.new))
+            problem(f"{record.old} moves to {record.new}, which the site does not serve")
     return problems
 
 
@@ -195,7 +198,7 @@ def urls_of_files(files):
             continue
         urls.add("/" + name)
         if name == "index.html" or name.endswith("/index.html"):
-            urls.add("/" + name[:-len("index.html")])
+            urls.add("/" + name[: -len("index.html")])
     return urls
 
 
@@ -226,8 +229,10 @@ def guid_changes(before, after, records):
         now = _folder(moved_to(path, records))
         if now in after_guid:
             problems.append(
-                "the post at {0} had the feed GUID {1} and now has {2} (readers would see it again as new): "
-                "add `.. guid: {1}` to its metadata".format(now, guid, after_guid[now]))
+                f"the post at {now} had the feed GUID {guid} and now has {after_guid[now]} "
+                "(readers would see it again as new): "
+                f"add `.. guid: {guid}` to its metadata"
+            )
     return problems
 
 

@@ -38,18 +38,19 @@ def refusal(url, schemes=LINK_SCHEMES):
     """Why ``url`` may not be published, or None if it may."""
     seen = as_browser_reads(url)
     if seen[:2].replace("\\", "/") == "//":
-        return "scheme-relative URL {0!r} is not allowed: write https://...".format(url)
+        return f"scheme-relative URL {url!r} is not allowed: write https://..."
     match = _SCHEME.match(seen)
     if not match:
         return None  # a path, a relative path or a #fragment: inside the site
     scheme = match.group(1).lower()
-    if scheme == NIKOLA_LINK and seen[len(scheme) + 1:].startswith("//"):
+    if scheme == NIKOLA_LINK and seen[len(scheme) + 1 :].startswith("//"):
         return None
     if scheme not in schemes:
         return "URL scheme '{0}:' is not allowed in {1!r}: use {2} or a path on this site".format(
-            scheme, url, ", ".join(s + ":" for s in schemes))
+            scheme, url, ", ".join(s + ":" for s in schemes)
+        )
     if scheme in ("http", "https") and not urlsplit(seen).netloc:
-        return "URL {0!r} has no host: write {1}://host/...".format(url, scheme)
+        return f"URL {url!r} has no host: write {scheme}://host/..."
     return None
 
 
@@ -77,7 +78,7 @@ def source_of(url, page_url, folders):
         prefix = "/" + destination.strip("/") + "/" if destination.strip("/") else "/"
         looked.append(source)
         if path.startswith(prefix):
-            candidate = os.path.join(source, *path[len(prefix):].split("/"))
+            candidate = os.path.join(source, *path[len(prefix) :].split("/"))
             reads.file(candidate)  # a post that shows it is compiled again if it comes or goes (plugins/planner)
             if os.path.isfile(candidate):
                 return candidate, looked
@@ -89,5 +90,4 @@ def missing_file(url, page_url, folders):
     found, looked = source_of(url, page_url, folders)
     if found:
         return None
-    return "image {0!r} not found (looked in {1})".format(
-        url, ", ".join(folder.rstrip("/") + "/" for folder in looked))
+    return "image {0!r} not found (looked in {1})".format(url, ", ".join(folder.rstrip("/") + "/" for folder in looked))

@@ -34,12 +34,12 @@ MIN_CHUNK = 250
 
 def _part(date, level):
     if level == "year":
-        return "{0:04d}".format(date.year)
+        return f"{date.year:04d}"
     if level == "half":
-        return "{0:04d}-h{1}".format(date.year, 1 if date.month <= 6 else 2)
+        return f"{date.year:04d}-h{1 if date.month <= 6 else 2}"
     if level == "quarter":
-        return "{0:04d}-q{1}".format(date.year, (date.month - 1) // 3 + 1)
-    return "{0:04d}-{1:02d}".format(date.year, date.month)
+        return f"{date.year:04d}-q{(date.month - 1) // 3 + 1}"
+    return f"{date.year:04d}-{date.month:02d}"
 
 
 def _level(count, max_pages):

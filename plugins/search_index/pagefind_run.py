@@ -35,8 +35,15 @@ import pagefind_bin
 
 # Pagefind always writes its ready-made UIs; the theme has its own
 # (assets/js/search.js), so these are removed rather than published.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
 # What every index has the same copy of (for one Pagefind version): the search runtime.
 RUNTIME = ("pagefind.js", "pagefind-worker.js")
 RUNTIME_SUFFIX = ".pagefind"  # wasm.<language>.pagefind
@@ -94,16 +101,26 @@ def _tree_in_order(pages, parent):
 
 def _run_cli(site, out, chunk, work):
     # cwd is an empty folder: Pagefind reads a pagefind.yml/toml/json from its working folder.
-    subprocess.run([executable(), "--site", site, "--output-path", out, "--silent"],
-                   cwd=work, env=_environment(chunk), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [executable(), "--site", site, "--output-path", out, "--silent"],
+        cwd=work,
+        env=_environment(chunk),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 class _Service:
     """``pagefind --service``: JSON messages, base64 encoded, each ended by a comma."""
 
     def __init__(self, chunk, work):
-        self.process = subprocess.Popen([executable(), "--service"], cwd=work, env=_environment(chunk),
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [executable(), "--service"],
+            cwd=work,
+            env=_environment(chunk),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         self.next_id = 0
         self.pending = bytearray()
 
@@ -121,7 +138,7 @@ class _Service:
             self.pending += chunk
         end = self.pending.index(b",")
         answer = json.loads(base64.b64decode(bytes(self.pending[:end])))
-        del self.pending[:end + 1]
+        del self.pending[: end + 1]
         if answer["payload"].get("type") == "Error":
             raise RuntimeError("pagefind --service: {0}".format(answer["payload"].get("message")))
         return answer["payload"]
@@ -138,9 +155,16 @@ def _run_service(pages, out, chunk, work):
         service.send({"type": "NewIndex", "config": None})
         index = service.receive()["index_id"]
         for rel, data in pages:
-            url = "/" + (rel[:-len("index.html")] if rel.endswith("/index.html") else rel)
-            service.send({"type": "AddFile", "index_id": index, "url": url,
-                          "file_contents": data.decode("utf-8"), "file_path": None})
+            url = "/" + (rel[: -len("index.html")] if rel.endswith("/index.html") else rel)
+            service.send(
+                {
+                    "type": "AddFile",
+                    "index_id": index,
+                    "url": url,
+                    "file_contents": data.decode("utf-8"),
+                    "file_path": None,
+                }
+            )
         for _page in pages:
             service.receive()
         # GetFiles, not WriteFiles: Pagefind 1.5.2 answers WriteFiles before its writes have
@@ -187,8 +211,8 @@ def index(pages, dest, chunk, use_cli=True):
 def _read(path):
     data = gzip.decompress(open(path, "rb").read())
     if not data.startswith(SIGNATURE):
-        raise ValueError("{0} is not a Pagefind index file".format(path))
-    return cbor2.loads(data[len(SIGNATURE):])
+        raise ValueError(f"{path} is not a Pagefind index file")
+    return cbor2.loads(data[len(SIGNATURE) :])
 
 
 def _write(path, value):
@@ -242,6 +266,5 @@ def hub_files(out):
     name = _name("en_", meta, 10)
     entry["languages"] = {"en": {"hash": name, "wasm": "en", "page_count": 0}}
     found[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    found["pagefind.{0}.pf_meta".format(name)] = gzip.compress(SIGNATURE + cbor2.dumps(meta), compresslevel=9,
-                                                                mtime=0)
+    found[f"pagefind.{name}.pf_meta"] = gzip.compress(SIGNATURE + cbor2.dumps(meta), compresslevel=9, mtime=0)
     return found

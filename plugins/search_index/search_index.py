@@ -40,7 +40,6 @@ from importlib import metadata
 from nikola.plugin_categories import LateTask
 
 from plugins.rules import files
-
 from plugins.search_index import bundles, pagefind_run
 
 BUNDLE = "pagefind"
@@ -183,8 +182,10 @@ def update_index(output, pages, max_pages=bundles.MAX_PAGES, logger=None):
         try:
             for name in todo:
                 work, hub = jobs[name].result()  # a failed run of Pagefind stops the build here
-                records[name] = {"signature": signature(name),
-                                 "files": synchronise(os.path.join(work, "index"), os.path.join(folder, name))}
+                records[name] = {
+                    "signature": signature(name),
+                    "files": synchronise(os.path.join(work, "index"), os.path.join(folder, name)),
+                }
         finally:
             for job in jobs.values():
                 if not job.exception():
@@ -235,13 +236,11 @@ def _same(path, data):
 def post_pages(site):
     """``{page path under output: post date}`` for every post that has a page."""
     lang = site.config["DEFAULT_LANG"]
-    return {post.destination_path(lang).replace(os.sep, "/"): post.date
-            for post in site.timeline if post.is_post}
+    return {post.destination_path(lang).replace(os.sep, "/"): post.date for post in site.timeline if post.is_post}
 
 
 class SearchIndex(LateTask):
     name = "search_index"
-
 
     def gen_tasks(self):
         site = self.site
@@ -249,8 +248,7 @@ class SearchIndex(LateTask):
         output = site.config["OUTPUT_FOLDER"]
         bundle = os.path.join(output, BUNDLE)
         targets = sorted(
-            os.path.join(root, name) for root, _, names in os.walk(bundle) for name in names
-            if not precompressed(name)
+            os.path.join(root, name) for root, _, names in os.walk(bundle) for name in names if not precompressed(name)
         ) or [os.path.join(bundle, "pagefind.js")]
         yield {
             "basename": self.name,
@@ -259,6 +257,11 @@ class SearchIndex(LateTask):
             "task_dep": ["render_site"],
             # Always run: finding that nothing changed costs a stat per page and per index file.
             "uptodate": [False],
-            "actions": [(update_index, (output, post_pages(site), site.config.get("SEARCH_BUNDLE_POSTS", bundles.MAX_PAGES), self.logger))],
+            "actions": [
+                (
+                    update_index,
+                    (output, post_pages(site), site.config.get("SEARCH_BUNDLE_POSTS", bundles.MAX_PAGES), self.logger),
+                )
+            ],
             "clean": True,
         }

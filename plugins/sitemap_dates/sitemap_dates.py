@@ -28,10 +28,11 @@ def iso(date):
 
 
 def render_sitemap(entries):
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="{0}">'.format(NS)]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NS}">']
     for loc, lastmod in entries:
-        lines.append("  <url><loc>{0}</loc>{1}</url>".format(
-            escape(loc), "<lastmod>{0}</lastmod>".format(lastmod) if lastmod else ""))
+        lines.append(
+            "  <url><loc>{0}</loc>{1}</url>".format(escape(loc), f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
+        )
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
@@ -46,7 +47,9 @@ class SitemapDates(Task):
         newest = lambda posts: iso(max(p.updated for p in posts)) if posts else None  # noqa: E731
         found = {absolute("/"): newest(public)}
         authors = publication.author_pages(site)
-        for link in ("/archive.html", site.link("tag_index", None, lang)) + ((site.link("author_index", None, lang),) if authors else ()):
+        for link in ("/archive.html", site.link("tag_index", None, lang)) + (
+            (site.link("author_index", None, lang),) if authors else ()
+        ):
             found[absolute(link)] = newest(public)
         for post in site.timeline:
             if publication.why_unpublished(post) or post.meta("nositemap"):

@@ -29,8 +29,9 @@ def _write(path, text):
 
 def _failed(out, which, log):
     tail = Path(log).read_text(encoding="utf-8", errors="replace").splitlines()[-30:]
-    report = compare.Report(errors=["the build of the {0} failed (its log: {1}):\n{2}".format(which, log,
-                                                                                            "\n".join(tail))])
+    report = compare.Report(
+        errors=["the build of the {0} failed (its log: {1}):\n{2}".format(which, log, "\n".join(tail))]
+    )
     report.base, report.head = which, "not compared"
     text = summary.write(report)
     _write(out / "summary.md", text)
@@ -55,7 +56,7 @@ def main(argv=None):
             named = "merge-base with " + named
         dirty = bool(sides.git(root, "status", "--porcelain", "--untracked-files=normal"))
     except sides.UsageError as error:
-        print("make review: {0}".format(error), file=sys.stderr)
+        print(f"make review: {error}", file=sys.stderr)
         return 2
 
     base_site = state / "base"
@@ -64,14 +65,19 @@ def main(argv=None):
     if (base_site / "output").is_dir():
         # Both builds at once: each has stretches on one core (reading posts,
         # the search index) that the other fills.
-        print("review: building the base ({0}, {1}) in {2}, and the working tree in output/".format(
-            base[:12], named, base_site), file=sys.stderr)
+        print(
+            f"review: building the base ({base[:12]}, {named}) in {base_site}, and the working tree in output/",
+            file=sys.stderr,
+        )
         base_build = sides.start_build(base_site, args.jobs, state / "base-build.log")
         head_build = sides.start_build(root, args.jobs, state / "head-build.log")
         base_ok, head_ok = base_build.wait() == 0, head_build.wait() == 0
     else:
-        print("review: building the working tree in output/, then the base ({0}, {1}) in {2} from a copy "
-              "of it".format(base[:12], named, base_site), file=sys.stderr)
+        print(
+            f"review: building the working tree in output/, "
+            f"then the base ({base[:12]}, {named}) in {base_site} from a copy of it",
+            file=sys.stderr,
+        )
         head_ok = sides.build(root, args.jobs, state / "head-build.log")
         if head_ok:
             sides.seed(root, base_site)
@@ -83,15 +89,18 @@ def main(argv=None):
         return _failed(out, "base " + base[:12], state / "base-build.log")
 
     report = compare.compare(base_site / "output", root / "output", root, state_dir=state, base_root=base_site)
-    report.base = "{0} ({1})".format(base[:12], named)
+    report.base = f"{base[:12]} ({named})"
     head = sides.git(root, "rev-parse", "--short=12", "HEAD")
     report.head = "the working tree at {0}{1}".format(head, ", with uncommitted changes" if dirty else "")
     compared = time.monotonic()
     text = summary.write(report)
     _write(out / "index.html", html_report.write(report))
     _write(out / "summary.md", text)
-    print("review: built in {0:.1f} s, compared in {1:.1f} s, report written in {2:.1f} s".format(
-        built - started, compared - built, time.monotonic() - compared), file=sys.stderr)
+    print(
+        f"review: built in {built - started:.1f} s, compared in {compared - built:.1f} s, "
+        f"report written in {time.monotonic() - compared:.1f} s",
+        file=sys.stderr,
+    )
     print(text, end="")
     return 1 if report.errors else 0
 

@@ -20,29 +20,29 @@ CONTEXT = 1  # lines of unchanged text shown around a change
 @dataclass
 class PageChange:
     url: str
-    status: str                                  # "added", "changed", "moved" (from old_url) or "removed"
-    kind: str                                    # "post" or "list"
+    status: str  # "added", "changed", "moved" (from old_url) or "removed"
+    kind: str  # "post" or "list"
     title: str
-    fields: dict = field(default_factory=dict)   # added, removed: {name: value}; changed: {name: (old, new)}
-    diff: list = field(default_factory=list)     # changed: unified diff lines of the text
-    file: str = ""                               # the page's file in the side that has it (relative path)
-    old_url: str = ""                            # moved: where the base published it
+    fields: dict = field(default_factory=dict)  # added, removed: {name: value}; changed: {name: (old, new)}
+    diff: list = field(default_factory=list)  # changed: unified diff lines of the text
+    file: str = ""  # the page's file in the side that has it (relative path)
+    old_url: str = ""  # moved: where the base published it
 
 
 @dataclass
 class ItemChange:
     guid: str
-    status: str                                  # "added", "changed" or "removed"
-    fields: dict = field(default_factory=dict)   # added, removed: {name: value}; changed: {name: (old, new)}
+    status: str  # "added", "changed" or "removed"
+    fields: dict = field(default_factory=dict)  # added, removed: {name: value}; changed: {name: (old, new)}
 
 
 @dataclass
 class FeedChange:
-    feed: str                                    # the decoded path of its current document
-    kind: str                                    # "RSS" or "Atom"
-    status: str                                  # "added", "changed" or "removed" (the feed itself)
-    items: list = field(default_factory=list)    # [ItemChange], added, then changed, then removed
-    same_as: str = ""                            # an Atom feed whose changes are its RSS twin's
+    feed: str  # the decoded path of its current document
+    kind: str  # "RSS" or "Atom"
+    status: str  # "added", "changed" or "removed" (the feed itself)
+    items: list = field(default_factory=list)  # [ItemChange], added, then changed, then removed
+    same_as: str = ""  # an Atom feed whose changes are its RSS twin's
 
     def count(self, status):
         return sum(1 for item in self.items if item.status == status)
@@ -51,22 +51,22 @@ class FeedChange:
 @dataclass
 class DroppedUrl:
     url: str
-    record: object                               # redirects.Record, or None: an error
+    record: object  # redirects.Record, or None: an error
 
 
 @dataclass
 class Report:
-    base: str = ""                               # what was compared, as words for the reader
+    base: str = ""  # what was compared, as words for the reader
     head: str = ""
-    errors: list = field(default_factory=list)   # lines, each a reason the change must not merge as it is
-    pages: list = field(default_factory=list)    # [PageChange]: posts first
-    nav_only: list = field(default_factory=list)     # URLs whose only change is their links to other posts
+    errors: list = field(default_factory=list)  # lines, each a reason the change must not merge as it is
+    pages: list = field(default_factory=list)  # [PageChange]: posts first
+    nav_only: list = field(default_factory=list)  # URLs whose only change is their links to other posts
     markup_only: list = field(default_factory=list)  # URLs changed only in markup or link targets
-    feeds: list = field(default_factory=list)    # [FeedChange]
+    feeds: list = field(default_factory=list)  # [FeedChange]
     dropped: list = field(default_factory=list)  # [DroppedUrl]
     records: list = field(default_factory=list)  # [redirects.Record] the change adds to redirects.txt
-    files: dict = field(default_factory=dict)    # {"added"|"changed"|"removed": [URL]}: other files
-    head_output: str = ""                        # for the HTML report's previews
+    files: dict = field(default_factory=dict)  # {"added"|"changed"|"removed": [URL]}: other files
+    head_output: str = ""  # for the HTML report's previews
     base_output: str = ""
 
     def posts(self, status=None):
@@ -96,12 +96,15 @@ class Report:
 
 def url_of(name):
     """The URL path a file of the site is served at (a folder's index.html as the folder)."""
-    return "/" + (name[:-len("index.html")] if name == "index.html" or name.endswith("/index.html") else name)
+    return "/" + (name[: -len("index.html")] if name == "index.html" or name.endswith("/index.html") else name)
 
 
 def _field_changes(old, new):
-    return {name: (old.get(name, ""), new.get(name, "")) for name in dict.fromkeys([*old, *new])
-            if old.get(name, "") != new.get(name, "")}
+    return {
+        name: (old.get(name, ""), new.get(name, ""))
+        for name in dict.fromkeys([*old, *new])
+        if old.get(name, "") != new.get(name, "")
+    }
 
 
 def _text_diff(old, new):
@@ -114,9 +117,18 @@ def _page_changes(base_out, head_out, diff, covered, records, report):
 
     def changed(url, old, new, name, old_url=""):
         if old.fields != new.fields or old.text != new.text or old.kind != new.kind:
-            report.pages.append(PageChange(url, "moved" if old_url else "changed", new.kind, title(new),
-                                           _field_changes(old.fields, new.fields), _text_diff(old.text, new.text),
-                                           name, old_url))
+            report.pages.append(
+                PageChange(
+                    url,
+                    "moved" if old_url else "changed",
+                    new.kind,
+                    title(new),
+                    _field_changes(old.fields, new.fields),
+                    _text_diff(old.text, new.text),
+                    name,
+                    old_url,
+                )
+            )
         elif old_url:
             report.pages.append(PageChange(url, "moved", new.kind, title(new), {}, [], name, old_url))
         elif old.nav != new.nav:
@@ -128,8 +140,11 @@ def _page_changes(base_out, head_out, diff, covered, records, report):
     # A page is gone from the base when its file is, or when a record now answers for its URL (the change's
     # build may write a redirect page there).
     added = {url_of(name): name for name in diff.added if name.endswith(".html") and url_of(name) not in covered}
-    gone = sorted(name for name in diff.removed + diff.changed
-                  if name.endswith(".html") and (name in diff.removed or url_of(name) in covered))
+    gone = sorted(
+        name
+        for name in diff.removed + diff.changed
+        if name.endswith(".html") and (name in diff.removed or url_of(name) in covered)
+    )
     moves = {}
     for name in gone:
         record = redirects.covering(url_of(name), records)
@@ -139,20 +154,36 @@ def _page_changes(base_out, head_out, diff, covered, records, report):
             moves[name] = added.pop(target)
     for url, name in added.items():
         page = pages.read(os.path.join(head_out, name))
-        report.pages.append(PageChange(url, "added", page.kind, title(page), page.fields,
-                                       ["+" + line for line in page.text], name))
+        report.pages.append(
+            PageChange(url, "added", page.kind, title(page), page.fields, ["+" + line for line in page.text], name)
+        )
     for name in gone:
         if name in moves:
-            changed(url_of(moves[name]), pages.read(os.path.join(base_out, name)),
-                    pages.read(os.path.join(head_out, moves[name])), moves[name], url_of(name))
+            changed(
+                url_of(moves[name]),
+                pages.read(os.path.join(base_out, name)),
+                pages.read(os.path.join(head_out, moves[name])),
+                moves[name],
+                url_of(name),
+            )
         else:
             page = pages.read(os.path.join(base_out, name))
-            report.pages.append(PageChange(url_of(name), "removed", page.kind, title(page), page.fields,
-                                           ["-" + line for line in page.text], name))
+            report.pages.append(
+                PageChange(
+                    url_of(name),
+                    "removed",
+                    page.kind,
+                    title(page),
+                    page.fields,
+                    ["-" + line for line in page.text],
+                    name,
+                )
+            )
     for name in diff.changed:
         if name.endswith(".html") and url_of(name) not in covered:
-            changed(url_of(name), pages.read(os.path.join(base_out, name)), pages.read(os.path.join(head_out, name)),
-                    name)
+            changed(
+                url_of(name), pages.read(os.path.join(base_out, name)), pages.read(os.path.join(head_out, name)), name
+            )
     order = {"post": 0, "list": 1}
     states = {"added": 0, "moved": 1, "changed": 2, "removed": 3}
     report.pages.sort(key=lambda p: (order[p.kind], states[p.status], p.url))
@@ -171,11 +202,21 @@ class FeedIndex:
             record = known.get(name)
             if record is None or record["stat"] != stat:
                 doc = feeds.read(os.path.join(folder, name), "/" + name)
-                record = {"stat": stat, "feed": None} if doc is None else {
-                    "stat": stat, "kind": doc.kind, "feed": doc.feed,
-                    "items": {guid: feeds.digest(fields) for guid, fields in doc.items.items()},
-                    "links": {guid: feeds.path_of(fields["link"]) for guid, fields in doc.items.items()
-                              if fields.get("link")}}
+                record = (
+                    {"stat": stat, "feed": None}
+                    if doc is None
+                    else {
+                        "stat": stat,
+                        "kind": doc.kind,
+                        "feed": doc.feed,
+                        "items": {guid: feeds.digest(fields) for guid, fields in doc.items.items()},
+                        "links": {
+                            guid: feeds.path_of(fields["link"])
+                            for guid, fields in doc.items.items()
+                            if fields.get("link")
+                        },
+                    }
+                )
             kept[name] = record
         self.docs = {name: record for name, record in kept.items() if record["feed"]}
         self.by_feed = {}
@@ -229,8 +270,7 @@ def _differences(before, after, names):
 
 def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
     touched = set(diff.added) | set(diff.removed) | set(diff.changed)
-    reached = {index.docs[name]["feed"] for index in (base_index, head_index) for name in touched
-               if name in index.docs}
+    reached = {index.docs[name]["feed"] for index in (base_index, head_index) for name in touched if name in index.docs}
     base_docs, head_docs = {}, {}
     for feed in sorted(reached):
         base_feed, head_feed = base_index.feed(feed), head_index.feed(feed)
@@ -245,8 +285,11 @@ def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
         for guid in new:
             if guid in old:
                 (old_doc, old_digest), (new_doc, new_digest) = old[guid], new[guid]
-                differ = [name for name in feeds.FIELDS if name in old_digest and name in new_digest
-                          and old_digest[name] != new_digest[name]]
+                differ = [
+                    name
+                    for name in feeds.FIELDS
+                    if name in old_digest and name in new_digest and old_digest[name] != new_digest[name]
+                ]
                 if differ:
                     before = _item_fields(base_out, old_doc, guid, base_docs)
                     after = _item_fields(head_out, new_doc, guid, head_docs)
@@ -264,8 +307,9 @@ def _feed_changes(base_out, head_out, diff, base_index, head_index, report):
 
 
 def _shape(change):
-    return sorted((item.guid, item.status, sorted(item.fields) if item.status == "changed" else None)
-                  for item in change.items)
+    return sorted(
+        (item.guid, item.status, sorted(item.fields) if item.status == "changed" else None) for item in change.items
+    )
 
 
 def compare(base_out, head_out, head_root, state_dir=None, base_root=None):
@@ -290,14 +334,15 @@ def compare(base_out, head_out, head_root, state_dir=None, base_root=None):
     live = head_urls - covered
     report.errors.extend(redirects.check(records, live))
     for url, record in redirects.dropped(base_urls, live, records):
-        folder = url[:-len("index.html")] if url.endswith("/index.html") else None
+        folder = url[: -len("index.html")] if url.endswith("/index.html") else None
         if folder is not None and folder in base_urls and folder not in live:
             continue  # reported as its folder's URL
         report.dropped.append(DroppedUrl(url, record))
         if record is None:
             report.errors.append(
-                "`{0}` is published by the base and not by this change, and redirects.txt says nothing of it: "
-                "add `301 {0} <new path>` if it moved or `410 {0}` if it is gone for good".format(url))
+                f"`{url}` is published by the base and not by this change, and redirects.txt says nothing of it: "
+                f"add `301 {url} <new path>` if it moved or `410 {url}` if it is gone for good"
+            )
 
     _page_changes(base_out, head_out, diff, covered, records, report)
     base_index = FeedIndex(base_out, diff.base, state("feeds-base.pickle"))
@@ -308,6 +353,9 @@ def compare(base_out, head_out, head_root, state_dir=None, base_root=None):
 
     feed_docs = set(base_index.docs) | set(head_index.docs)
     for status, names in (("added", diff.added), ("changed", diff.changed), ("removed", diff.removed)):
-        report.files[status] = [url_of(name) for name in names
-                                if not name.endswith(".html") and name not in feed_docs and url_of(name) not in covered]
+        report.files[status] = [
+            url_of(name)
+            for name in names
+            if not name.endswith(".html") and name not in feed_docs and url_of(name) not in covered
+        ]
     return report

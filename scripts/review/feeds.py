@@ -30,8 +30,8 @@ HTML_FIELDS = ("summary", "content")
 
 @dataclass
 class Document:
-    kind: str                     # "RSS" or "Atom"
-    feed: str                     # the decoded path of the feed's current document: /rss.xml
+    kind: str  # "RSS" or "Atom"
+    feed: str  # the decoded path of the feed's current document: /rss.xml
     items: dict = field(default_factory=dict)  # {GUID: {field: text}}, text fields only where present
 
 
@@ -65,8 +65,7 @@ def _rss(root, url):
             "title": (item.findtext("title") or "").strip(),
             "link": (item.findtext("link") or "").strip(),
             "date": (item.findtext("pubDate") or "").strip(),
-            "author": ", ".join(e.text.strip() for e in item.findall(DC_CREATOR) + item.findall("author")
-                                if e.text),
+            "author": ", ".join(e.text.strip() for e in item.findall(DC_CREATOR) + item.findall("author") if e.text),
             "categories": ", ".join(sorted(e.text.strip() for e in item.findall("category") if e.text)),
             "summary": (item.findtext("description") or "").strip(),
         }
@@ -129,4 +128,4 @@ def twin(feed):
     """The RSS feed an Atom feed repeats (/index.atom: /rss.xml; /x/y.atom: /x/y.xml)."""
     if feed == "/index.atom":
         return "/rss.xml"
-    return feed[:-len(".atom")] + ".xml" if feed.endswith(".atom") else None
+    return feed[: -len(".atom")] + ".xml" if feed.endswith(".atom") else None

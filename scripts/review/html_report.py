@@ -24,8 +24,7 @@ import lxml.html
 
 from plugins.rules.redirects import MOVED
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 # A change to a template changes every post: the first posts are shown, the others listed with their diffs.
 PREVIEW_LIMIT = 20
 IMAGE_LIMIT = 2 * 1024 * 1024  # larger images are named, not inlined: the report stays small enough to open
@@ -33,8 +32,22 @@ SCHEME = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)")
 # Media features always true and never true, in place of a scheme query.
 ALWAYS, NEVER = "(min-width:0px)", "(max-width:-1px)"
 URL_IN_CSS = re.compile(r"url\(\s*(['\"]?)(?!data:)[^)]*\1\s*\)")
-DROP = ("script", "iframe", "object", "embed", "form", "input", "button", "link", "meta", "base", "video", "audio",
-        "source", "template")
+DROP = (
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "link",
+    "meta",
+    "base",
+    "video",
+    "audio",
+    "source",
+    "template",
+)
 
 STYLE = """
 :root{color-scheme:light dark;--fg:#1d2327;--bg:#fff;--muted:#4f5b62;--rule:#d5dbdf;--bad:#a4161a;--bad-bg:#fcefef;
@@ -148,8 +161,9 @@ def _inert(main, page_file, assets):
                 element.set("src", data)
             else:
                 where = "from another site" if urlsplit(src).scheme else "not in the build"
-                label = "[image {0}: {1}{2}]".format(where, src, " (" + element.get("alt") + ")" if element.get("alt")
-                                                     else "")
+                label = "[image {0}: {1}{2}]".format(
+                    where, src, " (" + element.get("alt") + ")" if element.get("alt") else ""
+                )
                 element.addprevious(_placeholder(label))
                 element.drop_tree()
     return main
@@ -163,8 +177,9 @@ def preview_document(output, page_file, assets, scheme):
     body = lxml.html.tostring(_inert(main, page_file, assets), encoding="unicode") if main is not None else ""
     # No policy of its own: a srcdoc frame inherits the report's (a second one
     # left Chromium's frame blank), and the sandbox runs no script anyway.
-    return ("<!DOCTYPE html><html lang=\"{0}\"><head><meta charset=\"utf-8\"><style>{1}</style></head>"
-            "<body>{2}</body></html>").format(e(root.get("lang", "en")), css.replace("</", "<\\/"), body)
+    return (
+        '<!DOCTYPE html><html lang="{0}"><head><meta charset="utf-8"><style>{1}</style></head><body>{2}</body></html>'
+    ).format(e(root.get("lang", "en")), css.replace("</", "<\\/"), body)
 
 
 def message(text):
@@ -172,14 +187,14 @@ def message(text):
     parts = str(text).split("`")
     if len(parts) % 2 == 0:
         return e(text)
-    return "".join("<code>{0}</code>".format(e(part)) if i % 2 else e(part) for i, part in enumerate(parts))
+    return "".join(f"<code>{e(part)}</code>" if i % 2 else e(part) for i, part in enumerate(parts))
 
 
 def _diff(lines):
     out = ['<pre class="diff">']
     for line in lines:
         cls = {"+": "a", "-": "d", "@": "c"}.get(line[:1], "")
-        out.append('<span class="{0}">{1}</span>'.format(cls, e(line)) if cls else e(line) + "\n")
+        out.append(f'<span class="{cls}">{e(line)}</span>' if cls else e(line) + "\n")
     out.append("</pre>")
     return "".join(out)
 
@@ -191,33 +206,35 @@ def _fields(page):
     for name, value in page.fields.items():
         if page.status in ("changed", "moved"):
             old, new = value
-            rows.append("<tr><th>{0}</th><td><del>{1}</del></td><td><ins>{2}</ins></td></tr>".format(
-                e(name), e(old), e(new)))
+            rows.append(f"<tr><th>{e(name)}</th><td><del>{e(old)}</del></td><td><ins>{e(new)}</ins></td></tr>")
         else:
-            rows.append("<tr><th>{0}</th><td>{1}</td></tr>".format(e(name), e(value)))
+            rows.append(f"<tr><th>{e(name)}</th><td>{e(value)}</td></tr>")
     head = "<tr><th></th><th>base</th><th>change</th></tr>" if page.status in ("changed", "moved") else ""
     return "<table>{0}{1}</table>".format(head, "".join(rows))
 
 
 def _post(report, page, assets, preview=True):
-    parts = ['<section class="post"><h3>{0}: {1}<code>{2}</code> {3}</h3>'.format(
-        e(page.status), "<code>{0}</code> to ".format(e(page.old_url)) if page.old_url else "", e(page.url),
-        e(page.title)), _fields(page)]
+    parts = [
+        '<section class="post"><h3>{0}: {1}<code>{2}</code> {3}</h3>'.format(
+            e(page.status), f"<code>{e(page.old_url)}</code> to " if page.old_url else "", e(page.url), e(page.title)
+        ),
+        _fields(page),
+    ]
     if page.status in ("changed", "moved") and page.diff:
         parts.append("<h4>Text</h4>" + _diff(page.diff))
     if page.status != "removed" and not preview:
-        parts.append('<p class="muted">Not shown here: the report shows the first {0} posts.</p>'.format(
-            PREVIEW_LIMIT))
+        parts.append(f'<p class="muted">Not shown here: the report shows the first {PREVIEW_LIMIT} posts.</p>')
     elif page.status != "removed":
         frames = []
         for scheme in ("light", "dark"):
             doc = preview_document(report.head_output, page.file, assets, scheme)
-            frames.append('<figure><figcaption>{0}, as readers will see it</figcaption>'
-                          '<iframe sandbox="" title="{1} ({0})" srcdoc="{2}"></iframe></figure>'.format(
-                              scheme, e(page.url), e(doc)))
+            frames.append(
+                f"<figure><figcaption>{scheme}, as readers will see it</figcaption>"
+                f'<iframe sandbox="" title="{e(page.url)} ({scheme})" srcdoc="{e(doc)}"></iframe></figure>'
+            )
         parts.append('<div class="frames">{0}</div>'.format("".join(frames)))
     elif page.diff:
-        parts.append("<details><summary>Its text</summary>{0}</details>".format(_diff(page.diff)))
+        parts.append(f"<details><summary>Its text</summary>{_diff(page.diff)}</details>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -225,43 +242,60 @@ def _post(report, page, assets, preview=True):
 def _list_page(page):
     body = _fields(page) + (_diff(page.diff) if page.diff else "")
     return "<details><summary>{0}: {1}<code>{2}</code> {3}</summary>{4}</details>".format(
-        e(page.status), "<code>{0}</code> to ".format(e(page.old_url)) if page.old_url else "", e(page.url),
-        e(page.title), body)
+        e(page.status), f"<code>{e(page.old_url)}</code> to " if page.old_url else "", e(page.url), e(page.title), body
+    )
 
 
 def _item(item):
     if item.status == "changed":
-        rows = "".join("<tr><th>{0}</th><td>{1}</td></tr>".format(
-            e(name), _diff(list(difflib.unified_diff(
-                old.splitlines(), new.splitlines(), lineterm="", n=1))[2:]) if name in ("content", "summary")
-            else "<del>{0}</del> &rarr; <ins>{1}</ins>".format(e(old), e(new)))
-            for name, (old, new) in item.fields.items())
+        rows = "".join(
+            "<tr><th>{0}</th><td>{1}</td></tr>".format(
+                e(name),
+                _diff(list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1))[2:])
+                if name in ("content", "summary")
+                else f"<del>{e(old)}</del> &rarr; <ins>{e(new)}</ins>",
+            )
+            for name, (old, new) in item.fields.items()
+        )
     else:
-        rows = "".join("<tr><th>{0}</th><td>{1}</td></tr>".format(e(name), e(value if name not in ("content", "summary")
-                                                                               else value[:300]))
-                       for name, value in item.fields.items() if value)
+        rows = "".join(
+            "<tr><th>{0}</th><td>{1}</td></tr>".format(
+                e(name), e(value if name not in ("content", "summary") else value[:300])
+            )
+            for name, value in item.fields.items()
+            if value
+        )
     return "<li>{0} <code>{1}</code> {2}<table>{3}</table></li>".format(
-        e(item.status), e(item.guid), e(item.fields.get("title", "") if item.status != "changed" else ""), rows)
+        e(item.status), e(item.guid), e(item.fields.get("title", "") if item.status != "changed" else ""), rows
+    )
 
 
 def _list(urls):
-    return "<ul>{0}</ul>".format("".join("<li><code>{0}</code></li>".format(e(url)) for url in urls)) if urls else \
-        "<p class=\"muted\">None.</p>"
+    return (
+        "<ul>{0}</ul>".format("".join(f"<li><code>{e(url)}</code></li>" for url in urls))
+        if urls
+        else '<p class="muted">None.</p>'
+    )
 
 
 def write(report):
     """The HTML text of the report."""
     assets = Assets(report.head_output)
-    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"{0}\">".format(e(CSP)),
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-           "<meta name=\"color-scheme\" content=\"light dark\">",
-           "<title>Review: what this change does for readers</title><style>{0}</style></head><body>".format(STYLE),
-           "<h1>What this change does for readers</h1>",
-           "<p>Base: {0}. Change: {1}.</p>".format(e(report.base), e(report.head))]
+    out = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="color-scheme" content="light dark">',
+        f"<title>Review: what this change does for readers</title><style>{STYLE}</style></head><body>",
+        "<h1>What this change does for readers</h1>",
+        f"<p>Base: {e(report.base)}. Change: {e(report.head)}.</p>",
+    ]
     if report.errors:
-        out.append('<section class="errors"><h2>Errors</h2><ul>{0}</ul></section>'.format(
-            "".join("<li>{0}</li>".format(message(error)) for error in report.errors)))
+        out.append(
+            '<section class="errors"><h2>Errors</h2><ul>{0}</ul></section>'.format(
+                "".join(f"<li>{message(error)}</li>" for error in report.errors)
+            )
+        )
     else:
         out.append('<p class="ok">No errors.</p>')
 
@@ -277,24 +311,38 @@ def write(report):
     if not lists:
         out.append('<p class="muted">No other page changes in what a reader sees.</p>')
     if report.nav_only:
-        out.append("<details><summary>{0} pages changed only in their links to other posts</summary>{1}</details>"
-                   .format(len(report.nav_only), _list(report.nav_only)))
+        out.append(
+            f"<details><summary>{len(report.nav_only)} pages changed only in their links to other posts</summary>"
+            f"{_list(report.nav_only)}</details>"
+        )
     if report.markup_only:
-        out.append("<details><summary>{0} pages changed only in markup or link targets</summary>{1}</details>"
-                   .format(len(report.markup_only), _list(report.markup_only)))
+        out.append(
+            f"<details><summary>{len(report.markup_only)} pages changed only in markup or link targets</summary>"
+            f"{_list(report.markup_only)}</details>"
+        )
 
-    out.append("<h2>Feeds</h2><p class=\"muted\">Items by GUID: a feed reader shows a new GUID as a new item.</p>")
+    out.append('<h2>Feeds</h2><p class="muted">Items by GUID: a feed reader shows a new GUID as a new item.</p>')
     for items, group in report.feed_groups():
         names = []
         for feed in group:
             twin = report.twin_of(feed)
-            names.append("<li>{0} <code>{1}</code>{2}{3}</li>".format(
-                e(feed.kind), e(feed.feed), " and Atom <code>{0}</code>".format(e(twin)) if twin else "",
-                "" if feed.status == "changed" else " (the feed is {0})".format(e(feed.status))))
-        out.append('<section class="feed"><h3>{0}</h3><ul>{1}</ul><p>{2} subscribers are shown:</p><ul>{3}</ul>'
-                   '</section>'.format("In this feed" if len(group) == 1 else "In these {0} feeds".format(len(group)),
-                                       "".join(names), "Its" if len(group) == 1 else "Their",
-                                       "".join(_item(item) for item in items)))
+            names.append(
+                "<li>{0} <code>{1}</code>{2}{3}</li>".format(
+                    e(feed.kind),
+                    e(feed.feed),
+                    f" and Atom <code>{e(twin)}</code>" if twin else "",
+                    "" if feed.status == "changed" else f" (the feed is {e(feed.status)})",
+                )
+            )
+        out.append(
+            '<section class="feed"><h3>{0}</h3><ul>{1}</ul><p>{2} subscribers are shown:</p><ul>{3}</ul>'
+            "</section>".format(
+                "In this feed" if len(group) == 1 else f"In these {len(group)} feeds",
+                "".join(names),
+                "Its" if len(group) == 1 else "Their",
+                "".join(_item(item) for item in items),
+            )
+        )
     if not report.feeds:
         out.append('<p class="muted">No feed item is added, changed or removed.</p>')
 
@@ -303,25 +351,34 @@ def write(report):
         rows = []
         for dropped in report.dropped:
             record = dropped.record
-            what = ("moved to <code>{0}</code> (redirects.txt:{1})".format(e(record.new), record.line)
-                    if record and record.status == MOVED
-                    else "gone: 410 (redirects.txt:{0})".format(record.line) if record
-                    else '<strong class="errors">nothing answers: ERROR</strong>')
-            rows.append("<tr><td><code>{0}</code></td><td>{1}</td></tr>".format(e(dropped.url), what))
+            what = (
+                f"moved to <code>{e(record.new)}</code> (redirects.txt:{record.line})"
+                if record and record.status == MOVED
+                else f"gone: 410 (redirects.txt:{record.line})"
+                if record
+                else '<strong class="errors">nothing answers: ERROR</strong>'
+            )
+            rows.append(f"<tr><td><code>{e(dropped.url)}</code></td><td>{what}</td></tr>")
         out.append("<table><tr><th>URL</th><th>what this change does</th></tr>{0}</table>".format("".join(rows)))
     else:
         out.append('<p class="muted">None.</p>')
     if report.records:
-        out.append("<p>Lines this change adds to <code>redirects.txt</code>:</p><ul>{0}</ul>".format("".join(
-            "<li>{0}: <code>{1} {2}{3}</code></li>".format(record.line, record.status, e(record.old),
-                                                           " " + e(record.new) if record.new else "")
-            for record in report.records)))
+        out.append(
+            "<p>Lines this change adds to <code>redirects.txt</code>:</p><ul>{0}</ul>".format(
+                "".join(
+                    "<li>{0}: <code>{1} {2}{3}</code></li>".format(
+                        record.line, record.status, e(record.old), " " + e(record.new) if record.new else ""
+                    )
+                    for record in report.records
+                )
+            )
+        )
 
     out.append("<h2>Other files</h2>")
     for status in ("added", "changed", "removed"):
         urls = report.files.get(status, [])
         if urls:
-            out.append("<details><summary>{0} {1}</summary>{2}</details>".format(len(urls), e(status), _list(urls)))
+            out.append(f"<details><summary>{len(urls)} {e(status)}</summary>{_list(urls)}</details>")
     if not any(report.files.values()):
         out.append('<p class="muted">None.</p>')
     out.append("</body></html>\n")

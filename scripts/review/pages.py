@@ -15,9 +15,44 @@ from dataclasses import dataclass, field
 import lxml.html
 
 # Elements after which a reader sees a new line.
-BLOCKS = {"p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "h1", "h2", "h3", "h4",
-          "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "pre", "blockquote", "figure", "figcaption", "table",
-          "thead", "tbody", "tr", "caption", "hr", "br", "details", "summary", "form", "address"}
+BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "caption",
+    "hr",
+    "br",
+    "details",
+    "summary",
+    "form",
+    "address",
+}
 CELLS = {"td", "th"}
 HIDDEN = {"script", "style", "template", "noscript"}
 SPACE = re.compile(r"\s+")
@@ -25,10 +60,10 @@ SPACE = re.compile(r"\s+")
 
 @dataclass
 class Page:
-    kind: str                                     # "post" or "list" (every other page)
-    fields: dict = field(default_factory=dict)    # {name: text} a reader sees about the page
-    text: list = field(default_factory=list)      # its lines of text
-    nav: list = field(default_factory=list)       # lines of its links to other pages
+    kind: str  # "post" or "list" (every other page)
+    fields: dict = field(default_factory=dict)  # {name: text} a reader sees about the page
+    text: list = field(default_factory=list)  # its lines of text
+    nav: list = field(default_factory=list)  # lines of its links to other pages
 
 
 def _lines(element, skip=()):

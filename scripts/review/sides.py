@@ -35,8 +35,7 @@ class UsageError(Exception):
 
 
 def git(root, *args, env=None):
-    proc = subprocess.run(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True)
+    proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
     if proc.returncode:
         raise UsageError("git {0}: {1}".format(" ".join(args), proc.stderr.strip() or "failed"))
     return proc.stdout.strip()
@@ -47,7 +46,7 @@ def resolve(root, rev):
     try:
         return git(root, "rev-parse", "--verify", "--quiet", rev + "^{commit}")
     except UsageError:
-        raise UsageError("BASE={0}: not a commit of this repository".format(rev)) from None
+        raise UsageError(f"BASE={rev}: not a commit of this repository") from None
 
 
 def default_base(root):
@@ -65,8 +64,11 @@ def checkout(root, rev, folder):
     """``folder`` holds the tracked files of ``rev`` (build outputs and caches in it are kept)."""
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, GIT_INDEX_FILE=str(folder.parent / (folder.name + ".index")),
-               GIT_DIR=git(root, "rev-parse", "--path-format=absolute", "--git-dir"))
+    env = dict(
+        os.environ,
+        GIT_INDEX_FILE=str(folder.parent / (folder.name + ".index")),
+        GIT_DIR=git(root, "rev-parse", "--path-format=absolute", "--git-dir"),
+    )
     env.pop("GIT_WORK_TREE", None)
     # Two-tree reset against the index of the last checkout: only changed
     # files are written, and files the new revision lacks are removed.
@@ -82,8 +84,13 @@ def start_build(site, jobs, log, env=None):
     """
     nikola = Path(sys.executable).with_name("nikola")
     with open(log, "wb") as out:
-        return subprocess.Popen([str(nikola), "build", "-n", str(jobs)], cwd=site, stdout=out,
-                                stderr=subprocess.STDOUT, env=dict(os.environ, NIKOLA_NO_COLOR="1", **(env or {})))
+        return subprocess.Popen(
+            [str(nikola), "build", "-n", str(jobs)],
+            cwd=site,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, NIKOLA_NO_COLOR="1", **(env or {})),
+        )
 
 
 def build(site, jobs, log, env=None):

@@ -54,8 +54,12 @@ class _Find:
         if shutil.which("find") and os.path.isdir(self.folder):
             self.out = tempfile.TemporaryFile()
             prune = [arg for name in SKIP_DIRS for arg in ("-path", "./" + name, "-prune", "-o")]
-            self.process = subprocess.Popen(["find", ".", *prune, "-type", "f", "-printf", "%P\t%s\t%T@\n"],
-                                            cwd=self.folder, stdout=self.out, stderr=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                ["find", ".", *prune, "-type", "f", "-printf", "%P\t%s\t%T@\n"],
+                cwd=self.folder,
+                stdout=self.out,
+                stderr=subprocess.DEVNULL,
+            )
 
     def result(self):
         if self.process is None:
@@ -89,9 +93,9 @@ def _same_bytes(a, b):
 
 @dataclass
 class TreeDiff:
-    base: dict                                     # {path: (size, time)} of the base's files
+    base: dict  # {path: (size, time)} of the base's files
     head: dict
-    added: list = field(default_factory=list)      # relative paths, sorted
+    added: list = field(default_factory=list)  # relative paths, sorted
     removed: list = field(default_factory=list)
     changed: list = field(default_factory=list)
 

@@ -18,12 +18,11 @@ import subprocess
 import sys
 
 import pytest
-
 from support.sitebuild import ROOT, copy_site, nikola_build
-from sitecheck.site_model import Site
+
 from sitecheck import markup
 from sitecheck.links import broken_fragments, broken_links
-
+from sitecheck.site_model import Site
 
 SITES = ROOT / "tests" / "sites"
 
@@ -53,8 +52,10 @@ BAD_REST = {
     "image-target": (".. image::", "'data:' is not allowed in 'data:text/html,<script>"),
     "deep-nesting": (None, "SEVERE: docutils gave up: the post nests lists, quotes or sections too deeply"),
     "doc-to-no-post": (":doc:`no-such-post`", '"no-such-post" slug doesn\'t exist'),
-    "doc-to-a-draft": (":doc:`the draft", '"a-draft" is a draft (posts/a-draft.rst): it has no page to link to '
-                                          'until it is published'),
+    "doc-to-a-draft": (
+        ":doc:`the draft",
+        '"a-draft" is a draft (posts/a-draft.rst): it has no page to link to until it is published',
+    ),
     "relative-missing-image": (".. image::", "image 'images/site-card.png' not found"),
 }
 # Posts of bad_rest that are not mistakes: one to link to, one draft (which is no link target).
@@ -72,8 +73,10 @@ BAD_SOURCES = {
     "previewimage-missing": (".. previewimage:", "previewimage: image '/images/no-such-photo.jpg' not found"),
     "previewimage-relative": (".. previewimage:", "previewimage: write the image's path from the site's root"),
     "second": (".. slug:", "slug 'same-slug' is already used by posts/first.rst"),
-    "capitalised-status": (".. status:", "unknown status 'Published': use one of published, featured, draft, "
-                                         "private (in lowercase)"),
+    "capitalised-status": (
+        ".. status:",
+        "unknown status 'Published': use one of published, featured, draft, private (in lowercase)",
+    ),
     "empty-tags": (".. tags:", "metadata 'tags' is missing or empty"),
     "placeholder-left": (".. category:", "TODO:"),
 }
@@ -95,14 +98,14 @@ def bad_sources(tmp_path_factory):
 
 def where(build, post, marker):
     """``posts/<post>.rst:<line>`` of the first line holding ``marker`` (``posts/<post>.rst`` for None)."""
-    name = "posts/{0}.rst".format(post)
+    name = f"posts/{post}.rst"
     if marker is None:
         return name + ":"
     if marker.isdigit():
-        return "{0}:{1}:".format(name, marker)
+        return f"{name}:{marker}:"
     lines = (build.root / name).read_bytes().splitlines()
     needle = marker if isinstance(marker, bytes) else marker.encode()
-    return "{0}:{1}:".format(name, next(n for n, line in enumerate(lines, 1) if needle in line))
+    return f"{name}:{next(n for n, line in enumerate(lines, 1) if needle in line)}:"
 
 
 def assert_author_sized(build):
@@ -117,7 +120,7 @@ def test_a_mistake_in_a_post_fails_the_build_naming_file_and_line(bad_rest, post
     marker, message = BAD_REST[post]
     assert_author_sized(bad_rest)
     lines = [line for line in bad_rest.log.splitlines() if line.startswith(where(bad_rest, post, marker))]
-    assert [line for line in lines if message in line], "no line for {0} with {1!r}:\n{2}".format(post, message, bad_rest.log)
+    assert [line for line in lines if message in line], f"no line for {post} with {message!r}:\n{bad_rest.log}"
     assert not (bad_rest.output / "posts" / post / "index.html").exists(), "the broken post was published anyway"
 
 
@@ -126,7 +129,9 @@ def test_a_mistake_in_a_posts_source_stops_the_build_before_it_starts(bad_source
     marker, message = BAD_SOURCES[post]
     assert_author_sized(bad_sources)
     expected = where(bad_sources, post, marker) + " ERROR: "
-    assert [line for line in bad_sources.log.splitlines() if line.startswith(expected) and message in line], bad_sources.log
+    assert [line for line in bad_sources.log.splitlines() if line.startswith(expected) and message in line], (
+        bad_sources.log
+    )
     written = [p for p in bad_sources.output.rglob("*") if p.is_file()] if bad_sources.output.exists() else []
     assert written == [], "nothing may be built when a source is broken"
 
@@ -143,9 +148,16 @@ def test_no_docutils_system_message_is_published(bad_rest):
 
 
 def test_nothing_a_hostile_post_supplies_reaches_any_output(bad_rest):
-    leaked = [p for p in bad_rest.root.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".atom")
-              and ("alert(" in p.read_text(encoding="utf-8", errors="replace")
-                   or "root:" in p.read_text(encoding="utf-8", errors="replace"))]
+    leaked = [
+        p
+        for p in bad_rest.root.rglob("*")
+        if p.is_file()
+        and p.suffix in (".html", ".xml", ".atom")
+        and (
+            "alert(" in p.read_text(encoding="utf-8", errors="replace")
+            or "root:" in p.read_text(encoding="utf-8", errors="replace")
+        )
+    ]
     assert leaked == []
 
 
@@ -184,8 +196,9 @@ def problem_lines(text):
 
 
 def make_check(site, *posts):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_post.py"), *posts], cwd=site,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_post.py"), *posts], cwd=site, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("fixture", ["bad_rest", "bad_sources", "good_site"])

@@ -17,18 +17,27 @@ from plugins import shared_state
 from plugins.planner import records, state
 
 # The nikola script (what `make site` runs), with one more clean-up at the end of the process.
-SCRIPT = ("import atexit, sys\n"
-          "atexit.register(lambda: print('the process ended normally', flush=True))\n"
-          "from nikola.__main__ import main\n"
-          "sys.exit(main())\n")
+SCRIPT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('the process ended normally', flush=True))\n"
+    "from nikola.__main__ import main\n"
+    "sys.exit(main())\n"
+)
 
 
 def run_to_the_end(site, *args):
     script = site.parent / "bin" / "nikola"
     script.parent.mkdir(exist_ok=True)
     script.write_text(SCRIPT)
-    return subprocess.run([sys.executable, str(script), *args], cwd=site, env=_environment(None, False),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=site,
+        env=_environment(None, False),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_a_planned_build_ends_its_process_normally(good_site, tmp_path):
@@ -71,6 +80,7 @@ def test_a_record_of_another_format_is_thrown_away(tmp_path, monkeypatch):
 def nikolas_own_attributes():
     """The attributes Nikola's own class sets on the site."""
     import nikola.nikola
+
     with open(nikola.nikola.__file__, encoding="utf-8") as f:
         return set(re.findall(r"\bself\.(\w+)\s*=", f.read()))
 
@@ -87,7 +97,7 @@ def test_plugins_hand_data_to_each_other_only_through_shared_state():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for m in assignment.finditer(line.split("#", 1)[0]):
                 if m.group(1) is None or m.group(1) not in own:
-                    found.append("{0}:{1}: {2}".format(path.relative_to(ROOT), number, line.strip()))
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
 
 

@@ -11,10 +11,13 @@ from support.sitebuild import nikola
 # and what the build's environment holds. (As the site's conf.py, they turn off `nikola
 # auto`, whose import costs most of a bare command.)
 QUICK = 'DISABLED_PLUGINS = ["auto"]\n'
-CONF = QUICK + """\
+CONF = (
+    QUICK
+    + """\
 import pathlib, subprocess
 pathlib.Path("exit-status").write_text(str(subprocess.run(["sh", "-c", "exit 3"]).returncode))
 """
+)
 
 
 def test_a_build_sees_the_exit_status_of_the_commands_it_runs(tmp_path):
@@ -26,7 +29,8 @@ def test_a_build_sees_the_exit_status_of_the_commands_it_runs(tmp_path):
 
 def test_a_build_has_its_own_folder_and_environment(tmp_path):
     (tmp_path / "conf.py").write_text(
-        QUICK + 'import os, pathlib\npathlib.Path("seen").write_text(os.environ["PROBE"])\n')
+        QUICK + 'import os, pathlib\npathlib.Path("seen").write_text(os.environ["PROBE"])\n'
+    )
     assert nikola(tmp_path, "version", env={"PROBE": "this build's"}).returncode == 0
     assert (tmp_path / "seen").read_text() == "this build's"
     assert nikola(tmp_path, "no-such-command").returncode != 0

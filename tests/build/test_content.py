@@ -29,11 +29,11 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 import pytest
-
 from support import seeds
 from support.seeds import MAX_CHANGED_WORDS, MIN_SIMILARITY, SEED_HOST, visible_text
-from sitecheck.site_model import text_of
 from support.sitebuild import ROOT
+
+from sitecheck.site_model import text_of
 
 # Where things are on a built post page. Only these depend on the theme.
 BODY = ".e-content"
@@ -60,21 +60,22 @@ def by_slug(item):
 
 
 def plain_id(post):
-    return "{0}:{1}".format(post.seed[:3], post.slug)
+    return f"{post.seed[:3]}:{post.slug}"
 
 
 # --- reading a built post ----------------------------------------------------------
 
+
 def post_page(built, slug):
     page = built.post_page(slug)
-    assert page.is_file(), "no post at /posts/{0}/ in the build (looked for {1})".format(slug, page)
+    assert page.is_file(), f"no post at /posts/{slug}/ in the build (looked for {page})"
     return page
 
 
 def post_body(built, slug):
     """The post's text on its page, without the page's own additions (section links: plugins/post_outline)."""
     bodies = built.soup(post_page(built, slug)).select(BODY)
-    assert len(bodies) == 1, "/posts/{0}/: expected one post body {1!r}, found {2}".format(slug, BODY, len(bodies))
+    assert len(bodies) == 1, f"/posts/{slug}/: expected one post body {BODY!r}, found {len(bodies)}"
     body = copy.copy(bodies[0])  # the page's soup is cached and shared by the tests
     for link in body.select(SECTION_LINK):
         link.decompose()
@@ -88,7 +89,7 @@ def compared_bodies(built, item):
         try:
             body = seeds.teaser_part(body, seed)
         except ValueError as e:
-            pytest.fail("/posts/{0}/ is a teaser in the feed, but {1}".format(item.slug, e))
+            pytest.fail(f"/posts/{item.slug}/ is a teaser in the feed, but {e}")
     return seed, body
 
 
@@ -100,7 +101,7 @@ def post_source(built, slug):
     """
     folder = built.root.parent / "posts"
     source = post_sources(folder if folder.is_dir() else ROOT / "posts").get(slug)
-    assert source is not None, "no source in posts/ has slug {0!r}".format(slug)
+    assert source is not None, f"no source in posts/ has slug {slug!r}"
     return source
 
 
@@ -109,6 +110,7 @@ def hosts(built):
 
 
 # --- feed items: metadata -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
 def test_title_matches_feed(built, item):
@@ -125,10 +127,10 @@ def test_author_matches_feed(built, item):
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
 def test_date_matches_feed_to_the_second(built, item):
     times = built.soup(post_page(built, item.slug)).select(DATE)
-    assert len(times) == 1, "expected one {0!r} in the post header".format(DATE)
+    assert len(times) == 1, f"expected one {DATE!r} in the post header"
     published = datetime.fromisoformat(times[0]["datetime"])
     assert published.tzinfo is not None, "the page's datetime has no time zone: " + times[0]["datetime"]
-    assert published == item.published, "page {0} != feed {1}".format(published.isoformat(), item.published)
+    assert published == item.published, f"page {published.isoformat()} != feed {item.published}"
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
@@ -153,6 +155,7 @@ def test_preview_image_matches_feed(built, item):
 
 # --- feed items: structure --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
 def test_section_ids_match_feed(built, item):
     seed, body = compared_bodies(built, item)
@@ -169,10 +172,12 @@ def test_admonitions_match_feed(built, item):
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
 def test_footnotes_match_feed(built, item):
     seed, body = compared_bodies(built, item)
-    assert ([seeds.label(r) for r in seeds.footnote_references(body)]
-            == [seeds.label(r) for r in seeds.footnote_references(seed)]), "footnote references"
-    assert ([seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(body)]
-            == [seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(seed)]), "footnotes"
+    assert [seeds.label(r) for r in seeds.footnote_references(body)] == [
+        seeds.label(r) for r in seeds.footnote_references(seed)
+    ], "footnote references"
+    assert [seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(body)] == [
+        seeds.label(f.select_one(".label") or f) for f in seeds.footnotes(seed)
+    ], "footnotes"
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
@@ -193,7 +198,7 @@ def test_images_match_feed(built, item):
     base = built.url_of(built.post_page(item.slug))
     actual = seeds.image_sources(body, base, hosts(built))
     expected = seeds.image_sources(seed, item.link, hosts(built))
-    assert len(actual) == len(expected), "number of images: {0} != {1}".format(actual, expected)
+    assert len(actual) == len(expected), f"number of images: {actual} != {expected}"
     assert actual == expected
 
 
@@ -203,8 +208,9 @@ def test_links_match_feed(built, item):
     base = built.url_of(built.post_page(item.slug))
     actual = seeds.link_targets(body, base, hosts(built))
     expected = seeds.link_targets(seed, item.link, hosts(built))
-    assert actual == expected, "missing: {0}; extra: {1}".format(
-        sorted((expected - actual).elements()), sorted((actual - expected).elements()))
+    assert actual == expected, (
+        f"missing: {sorted((expected - actual).elements())}; extra: {sorted((actual - expected).elements())}"
+    )
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=by_slug)
@@ -212,15 +218,17 @@ def test_text_matches_feed(built, item, record_property):
     seed, body = compared_bodies(built, item)
     expected = seeds.without_hosts(visible_text(seed), hosts(built))
     actual = seeds.without_hosts(visible_text(body), hosts(built))
-    assert len(expected.split()) > 50, "the feed item's text was not read: {0!r}".format(expected[:200])
+    assert len(expected.split()) > 50, f"the feed item's text was not read: {expected[:200]!r}"
     ratio = seeds.similarity(expected, actual)
     record_property("similarity", round(ratio, 4))
     print("similarity /posts/{0}/: {1:.4f}{2}".format(item.slug, ratio, " (teaser)" if item.is_teaser else ""))
-    assert ratio >= MIN_SIMILARITY, "similarity {0:.4f} < {1}; first difference:\n  {2}".format(
-        ratio, MIN_SIMILARITY, seeds.first_difference(expected, actual))
+    assert ratio >= MIN_SIMILARITY, (
+        f"similarity {ratio:.4f} < {MIN_SIMILARITY}; first difference:\n  {seeds.first_difference(expected, actual)}"
+    )
     runs = seeds.changed_runs(expected, actual, MAX_CHANGED_WORDS)
     assert not runs, "similarity {0:.4f}, but more than {1} words differ in a row:\n  {2}".format(
-        ratio, MAX_CHANGED_WORDS, "\n  ".join(runs))
+        ratio, MAX_CHANGED_WORDS, "\n  ".join(runs)
+    )
 
 
 @pytest.mark.parametrize("item", [i for i in ITEMS if i.is_teaser], ids=by_slug)
@@ -228,10 +236,11 @@ def test_teaser_post_keeps_its_teaser_break(built, item):
     """The feed cut this post short: its source must say where, with ``.. TEASER_END``."""
     post_page(built, item.slug)
     source = post_source(built, item.slug)
-    assert seeds.has_teaser_end(source), "{0} has no '.. TEASER_END' line".format(source)
+    assert seeds.has_teaser_end(source), f"{source} has no '.. TEASER_END' line"
 
 
 # --- plain-text seeds ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("post", PLAIN_POSTS, ids=plain_id)
 def test_plain_seed_paragraphs_are_in_post(built, post):
@@ -251,13 +260,19 @@ def test_plain_seed_paragraphs_are_in_post(built, post):
     marker = seeds.footnote_marker
     report = seeds.find_paragraphs(
         [marker(seeds.without_hosts(p, hosts(built))) for p in post.expected_paragraphs()],
-        marker(shown), marker(linked))
-    print(f"/posts/{post.slug}/: of {len(post.expected_paragraphs())} paragraphs of {post.seed}, "
-          f"{len(report.missing)} missing, {len(report.out_of_order)} out of order")
+        marker(shown),
+        marker(linked),
+    )
+    print(
+        f"/posts/{post.slug}/: of {len(post.expected_paragraphs())} paragraphs of {post.seed}, "
+        f"{len(report.missing)} missing, {len(report.out_of_order)} out of order"
+    )
     assert not report.missing, "{0} paragraph(s) of {1} not in /posts/{2}/:\n{3}".format(
-        len(report.missing), post.seed, post.slug, "\n".join("  " + repr(p) for p in report.missing))
+        len(report.missing), post.seed, post.slug, "\n".join("  " + repr(p) for p in report.missing)
+    )
     assert not report.out_of_order, "paragraphs of {0} out of order in /posts/{1}/:\n{2}".format(
-        post.seed, post.slug, "\n".join("  " + repr(p) for p in report.out_of_order))
+        post.seed, post.slug, "\n".join("  " + repr(p) for p in report.out_of_order)
+    )
 
 
 MAILS = [p for p in PLAIN_POSTS if p.date_line]
@@ -271,7 +286,7 @@ def test_mail_post_has_the_senders_name_and_date(built, post):
     soup = built.soup(post_page(built, post.slug))
     assert [visible_text(a) for a in soup.select(AUTHOR)] == [post.author]
     times = soup.select(DATE)
-    assert len(times) == 1, "expected one {0!r} in the post header".format(DATE)
+    assert len(times) == 1, f"expected one {DATE!r} in the post header"
     assert datetime.fromisoformat(times[0]["datetime"]) == post.sent()
 
 

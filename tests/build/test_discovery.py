@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
+from support.sitebuild import ROOT
 
 from sitecheck.site_model import text_of
-from support.sitebuild import ROOT
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -51,7 +51,7 @@ def every_post(built):
 
 def test_every_post_has_a_complete_blogposting(built, every_post):
     for url, (title, date, _category, tags) in every_post.items():
-        soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
+        soup = built.soup(built.root / url[len(built.site_url) :] / "index.html")
         (data,) = json_ld(soup)
         assert data["@type"] == "BlogPosting"
         assert data["headline"] == title
@@ -80,7 +80,7 @@ def test_opengraph_and_twitter_tags_are_present_and_absolute(built, every_post):
         canonical = soup.select_one('link[rel="canonical"]')["href"]
         assert canonical.startswith(built.site_url), page
     for url, (title, date, _category, tags) in every_post.items():
-        soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
+        soup = built.soup(built.root / url[len(built.site_url) :] / "index.html")
         assert meta(soup, "og:type") == "article"
         assert meta(soup, "og:title") == title
         assert datetime.fromisoformat(meta(soup, "article:published_time").replace("Z", "+00:00")) == date
@@ -138,14 +138,18 @@ def test_tag_and_category_index_show_true_counts(built, every_post):
     for _, _, _category, tags in every_post.values():
         for tag in tags:
             tag_counts[tag] = tag_counts.get(tag, 0) + 1
-    shown = {li.a.get_text(strip=True): int(li.select_one(".count").get_text().strip("()"))
-             for li in soup.select("#tags-heading ~ ul li")}
+    shown = {
+        li.a.get_text(strip=True): int(li.select_one(".count").get_text().strip("()"))
+        for li in soup.select("#tags-heading ~ ul li")
+    }
     assert shown == tag_counts
     categories = {}
     for _, _, category, _ in every_post.values():
         categories[category] = categories.get(category, 0) + 1
-    shown = {li.a.get_text(strip=True): int(li.select_one(".count").get_text().strip("()"))
-             for li in soup.select("#categories-heading ~ ul li")}
+    shown = {
+        li.a.get_text(strip=True): int(li.select_one(".count").get_text().strip("()"))
+        for li in soup.select("#categories-heading ~ ul li")
+    }
     assert shown == categories
 
 
@@ -168,14 +172,14 @@ def test_more_in_this_category_lists_the_three_nearest_in_time(built, every_post
         by_category.setdefault(category, []).append((date, url))
     shown_somewhere_older = 0
     for url, (_, _date, category, _) in every_post.items():
-        soup = built.soup(built.root / url[len(built.site_url):] / "index.html")
+        soup = built.soup(built.root / url[len(built.site_url) :] / "index.html")
         related = soup.select(".related li a")
         newest_first = [u for _, u in sorted(by_category[category], reverse=True)]
         here = newest_first.index(url)
-        older = newest_first[here + 1:here + 4]
-        expected = newest_first[max(0, here - (3 - len(older))):here] + older
+        older = newest_first[here + 1 : here + 4]
+        expected = newest_first[max(0, here - (3 - len(older))) : here] + older
         shown_somewhere_older += len(older) == 3 and here > 0
-        page = built.root / url[len(built.site_url):] / "index.html"
+        page = built.root / url[len(built.site_url) :] / "index.html"
         assert [built.url_of(built.resolve(page, a["href"])[0]) for a in related] == expected, url
     assert shown_somewhere_older, "no post of the fixture has three older and a newer one in its category"
 
@@ -196,7 +200,7 @@ def test_search_page_and_index_cover_every_post(built, every_post):
     soup = built.soup(built.root / "search" / "index.html")
     assert soup.select_one('form[role="search"] input[name="q"]')
     for kind in ("category", "tag", "author"):
-        assert len(soup.select("#search-{0} option".format(kind))) > 1
+        assert len(soup.select(f"#search-{kind} option")) > 1
     assert (built.root / "pagefind" / "pagefind.js").is_file()
     indexed = 0
     for bundle in json.loads((built.root / "pagefind" / "bundles.json").read_text()):
@@ -223,8 +227,8 @@ def test_theme_ships_at_most_30_kb_of_css_and_js(built):
 
 def test_print_stylesheet_shows_link_urls_and_hides_navigation(built):
     css = (built.root / "assets" / "css" / "site.css").read_text()
-    printing = css[css.index("@media print"):]
-    assert 'attr(href)' in printing
+    printing = css[css.index("@media print") :]
+    assert "attr(href)" in printing
     assert ".site-header" in printing and re.search(r"display:\s*none", printing)  # minified or not
     assert ".footnote" in printing
 

@@ -17,8 +17,8 @@ job; hostile metadata in a real build is tests/build/test_untrusted_posts.py's.)
 """
 
 import collections
-import functools
 import email.utils
+import functools
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -28,22 +28,27 @@ import lxml.etree
 import lxml.html
 import pytest
 from bs4 import BeautifulSoup
-
-from support.sitebuild import ROOT
-from sitecheck.site_model import text_of
 from support import feedrules
+from support.sitebuild import ROOT
+
+from sitecheck.site_model import text_of
 
 # Its fixtures are built once: keep its tests on one worker under pytest -n.
 pytestmark = pytest.mark.xdist_group("feeds")
 
 
-NS = {"atom": "http://www.w3.org/2005/Atom", "fh": "http://purl.org/syndication/history/1.0",
-      "content": "http://purl.org/rss/1.0/modules/content/", "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "fh": "http://purl.org/syndication/history/1.0",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 FEED_LENGTH = 10  # Nikola's default, which blog_feeds uses for current feeds and archive pages
 
 
 # --- reading feeds -----------------------------------------------------------
+
 
 def read(data):
     """feedparser on a feed, as a reader's parser, without the HTML sanitizer and
@@ -53,13 +58,13 @@ def read(data):
     return feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(path):
     """A built feed as feedparser reads it, parsed once per session (readers do not change it)."""
     return read(path.read_bytes())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def xml(path):
     return lxml.etree.parse(str(path))
 
@@ -85,14 +90,15 @@ def in_full(site, path):
 
 
 def rel_link(doc, rel):
-    found = doc.xpath("/rss/channel/atom:link[@rel=$r]/@href | /atom:feed/atom:link[@rel=$r]/@href",
-                      namespaces=NS, r=rel)
+    found = doc.xpath(
+        "/rss/channel/atom:link[@rel=$r]/@href | /atom:feed/atom:link[@rel=$r]/@href", namespaces=NS, r=rel
+    )
     return found[0] if found else None
 
 
 def local(site, url):
     assert url.startswith(site.site_url), url
-    return site.root / url[len(site.site_url):]
+    return site.root / url[len(site.site_url) :]
 
 
 def archive_chain(site, feed):
@@ -140,7 +146,7 @@ def feed_for(site, kind, name):
                     page = candidate
                     break
         else:
-            raise AssertionError("no page for {0} {1}".format(kind, name))
+            raise AssertionError(f"no page for {kind} {name}")
     link = site.soup(page).select('link[rel="alternate"][type="application/rss+xml"]')[-1]
     target, _ = site.resolve(page, link["href"])
     return target
@@ -148,11 +154,19 @@ def feed_for(site, kind, name):
 
 # --- every feed ----------------------------------------------------------------
 
+
 def test_every_kind_of_feed_exists(built):
     names = {p.relative_to(built.root).as_posix() for p in built.feeds()}
-    for expected in ("rss.xml", "index.atom", "categories/openstack.xml", "categories/openstack.atom",
-                     "categories/cat_designate.xml", "categories/cat_designate.atom",
-                     "authors/graham-hayes.xml", "authors/graham-hayes.atom"):
+    for expected in (
+        "rss.xml",
+        "index.atom",
+        "categories/openstack.xml",
+        "categories/openstack.atom",
+        "categories/cat_designate.xml",
+        "categories/cat_designate.atom",
+        "authors/graham-hayes.xml",
+        "authors/graham-hayes.atom",
+    ):
         assert expected in names
 
 
@@ -271,6 +285,7 @@ def test_feeds_page_lists_every_current_feed_with_its_count(built):
 
 # --- membership and archives ---------------------------------------------------
 
+
 def is_complete(feed):
     return bool(xml(feed).xpath("//fh:complete", namespaces=NS))
 
@@ -326,6 +341,7 @@ def test_every_feed_meets_the_w3c_feed_validators_rules(built):
 
 # --- content -------------------------------------------------------------------
 
+
 def test_items_carry_the_same_content_as_the_pages(built):
     # Read the XML itself: feedparser's sanitizer drops attributes such as role.
     for item in xml(built.root / "rss.xml").findall("channel/item"):
@@ -336,8 +352,16 @@ def test_items_carry_the_same_content_as_the_pages(built):
         if first is not None and first.name == "figure" and first.img:  # the preview image leads the item
             first.decompose()
         assert text_of(content) == text_of(body), link
-        for selector in (".admonition", '[id^="footnote-reference-"]', "aside.footnote", "abbr", "img",
-                         "section[id]", "blockquote", ".epigraph"):
+        for selector in (
+            ".admonition",
+            '[id^="footnote-reference-"]',
+            "aside.footnote",
+            "abbr",
+            "img",
+            "section[id]",
+            "blockquote",
+            ".epigraph",
+        ):
             assert len(content.select(selector)) == len(body.select(selector)), (link, selector)
         # The page's accessibility roles are not for feed readers (the W3C validator warns on them).
         assert content.select("[role], [aria-label], [aria-hidden]") == [], link

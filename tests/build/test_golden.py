@@ -9,8 +9,9 @@ tests/support/golden.py; after an intended change: ``make golden`` and review th
 from support import golden
 
 
-
 def test_the_golden_site_builds_exactly_the_committed_output(tmp_path):
     build = golden.build(tmp_path / "golden")
     found = golden.differences(golden.files(build.output), golden.files(golden.EXPECTED))
-    assert found == [], "\n".join(found + ["", "If the change is intended: make golden, then review git diff tests/golden"])
+    assert found == [], "\n".join(
+        found + ["", "If the change is intended: make golden, then review git diff tests/golden"]
+    )

@@ -14,12 +14,11 @@ import sys
 
 import lxml.html
 import pytest
-
 from support.sitebuild import ROOT, copy_site, nikola_build
 
 SCRIPT = ROOT / "scripts" / "new_post.py"
 TITLE = "Designate at the Epoxy PTG: <b>notes</b> & more!"
-NOW = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 
 
 def make_post(site, title, name=None):
@@ -36,8 +35,11 @@ def site(tmp_path_factory):
 
 
 def fields_of(path):
-    return [line.split(":", 1)[0][3:] for line in path.read_text(encoding="utf-8").splitlines()
-            if re.match(r"^\.\. [a-z_]+:", line)]
+    return [
+        line.split(":", 1)[0][3:]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\.\. [a-z_]+:", line)
+    ]
 
 
 def test_the_stub_has_every_required_field_in_order_and_the_choices_in_a_comment(site):
@@ -64,8 +66,9 @@ def test_an_unedited_stub_fails_once_per_placeholder_each_at_its_line(tmp_path):
     lines = {f: n for n, f in enumerate(fields_of(path), 1)}
     build = nikola_build(site)
     assert build.returncode != 0
-    found = sorted(int(m) for m in re.findall(r"^posts/a-first-post\.rst:(\d+): ERROR: metadata '\w+' is still",
-                                               build.log, re.M))
+    found = sorted(
+        int(m) for m in re.findall(r"^posts/a-first-post\.rst:(\d+): ERROR: metadata '\w+' is still", build.log, re.M)
+    )
     assert found == sorted(lines[f] for f in ("tags", "category", "author", "description")), build.log
     assert not (site / "output" / "posts" / "a-first-post").exists()
 
@@ -87,12 +90,15 @@ def test_a_stub_with_its_placeholders_filled_builds(tmp_path):
     assert "We met, and we wrote it down." in shown and "TODO" not in shown and "Categories in use" not in shown
 
 
-@pytest.mark.parametrize("title,why", [
-    ("The Big Rename", "the slug 'the-big-rename' is already used by posts/the-big-rename.rst"),
-    ("  the big   RENAME ", "the slug 'the-big-rename' is already used"),
-    ("Search", "the slug 'search' is already used by pages/search.rst"),
-    ("!!! ???", "gives no slug"),
-])
+@pytest.mark.parametrize(
+    "title,why",
+    [
+        ("The Big Rename", "the slug 'the-big-rename' is already used by posts/the-big-rename.rst"),
+        ("  the big   RENAME ", "the slug 'the-big-rename' is already used"),
+        ("Search", "the slug 'search' is already used by pages/search.rst"),
+        ("!!! ???", "gives no slug"),
+    ],
+)
 def test_a_title_whose_slug_is_taken_or_empty_is_refused_before_anything_is_written(site, title, why):
     before = sorted(p.name for p in (site / "posts").iterdir())
     done = make_post(site, title)

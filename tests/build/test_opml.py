@@ -18,8 +18,11 @@ GROUPS = {"The whole blog": "blog", "Categories": "categories", "Tags": "tags", 
 
 def current_rss_feeds(built):
     """Every current RSS feed of the build (not its RFC 5005 archive pages), as an absolute URL."""
-    return sorted(built.url_of(p) for p in built.feeds()
-                  if p.suffix == ".xml" and "archive" not in p.relative_to(built.root).parts)
+    return sorted(
+        built.url_of(p)
+        for p in built.feeds()
+        if p.suffix == ".xml" and "archive" not in p.relative_to(built.root).parts
+    )
 
 
 def test_all_opml_lists_every_current_feed_once_in_folders(built):
@@ -41,7 +44,8 @@ def test_each_group_has_its_own_file_with_that_folder(built):
         assert [f.get("text") for f in own.findall("body/outline")] == [folder.get("text")]
         assert feeds_of(own) == feeds_of(folder)
     assert sorted(p.name for p in (built.root / "feeds").glob("*.opml")) == sorted(
-        ["all.opml"] + ["{0}.opml".format(GROUPS[f.get("text")]) for f in folders])
+        ["all.opml"] + ["{0}.opml".format(GROUPS[f.get("text")]) for f in folders]
+    )
 
 
 def test_the_feeds_page_offers_every_opml_file(built):
@@ -50,5 +54,3 @@ def test_the_feeds_page_offers_every_opml_file(built):
     targets = sorted(built.resolve(page, a["href"])[0].name for a in links)
     assert targets == sorted(p.name for p in (built.root / "feeds").glob("*.opml"))
     assert all(a.has_attr("download") for a in links)
-
-

@@ -19,7 +19,6 @@ import subprocess
 import sys
 
 import pytest
-
 from support.sitebuild import ROOT
 
 PROBE = ROOT / "tests" / "support" / "patch_probe.py"
@@ -27,15 +26,26 @@ PROBE = ROOT / "tests" / "support" / "patch_probe.py"
 
 @pytest.fixture(scope="module")
 def report(built):
-    proc = subprocess.run([sys.executable, str(PROBE), str(built.root.parent)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(PROBE), str(built.root.parent)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-@pytest.mark.parametrize("check, at_least", [
-    ("to_datetime", 20), ("sort_posts_chronologically", 2), ("post_memos", 100), ("reading_time", 15),
-    ("iterlinks", 50), ("scan_posts", 1), ("config_digest", 3), ("signature", 6)])
+@pytest.mark.parametrize(
+    "check, at_least",
+    [
+        ("to_datetime", 20),
+        ("sort_posts_chronologically", 2),
+        ("post_memos", 100),
+        ("reading_time", 15),
+        ("iterlinks", 50),
+        ("scan_posts", 1),
+        ("config_digest", 3),
+        ("signature", 6),
+    ],
+)
 def test_the_patch_gives_what_the_code_it_replaces_gives(report, check, at_least):
     compared, different = report[check]
     assert compared >= at_least, "the probe compared too little to tell"

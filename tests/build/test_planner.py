@@ -33,9 +33,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
 from support.sitebuild import NIKOLA, copy_site, differences, nikola_build, tree
 
 EXAMPLES = int(os.environ.get("PLANNER_EXAMPLES", "3"))
@@ -49,8 +49,10 @@ WORDS = "zone pool record tenant quota region forum goal branch review gate".spl
 
 def png(colour):
     """A small PNG of one colour (Nikola scales images with PIL; a tiny one costs nothing)."""
-    from PIL import Image
     import io
+
+    from PIL import Image
+
     out = io.BytesIO()
     Image.new("RGB", (8, 8), colour).save(out, format="PNG")
     return out.getvalue()
@@ -67,36 +69,43 @@ def write_if_changed(path, data):
 
 class Post:
     def __init__(self, number, rng):
-        self.slug = "post-{0}".format(number)
-        self.title = "Post {0} about {1}".format(number, rng.choice(WORDS))
-        self.date = dt.datetime(rng.choice((2015, 2016, 2017)), rng.randint(1, 12), rng.randint(1, 28),
-                                rng.randint(0, 23), tzinfo=dt.timezone.utc)
+        self.slug = f"post-{number}"
+        self.title = f"Post {number} about {rng.choice(WORDS)}"
+        self.date = dt.datetime(
+            rng.choice((2015, 2016, 2017)), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), tzinfo=dt.UTC
+        )
         self.tags = sorted(rng.sample(TAGS, 2))
         self.category = rng.choice(CATEGORIES)
         self.author = rng.choice(AUTHORS)
-        self.description = "What post {0} is about.".format(number)
+        self.description = f"What post {number} is about."
         self.paragraphs = [" ".join(rng.choice(WORDS) for _ in range(12)) + "."]
         self.status = None
-        self.image = None   # name of an image in images/ the post shows
-        self.link = None    # slug of a post it links to with :doc:
+        self.image = None  # name of an image in images/ the post shows
+        self.link = None  # slug of a post it links to with :doc:
         self.listing = False
-        self.guid = None    # the feed GUID it keeps after a move (redirects.txt)
+        self.guid = None  # the feed GUID it keeps after a move (redirects.txt)
 
     def source(self):
-        lines = [".. title: " + self.title, ".. slug: " + self.slug, ".. date: " + self.date.isoformat(sep=" "),
-                 ".. tags: " + ", ".join(self.tags), ".. category: " + self.category, ".. author: " + self.author,
-                 ".. description: " + self.description]
+        lines = [
+            ".. title: " + self.title,
+            ".. slug: " + self.slug,
+            ".. date: " + self.date.isoformat(sep=" "),
+            ".. tags: " + ", ".join(self.tags),
+            ".. category: " + self.category,
+            ".. author: " + self.author,
+            ".. description: " + self.description,
+        ]
         if self.status:
             lines.append(".. status: " + self.status)
         if self.guid:
             lines.append(".. guid: " + self.guid)
         body = ["", "Section", "=======", ""] + [p + "\n" for p in self.paragraphs]
         if self.image:
-            body += [".. image:: /images/{0}".format(self.image), "   :alt: An image.", ""]
+            body += [f".. image:: /images/{self.image}", "   :alt: An image.", ""]
         if self.listing:
             body += [".. listing:: planner-listing.py python", ""]
         if self.link:
-            body += ["See :doc:`the other post <{0}>`.".format(self.link), ""]
+            body += [f"See :doc:`the other post <{self.link}>`.", ""]
         return "\n".join(lines + body) + "\n"
 
 
@@ -142,17 +151,33 @@ class Site:
         for name, data in self.images.items():
             write_if_changed(images / name, data)
         write_if_changed(self.root / "listings" / "planner-listing.py", self.listing)
-        write_if_changed(self.root / "redirects.txt", "".join(
-            "301 /posts/{0}/ /posts/{1}/\n".format(old, new) for old, new in sorted(self.moves.items())))
-        write_if_changed(self.root / "conf.py", self.conf + (
-            '\nBLOG_DESCRIPTION = "Changed by the planner test."\n' if self.conf_variant else ""))
-        write_if_changed(self.template_path, self.template.replace("Latest posts", "Newest posts")
-                         if self.template_variant else self.template)
+        write_if_changed(
+            self.root / "redirects.txt",
+            "".join(f"301 /posts/{old}/ /posts/{new}/\n" for old, new in sorted(self.moves.items())),
+        )
+        write_if_changed(
+            self.root / "conf.py",
+            self.conf + ('\nBLOG_DESCRIPTION = "Changed by the planner test."\n' if self.conf_variant else ""),
+        )
+        write_if_changed(
+            self.template_path,
+            self.template.replace("Latest posts", "Newest posts") if self.template_variant else self.template,
+        )
 
     def copy_sources(self, dest):
         dest = Path(dest)
-        for part in ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages", "images", "files",
-                     "listings", "redirects.txt"):
+        for part in (
+            "conf.py",
+            "docutils.conf",
+            "plugins",
+            "themes",
+            "posts",
+            "pages",
+            "images",
+            "files",
+            "listings",
+            "redirects.txt",
+        ):
             src = self.root / part
             if src.is_dir():
                 shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
@@ -170,6 +195,7 @@ def clean_build(site, tmp):
 
 def tempfile_dir(tmp):
     import tempfile
+
     return tempfile.mkdtemp(prefix="clean-", dir=tmp)
 
 
@@ -181,9 +207,10 @@ class AuthorActions(RuleBasedStateMachine):
         self.tmp = None
         self.site = None
 
-    @initialize(seed=st.integers(0, 2 ** 16))
+    @initialize(seed=st.integers(0, 2**16))
     def start(self, seed):
         import tempfile
+
         self.tmp = tempfile.mkdtemp(prefix="planner-")
         self.site = Site(Path(self.tmp) / "site", seed)
         self.scheduled = None
@@ -198,11 +225,11 @@ class AuthorActions(RuleBasedStateMachine):
     def build(self):
         self.site.write()
         before = tree(self.site.root / "output") if (self.site.root / "output").exists() else None
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         got = nikola_build(self.site.root, served=True)
         want = clean_build(self.site, self.tmp)
         try:
-            if self.scheduled is not None and started <= self.scheduled <= dt.datetime.now(dt.timezone.utc):
+            if self.scheduled is not None and started <= self.scheduled <= dt.datetime.now(dt.UTC):
                 return  # a scheduled post came due between the two builds: they rightly differ
             if want.returncode != 0:
                 # A post with a mistake: both builds refuse it, and output/ is as it was.
@@ -284,7 +311,7 @@ class AuthorActions(RuleBasedStateMachine):
         old = self.pick(data)
         post = self.site.posts.pop(old)
         post.slug = old + "-moved"
-        post.guid = post.guid or "http://graham.hayes.ie/posts/{0}/".format(old)
+        post.guid = post.guid or f"http://graham.hayes.ie/posts/{old}/"
         self.site.posts[post.slug] = post
         self.site.moves = {o: (post.slug if n == old else n) for o, n in self.site.moves.items()}
         self.site.moves[old] = post.slug
@@ -300,20 +327,20 @@ class AuthorActions(RuleBasedStateMachine):
     def schedule(self, data):
         """A post dated a few seconds ahead: not published now, published once the date has passed."""
         post = self.site.posts[self.pick(data)]
-        post.date = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=4)).replace(microsecond=0)
+        post.date = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4)).replace(microsecond=0)
         self.scheduled = post.date
         self.build()
 
     @precondition(lambda self: self.scheduled is not None)
     @rule()
     def let_the_date_pass(self):
-        time.sleep(max(0.0, (self.scheduled - dt.datetime.now(dt.timezone.utc)).total_seconds()) + 0.2)
+        time.sleep(max(0.0, (self.scheduled - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
         self.scheduled = None
         self.build()
 
     @rule(data=st.data(), colour=st.sampled_from(("red", "green", "blue")))
     def show_an_image(self, data, colour):
-        name = "planner-{0}.png".format(data.draw(st.integers(1, 2)))
+        name = f"planner-{data.draw(st.integers(1, 2))}.png"
         self.site.images[name] = png(colour)
         self.site.posts[self.pick(data)].image = name
         self.build()
@@ -330,7 +357,7 @@ class AuthorActions(RuleBasedStateMachine):
     @rule(data=st.data())
     def edit_the_listing(self, data):
         self.site.posts[self.pick(data)].listing = True
-        self.site.listing += "print({0!r})\n".format(data.draw(st.sampled_from(WORDS)))
+        self.site.listing += f"print({data.draw(st.sampled_from(WORDS))!r})\n"
         self.build()
 
     @rule(data=st.data())
@@ -369,19 +396,22 @@ class AuthorActions(RuleBasedStateMachine):
 
 
 TestAuthorActions = AuthorActions.TestCase
-TestAuthorActions.settings = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
-                                      suppress_health_check=list(HealthCheck))
+TestAuthorActions.settings = settings(
+    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 # --- builds killed part way, builds at once ------------------------------------------------
+
 
 def nikola_process(root):
     """``nikola build`` as an author's terminal runs it: a process of its own (it can be killed)."""
     env = dict(os.environ, NIKOLA_NO_COLOR="1")
     env.pop("SITE_URL", None)
     env.pop("BLOG_PREVIEW", None)
-    return subprocess.Popen([NIKOLA, "build"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    return subprocess.Popen(
+        [NIKOLA, "build"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def assert_clean(site, tmp):
@@ -421,9 +451,12 @@ def test_a_build_killed_at_any_point_leaves_what_the_next_build_needs(tmp_path):
     for round_ in range(6):
         if round_:
             post = site.posts[rng.choice(sorted(site.posts))]
-            [lambda post=post: post.paragraphs.append("More text."),
-             lambda post=post: setattr(post, "title", post.title + " again"),
-             site.add, lambda: setattr(site, "template_variant", site.template_variant ^ 1)][round_ % 4]()
+            [
+                lambda post=post: post.paragraphs.append("More text."),
+                lambda post=post: setattr(post, "title", post.title + " again"),
+                site.add,
+                lambda: setattr(site, "template_variant", site.template_variant ^ 1),
+            ][round_ % 4]()
             site.write()
         before = log.stat().st_mtime_ns if log.exists() else None
         process = nikola_process(site.root)
@@ -459,6 +492,7 @@ def test_two_builds_at_once_wait_for_each_other_and_give_the_clean_output(tmp_pa
 
 # --- a post with a mistake, in an incremental build ----------------------------------------------
 
+
 def test_a_mistake_in_an_incremental_build_is_reported_and_publishes_nothing(tmp_path):
     site = Site(tmp_path / "site", seed=9)
     site.write()
@@ -472,7 +506,7 @@ def test_a_mistake_in_an_incremental_build_is_reported_and_publishes_nothing(tmp
     failed = nikola_build(site.root, served=True)
     assert failed.returncode != 0
     line = next(n for n, text in enumerate(post.source().splitlines(), 1) if "frobnicate" in text)
-    assert "posts/{0}.rst:{1}: ERROR: Unknown directive type".format(post.slug, line) in failed.log, failed.log
+    assert f"posts/{post.slug}.rst:{line}: ERROR: Unknown directive type" in failed.log, failed.log
     assert failed.log.rstrip().splitlines()[-1].startswith("nikola build: 1 post with mistakes"), failed.log
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()} == before
     post.paragraphs[-1] = "Fixed."
@@ -482,9 +516,11 @@ def test_a_mistake_in_an_incremental_build_is_reported_and_publishes_nothing(tmp
 
 # --- what takes the full path ---------------------------------------------------------------------
 
+
 def built_counts(log):
     """(units built, units kept, posts compiled) from a planner build's output."""
     import re
+
     m = re.search(r"planner: (\d+) units built, (\d+) kept", log)
     return int(m.group(1)), int(m.group(2)), log.count("render_posts:")
 
@@ -533,7 +569,9 @@ def test_a_package_upgrade_or_another_python_drops_the_whole_record(tmp_path, mo
     """Every part the record keeps is keyed by the code (plugins/, Python, installed distributions):
     an upgrade of Nikola or of any package changes every key, and loading with new keys drops the parts."""
     import types
+
     from plugins.planner import inputs, state
+
     monkeypatch.chdir(tmp_path)
     (tmp_path / "plugins").mkdir()
     (tmp_path / "plugins" / "a.py").write_text("x = 1\n")
@@ -543,8 +581,15 @@ def test_a_package_upgrade_or_another_python_drops_the_whole_record(tmp_path, mo
     assert inputs.keys(site) == keys  # the same inputs, the same keys
     store = state.Store("output")
     record = state.empty()
-    record.update(keys=keys, units={"u": [b"x", None, [], []]}, compiled={"p": {}}, sources={"p": []},
-                  posts="posts-1.pickle", templates={"t": []}, globals={"g": b""})
+    record.update(
+        keys=keys,
+        units={"u": [b"x", None, [], []]},
+        compiled={"p": {}},
+        sources={"p": []},
+        posts="posts-1.pickle",
+        templates={"t": []},
+        globals={"g": b""},
+    )
     store.save(record)
     assert store.load(keys)["units"] == {"u": [b"x", None, [], []]}
     real = inputs.installed()
@@ -560,6 +605,7 @@ def test_the_listing_of_output_is_the_same_from_find_and_from_a_walk(tmp_path):
     """The record compares GNU find's listing of output/ with its own stat of the files it wrote: both
     must give the same text for the same file, or every build would see changed files (or miss some)."""
     from plugins.planner import planner
+
     output = tmp_path / "output"
     names = ["index.html", "a b/ü é.html", "tab\there.txt", "deep/er/x.xml.gz", "old.txt"]
     for i, name in enumerate(names):
@@ -585,7 +631,7 @@ def test_a_link_to_another_post_follows_its_title_and_waits_for_a_draft(tmp_path
     site = Site(tmp_path / "site", seed=8)
     first, second = sorted(site.posts)[:2]
     site.posts[first].link = second
-    site.posts[first].paragraphs.append("See :doc:`{0}`.".format(second))
+    site.posts[first].paragraphs.append(f"See :doc:`{second}`.")
     site.write()
     assert nikola_build(site.root, served=True).returncode == 0
     site.posts[second].title = "A new title for the linked post"
@@ -596,7 +642,7 @@ def test_a_link_to_another_post_follows_its_title_and_waits_for_a_draft(tmp_path
     site.write()
     failed = nikola_build(site.root, served=True)
     assert failed.returncode != 0
-    assert 'ERROR: "{0}" is a draft (posts/{0}.rst): it has no page to link to'.format(second) in failed.log
+    assert f'ERROR: "{second}" is a draft (posts/{second}.rst): it has no page to link to' in failed.log
     site.posts[second].status = None
     site.write()
     assert_clean(site, tmp_path)

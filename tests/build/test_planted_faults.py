@@ -22,8 +22,8 @@ rule on its own in tests/unit/test_markup_rules.py.
 """
 
 import pytest
-
 from support.sitebuild import copy_built
+
 from sitecheck import links, markup
 
 STATIC_CHECKS = {
@@ -55,25 +55,39 @@ def test_each_static_check_finds_only_its_planted_faults(found, check):
 
 def test_a_broken_internal_link_is_caught_on_its_page_and_in_the_feeds(found):
     problems = found["broken_links"]
-    assert [p for p in problems if p.startswith("posts/broken-link/index.html: <a href>")
-            and p.endswith("no file posts/no-such-post/index.html")], problems
+    assert [
+        p
+        for p in problems
+        if p.startswith("posts/broken-link/index.html: <a href>")
+        and p.endswith("no file posts/no-such-post/index.html")
+    ], problems
     # the feeds carry the post in full, so they are caught too
     assert [p for p in problems if p.startswith("rss.xml: rss item content <a href>") and "no-such-post" in p], problems
 
 
 def test_a_broken_fragment_is_caught(found):
-    assert [p for p in found["broken_fragments"] if p.startswith("posts/broken-fragment/index.html: <a href>")
-            and p.endswith("no id 'result' in posts/fragment-target/index.html")], found["broken_fragments"]
+    assert [
+        p
+        for p in found["broken_fragments"]
+        if p.startswith("posts/broken-fragment/index.html: <a href>")
+        and p.endswith("no id 'result' in posts/fragment-target/index.html")
+    ], found["broken_fragments"]
 
 
 def test_a_missing_image_is_caught(found):
-    assert [p for p in found["broken_links"] if p.startswith("posts/missing-image/index.html: <img src>")
-            and p.endswith("no file images/no-such-photo.jpg")], found["broken_links"]
+    assert [
+        p
+        for p in found["broken_links"]
+        if p.startswith("posts/missing-image/index.html: <img src>") and p.endswith("no file images/no-such-photo.jpg")
+    ], found["broken_links"]
 
 
 def test_an_image_without_alt_text_is_caught(found):
-    assert [p for p in found["images_without_alt"] if p.startswith("posts/image-without-alt/index.html:")
-            and "ATL.jpg" in p and "file name" in p], found["images_without_alt"]
+    assert [
+        p
+        for p in found["images_without_alt"]
+        if p.startswith("posts/image-without-alt/index.html:") and "ATL.jpg" in p and "file name" in p
+    ], found["images_without_alt"]
 
 
 def test_a_file_left_over_from_a_deleted_post_is_caught_by_nikola_check(faults, tmp_path):

@@ -9,9 +9,7 @@ import gzip
 
 import brotli
 import pytest
-
 from support.sitebuild import ROOT, copy_built, copy_site, nikola_build
-
 
 # The plugin's rule, restated as the specification the tests hold it to.
 TEXT = (".html", ".css", ".js", ".mjs", ".xml", ".atom", ".opml", ".json", ".svg", ".txt")
@@ -57,8 +55,11 @@ def test_nothing_else_is_compressed(built):
 
 def test_gzip_copies_carry_no_file_name_and_no_time(built):
     """Bytes 3 (flags: FNAME is 0x08) and 4-7 (mtime) of the gzip header."""
-    bad = [c for c in copies(built.root) if c.suffix == ".gz"
-           and (c.read_bytes()[3] & 0x08 or c.read_bytes()[4:8] != b"\0\0\0\0")]
+    bad = [
+        c
+        for c in copies(built.root)
+        if c.suffix == ".gz" and (c.read_bytes()[3] & 0x08 or c.read_bytes()[4:8] != b"\0\0\0\0")
+    ]
     assert bad == []
 
 
@@ -116,12 +117,11 @@ def test_a_rebuild_rewrites_the_copies_of_changed_files_only(rebuilt):
             if copy not in after:
                 assert not worth_compressing(source), copy
             elif source in changed:
-                assert before.get(copy) != after[copy], "{0} was not refreshed".format(copy)
+                assert before.get(copy) != after[copy], f"{copy} was not refreshed"
             else:
-                assert before.get(copy) == after[copy], "{0} was rewritten".format(copy)
+                assert before.get(copy) == after[copy], f"{copy} was rewritten"
     post_page = next(p for p in changed if p.name == "index.html" and "a-good-post" in p.parts)
-    assert b"A paragraph added by the edit." in brotli.decompress(
-        post_page.with_name("index.html.br").read_bytes())
+    assert b"A paragraph added by the edit." in brotli.decompress(post_page.with_name("index.html.br").read_bytes())
 
 
 def test_a_copy_whose_file_is_gone_is_removed(rebuilt):

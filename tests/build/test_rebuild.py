@@ -13,9 +13,7 @@ starts from a copy of the good fixture site as built once for the session
 import os
 
 import pytest
-
 from support.sitebuild import copy_built, nikola_build
-
 
 SKIPPED = "nothing changed since the last build"
 

@@ -25,7 +25,7 @@ BAD = {
     "gone_still_served": ("redirects.txt:2", "/posts/kept/ is recorded as gone, but the site still serves it"),
     "other_origin": ("redirects.txt:2", "is not a path on this site: a redirect never leaves the site's origin"),
     # The line after the post's metadata, where the guid line goes.
-    "guid_missing": ("posts/new-slug.rst:8", "add the line `.. guid: {0}` to its metadata".format(GUID)),
+    "guid_missing": ("posts/new-slug.rst:8", f"add the line `.. guid: {GUID}` to its metadata"),
 }
 
 
@@ -42,8 +42,9 @@ def test_a_bad_record_stops_the_build_at_its_line_and_publishes_nothing(tmp_path
     where, message = BAD[case]
     build = nikola_build(site_with(tmp_path / case, "redirects_" + case))
     assert build.returncode != 0, build.log
-    assert [line for line in build.log.splitlines()
-            if line.startswith(where + ": ERROR: ") and message in line], build.log
+    assert [line for line in build.log.splitlines() if line.startswith(where + ": ERROR: ") and message in line], (
+        build.log
+    )
     assert "Traceback" not in build.log, build.log
     assert build.log.rstrip().splitlines()[-1].startswith("nikola build: "), build.log
     assert not build.output.exists(), sorted(p.name for p in build.output.iterdir())
@@ -91,8 +92,9 @@ print(json.dumps(sorted(served.site_urls(site))))
 def predicted(root):
     env = dict(os.environ, NIKOLA_NO_COLOR="1")
     env.pop("SITE_URL", None)
-    proc = subprocess.run([sys.executable, "-c", PREDICT], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PREDICT], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return set(json.loads(proc.stdout.strip().splitlines()[-1]))
 
@@ -100,6 +102,7 @@ def predicted(root):
 def written(output):
     """What a build serves, less what plugins/redirects writes for its records."""
     from plugins.rules import redirects
+
     records, _ = redirects.read(output.parent)
     return redirects.without_redirect_pages(redirects.served_urls(output), records) - {"/410.html"}
 
@@ -115,6 +118,7 @@ def test_the_blogs_urls_checked_before_the_build_are_those_it_serves(built):
 
 
 # --- a slug change, built incrementally, and read by a feed reader ------------------------------
+
 
 def test_a_slug_change_with_its_301_built_incrementally_equals_a_clean_build(tmp_path):
     site = site_with(tmp_path / "site")
@@ -135,8 +139,13 @@ def test_a_slug_change_with_its_301_built_incrementally_equals_a_clean_build(tmp
 
 
 def make_check(site, *paths):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_post.py"), *paths], cwd=site,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_post.py"), *paths],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("case,named", [("missing_target", "redirects.txt"), ("guid_missing", "posts/new-slug.rst")])
@@ -145,15 +154,20 @@ def test_make_check_reports_what_the_build_reports_about_redirects(tmp_path, cas
     site = site_with(tmp_path / case, "redirects_" + case)
     run = make_check(site, named)
     assert run.returncode == 1, (run.stdout, run.stderr)
-    assert [line for line in run.stderr.splitlines() if line.startswith(where + ": ERROR: ") and message in line], \
+    assert [line for line in run.stderr.splitlines() if line.startswith(where + ": ERROR: ") and message in line], (
         run.stderr
+    )
     assert not (site / "output").exists()
 
 
 def test_make_check_checks_redirects_txt_when_it_changed(tmp_path):
     site = site_with(tmp_path / "site")
-    subprocess.run("git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm start",
-                   shell=True, cwd=site, check=True)
+    subprocess.run(
+        "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm start",
+        shell=True,
+        cwd=site,
+        check=True,
+    )
     assert make_check(site).returncode == 0
     shutil.copy2(SITES / "redirects_missing_target" / "redirects.txt", site / "redirects.txt")
     run = make_check(site)
@@ -162,11 +176,12 @@ def test_make_check_checks_redirects_txt_when_it_changed(tmp_path):
 
 # --- what is written for the web server and for static hosts ----------------------------------
 
+
 def test_the_nginx_rules_are_exact_locations_quoted_and_percent_encoded():
     from plugins.redirects import server_rules
     from plugins.rules import redirects
 
-    records, problems = redirects.parse('301 /old%20page/ /new%22page/\n410 /gone.pdf\n410 /x/index.html\n')
+    records, problems = redirects.parse("301 /old%20page/ /new%22page/\n410 /gone.pdf\n410 /x/index.html\n")
     assert problems == []
     assert server_rules.nginx_text(records).splitlines()[-5:] == [
         'location = "/gone.pdf" { return 410; }',
@@ -188,5 +203,7 @@ def test_a_moved_feed_or_file_gets_no_html_page(built):
     assert "/categories/cat_openstack.xml" in feeds and "/posts/the-big-rename/index.rst" in feeds
     assert [old for old in feeds if (built.root / old.lstrip("/")).exists()] == []
     pages = [old for old in moved if server_rules.wants_page(old)]
-    assert pages and all((built.root / old.lstrip("/") / "index.html").is_file() or
-                         (built.root / old.lstrip("/")).is_file() for old in pages)
+    assert pages and all(
+        (built.root / old.lstrip("/") / "index.html").is_file() or (built.root / old.lstrip("/")).is_file()
+        for old in pages
+    )

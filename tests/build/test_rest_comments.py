@@ -18,12 +18,11 @@ import sys
 
 import brotli
 import pytest
-
 from support.sitebuild import ROOT, copy_site, nikola_build
 
 # Pagefind indexes words by their stems, lowercased: a stem of each word is looked for.
 SECRETS = (b"embargo", b"zebulonq")  # "embargoed until", and a word found only in the comments
-VISIBLE_WORD = b"quokkavis"          # of "quokkavisible", a word of the post's text: the control
+VISIBLE_WORD = b"quokkavis"  # of "quokkavisible", a word of the post's text: the control
 POST = """\
 .. title: Notes for reviewers
 .. slug: notes-for-reviewers
@@ -107,12 +106,19 @@ def test_no_published_file_holds_a_comments_text(site):
     holding = sorted(name for name, data in files.items() if any(secret in data for secret in SECRETS))
     assert holding == []
     # The control: the post's own words are read in each kind of file.
-    kinds = {"page": "posts/notes-for-reviewers/index.html", "its .gz": "posts/notes-for-reviewers/index.html.gz",
-             "its .br": "posts/notes-for-reviewers/index.html.br", "a feed": "rss.xml"}
+    kinds = {
+        "page": "posts/notes-for-reviewers/index.html",
+        "its .gz": "posts/notes-for-reviewers/index.html.gz",
+        "its .br": "posts/notes-for-reviewers/index.html.br",
+        "a feed": "rss.xml",
+    }
     for kind, name in kinds.items():
-        assert VISIBLE_WORD in files[name], "{0}: {1} does not hold the post's text".format(kind, name)
-    assert any(VISIBLE_WORD in data for name, data in files.items() if name.startswith("pagefind/")
-               and name.endswith(".pf_fragment")), "no Pagefind fragment holds the post's text"
+        assert VISIBLE_WORD in files[name], f"{kind}: {name} does not hold the post's text"
+    assert any(
+        VISIBLE_WORD in data
+        for name, data in files.items()
+        if name.startswith("pagefind/") and name.endswith(".pf_fragment")
+    ), "no Pagefind fragment holds the post's text"
     assert any(VISIBLE_WORD in data for name, data in files.items() if name.endswith(".pf_index"))
 
 
@@ -140,5 +146,5 @@ def test_the_new_post_stub_says_what_is_true():
     sys.path.insert(0, str(ROOT / "scripts"))
     import new_post
 
-    stub = new_post.stub("T", "t", datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc), "A", [], {})
+    stub = new_post.stub("T", "t", datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), "A", [], {})
     assert "never published" in stub and "readers do not see" not in stub

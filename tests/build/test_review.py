@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.review import compare, feeds, html_report, summary  # noqa: E402
 
 GUID = "http://graham.hayes.ie/posts/{0}/".format
-HOSTILE = "</title><script>alert(1)</script>\"><img src=x onerror=alert(2)> & <b>bold</b>"
+HOSTILE = '</title><script>alert(1)</script>"><img src=x onerror=alert(2)> & <b>bold</b>'
 
 
 def edit(path, old, new):
@@ -70,8 +70,11 @@ def retag(site):
 
 
 def move(site, keep_guid=True, record=True):
-    edit(site / "posts" / "two.rst", ".. slug: two", ".. slug: two-renamed" + ("\n.. guid: " + GUID("two")
-                                                                              if keep_guid else ""))
+    edit(
+        site / "posts" / "two.rst",
+        ".. slug: two",
+        ".. slug: two-renamed" + ("\n.. guid: " + GUID("two") if keep_guid else ""),
+    )
     if record:
         (site / "redirects.txt").write_text("# moved by the review tests\n301 /posts/two/ /posts/two-renamed/\n")
 
@@ -88,21 +91,31 @@ def delete(site, record=True):
 
 
 def draft(site):
-    (site / "posts" / "draft.rst").write_text(POST.format(title="Unfinished", slug="unfinished",
-                                                          more=".. status: draft\n"))
+    (site / "posts" / "draft.rst").write_text(
+        POST.format(title="Unfinished", slug="unfinished", more=".. status: draft\n")
+    )
 
 
 CHANGES = {
-    "new_post": new_post, "body_edit": body_edit, "retitle": retitle, "retag": retag, "move": move,
-    "new_guid": new_guid, "delete": delete,
-    "delete_without_record": lambda site: delete(site, record=False), "draft": draft,
+    "new_post": new_post,
+    "body_edit": body_edit,
+    "retitle": retitle,
+    "retag": retag,
+    "move": move,
+    "new_guid": new_guid,
+    "delete": delete,
+    "delete_without_record": lambda site: delete(site, record=False),
+    "draft": draft,
 }
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    build = shared_build(tmp_path_factory, "review-base", lambda folder: nikola_build(
-        copy_site(folder, overlay=SITES / "review", with_posts=False)))
+    build = shared_build(
+        tmp_path_factory,
+        "review-base",
+        lambda folder: nikola_build(copy_site(folder, overlay=SITES / "review", with_posts=False)),
+    )
     assert build.returncode == 0, build.log
     return build.root
 
@@ -120,6 +133,7 @@ def review(base, tmp_path_factory):
             assert build.returncode == 0, build.log
             reports[name] = compare.compare(base / "output", site / "output", site)
         return reports[name]
+
     return run
 
 
@@ -146,55 +160,108 @@ def dropped_of(report):
 
 FEEDS = ("/rss.xml", "/categories/common.xml", "/categories/cat_events.xml", "/authors/ann-author.xml")
 TWO_FEEDS = FEEDS + ("/categories/keep.xml",)
-NEW_POST_LISTS = {"/", "/archive.html", "/authors/", "/authors/ann-author/", "/categories/", "/categories/cat_events/",
-                  "/categories/common/", "/feeds/", "/search/"}  # the last four show counts of posts
-LINKS_TO_TWO = {"/", "/archive.html", "/authors/ann-author/", "/categories/cat_events/", "/categories/common/",
-                "/categories/keep/", "/posts/one/", "/posts/three/", "/posts/four/"}
+NEW_POST_LISTS = {
+    "/",
+    "/archive.html",
+    "/authors/",
+    "/authors/ann-author/",
+    "/categories/",
+    "/categories/cat_events/",
+    "/categories/common/",
+    "/feeds/",
+    "/search/",
+}  # the last four show counts of posts
+LINKS_TO_TWO = {
+    "/",
+    "/archive.html",
+    "/authors/ann-author/",
+    "/categories/cat_events/",
+    "/categories/common/",
+    "/categories/keep/",
+    "/posts/one/",
+    "/posts/three/",
+    "/posts/four/",
+}
 
 
 def expected(posts=(), lists=(), feeds=None, dropped=(), errors=(), nav=(), markup=(), files=()):
-    return dict(posts=set(posts), lists=set(lists), feeds=feeds or {}, dropped=set(dropped), errors=list(errors),
-                nav=set(nav), markup=set(markup), files=set(files))
+    return dict(
+        posts=set(posts),
+        lists=set(lists),
+        feeds=feeds or {},
+        dropped=set(dropped),
+        errors=list(errors),
+        nav=set(nav),
+        markup=set(markup),
+        files=set(files),
+    )
 
 
 EXPECTED = {
     "new_post": expected(
-        posts={("added", "/posts/five/")}, lists={("changed", url) for url in NEW_POST_LISTS},
+        posts={("added", "/posts/five/")},
+        lists={("changed", url) for url in NEW_POST_LISTS},
         feeds={feed: {"added": {GUID("five")}} for feed in FEEDS},
-        nav={"/posts/four/"}, files={("changed", "/sitemap.xml")}),
+        nav={"/posts/four/"},
+        files={("changed", "/sitemap.xml")},
+    ),
     "body_edit": expected(
-        posts={("changed", "/posts/two/")}, feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS}),
+        posts={("changed", "/posts/two/")}, feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS}
+    ),
     "retitle": expected(
         posts={("changed", "/posts/two/")},
         lists={("changed", url) for url in LINKS_TO_TWO - {"/posts/one/", "/posts/three/", "/posts/four/"}},
         feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS},
-        nav={"/posts/one/", "/posts/three/", "/posts/four/"}),  # older and newer post links show its title
+        nav={"/posts/one/", "/posts/three/", "/posts/four/"},
+    ),  # older and newer post links show its title
     "retag": expected(
         posts={("changed", "/posts/two/")},
-        lists={("added", "/categories/fresh/"), ("changed", "/categories/keep/"), ("changed", "/categories/"),
-               ("changed", "/feeds/"), ("changed", "/search/")},
-        feeds={**{feed: {"changed": {GUID("two")}} for feed in FEEDS},
-               "/categories/fresh.xml added": {"added": {GUID("two")}},
-               "/categories/keep.xml": {"removed": {GUID("two")}}},
-        files={("changed", "/sitemap.xml"), ("changed", "/feeds/all.opml"), ("changed", "/feeds/tags.opml")}),
+        lists={
+            ("added", "/categories/fresh/"),
+            ("changed", "/categories/keep/"),
+            ("changed", "/categories/"),
+            ("changed", "/feeds/"),
+            ("changed", "/search/"),
+        },
+        feeds={
+            **{feed: {"changed": {GUID("two")}} for feed in FEEDS},
+            "/categories/fresh.xml added": {"added": {GUID("two")}},
+            "/categories/keep.xml": {"removed": {GUID("two")}},
+        },
+        files={("changed", "/sitemap.xml"), ("changed", "/feeds/all.opml"), ("changed", "/feeds/tags.opml")},
+    ),
     "move": expected(
-        posts={("moved", "/posts/two-renamed/")}, feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS},
-        dropped={("/posts/two/", (301, "/posts/two-renamed/"))}, markup=LINKS_TO_TWO,
-        files={("changed", "/sitemap.xml")}),
+        posts={("moved", "/posts/two-renamed/")},
+        feeds={feed: {"changed": {GUID("two")}} for feed in TWO_FEEDS},
+        dropped={("/posts/two/", (301, "/posts/two-renamed/"))},
+        markup=LINKS_TO_TWO,
+        files={("changed", "/sitemap.xml")},
+    ),
     "new_guid": expected(
         feeds={feed: {"added": {GUID("two-again")}, "removed": {GUID("two")}} for feed in TWO_FEEDS},
-        errors=[r"^the post at /posts/two/ had the feed GUID http://graham.hayes.ie/posts/two/ and now has "
-                r"http://graham.hayes.ie/posts/two-again/ .*add `.. guid: http://graham.hayes.ie/posts/two/`"]),
+        errors=[
+            r"^the post at /posts/two/ had the feed GUID http://graham.hayes.ie/posts/two/ and now has "
+            r"http://graham.hayes.ie/posts/two-again/ .*add `.. guid: http://graham.hayes.ie/posts/two/`"
+        ],
+    ),
     "delete": expected(
         # The page nginx shows with a 410 is written with the site's first removal.
-        posts={("removed", "/posts/four/")}, lists={("changed", url) for url in NEW_POST_LISTS} | {("added", "/410.html")},
-        feeds={feed: {"removed": {GUID("four")}} for feed in FEEDS}, dropped={("/posts/four/", (410, None))},
-        nav={"/posts/one/", "/posts/two/", "/posts/three/"}, files={("changed", "/sitemap.xml")}),
+        posts={("removed", "/posts/four/")},
+        lists={("changed", url) for url in NEW_POST_LISTS} | {("added", "/410.html")},
+        feeds={feed: {"removed": {GUID("four")}} for feed in FEEDS},
+        dropped={("/posts/four/", (410, None))},
+        nav={"/posts/one/", "/posts/two/", "/posts/three/"},
+        files={("changed", "/sitemap.xml")},
+    ),
     "delete_without_record": expected(
-        posts={("removed", "/posts/four/")}, lists={("changed", url) for url in NEW_POST_LISTS},
-        feeds={feed: {"removed": {GUID("four")}} for feed in FEEDS}, dropped={("/posts/four/", None)},
+        posts={("removed", "/posts/four/")},
+        lists={("changed", url) for url in NEW_POST_LISTS},
+        feeds={feed: {"removed": {GUID("four")}} for feed in FEEDS},
+        dropped={("/posts/four/", None)},
         errors=[r"^`/posts/four/` is published by the base and not by this change.*`410 /posts/four/`"],
-        nav={"/posts/one/", "/posts/two/", "/posts/three/"}, files={("changed", "/sitemap.xml")}),
+        nav={"/posts/one/", "/posts/two/", "/posts/three/"},
+        files={("changed", "/sitemap.xml")},
+    ),
     "draft": expected(),
 }
 
@@ -208,12 +275,13 @@ def test_each_change_gives_exactly_the_report_expected(review, change):
     assert set(report.markup_only) == want["markup"]
     assert feeds_of(report) == want["feeds"]
     # Each Atom feed repeats its RSS twin here: folded into it, not listed twice.
-    assert {feeds.twin(f.feed) for f in report.feeds if f.kind == "Atom"} == {f.feed for f in report.feeds
-                                                                               if f.kind == "RSS"}
+    assert {feeds.twin(f.feed) for f in report.feeds if f.kind == "Atom"} == {
+        f.feed for f in report.feeds if f.kind == "RSS"
+    }
     assert all(f.same_as for f in report.feeds if f.kind == "Atom")
     assert dropped_of(report) == want["dropped"]
     assert len(report.errors) == len(want["errors"]), report.errors
-    for error, pattern in zip(report.errors, want["errors"]):
+    for error, pattern in zip(report.errors, want["errors"], strict=True):
         assert re.search(pattern, error), error
     assert {(status, url) for status, urls in report.files.items() for url in urls} == want["files"]
     assert [record.old for record in report.records] == [url for url, _ in want["dropped"] if _ is not None]
@@ -266,15 +334,27 @@ def test_the_summary_puts_errors_first_and_keeps_a_hostile_title_as_text(review)
 
 
 def _git(site, *args):
-    subprocess.run(["git", "-c", "user.name=Review Test", "-c", "user.email=review@example.org", *args],
-                   cwd=site, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["git", "-c", "user.name=Review Test", "-c", "user.email=review@example.org", *args],
+        cwd=site,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _make_review(site, *args):
     env = dict(os.environ, PYTHONPATH=str(ROOT))  # scripts/review is the project's, not part of the site
     env.pop("SITE_URL", None)
-    return subprocess.run([sys.executable, "-m", "scripts.review", "--jobs", "1", *args], cwd=site, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.review", "--jobs", "1", *args],
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.mark.e2e
@@ -308,6 +388,7 @@ def test_make_review_in_a_clone_with_only_main_and_a_dirty_tree(tmp_path):
 def test_what_a_review_keeps_never_hides_a_change(tmp_path):
     """The next review trusts a file's answer only while its size and time are unchanged on both sides."""
     from scripts.review import tree
+
     base, head, state = tmp_path / "base", tmp_path / "head", tmp_path / "tree.json"
     for side in (base, head):
         (side / "posts" / "a").mkdir(parents=True)
@@ -333,7 +414,8 @@ def test_a_redirect_page_at_a_moved_url_is_the_move_not_a_page(review, tmp_path)
     shutil.copytree(moved.head_output, output)
     (output / "posts" / "two").mkdir(exist_ok=True)  # plugins/redirects writes one: this one stands for any
     (output / "posts" / "two" / "index.html").write_text(
-        '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url=/posts/two-renamed/"></head></html>')
+        '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url=/posts/two-renamed/"></head></html>'
+    )
     report = compare.compare(moved.base_output, output, Path(moved.head_output).parent)
     assert pages_of(report, "post") == {("moved", "/posts/two-renamed/")}
     assert dropped_of(report) == {("/posts/two/", (301, "/posts/two-renamed/"))}
@@ -344,9 +426,26 @@ def test_a_redirect_page_at_a_moved_url_is_the_move_not_a_page(review, tmp_path)
 def test_the_review_benchmark_runs(tmp_path):
     """bench/review.py at N = 3, once: its code path keeps working (nothing is timed here)."""
     results = tmp_path / "review.json"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "review.py"), "--posts", "3", "--repeat", "1",
-                          "--jobs", "1", "--work", str(tmp_path / "work"), "--results", str(results)],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "review.py"),
+            "--posts",
+            "3",
+            "--repeat",
+            "1",
+            "--jobs",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stdout
     numbers = json.loads(results.read_text())
     assert numbers["posts"] == 3 and len(numbers["runs"]) == 1

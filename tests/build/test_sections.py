@@ -22,12 +22,13 @@ from bs4 import BeautifulSoup
 from sitecheck.site_model import text_of
 
 NS = {"content": "http://purl.org/rss/1.0/modules/content/"}
-LONG = "oslo-ptg-summary"       # 16 sections, h2 and h3
-SHORT = "the-big-rename"        # 2 sections
-NONE = "kosmos-mid-cycle"       # no section
+LONG = "oslo-ptg-summary"  # 16 sections, h2 and h3
+SHORT = "the-big-rename"  # 2 sections
+NONE = "kosmos-mid-cycle"  # no section
 
 
 # --- on the blog's pages ----------------------------------------------------------------
+
 
 def page_body(built, slug):
     return built.soup(built.post_page(slug)).select_one("article.post")

@@ -8,7 +8,6 @@ tests/unit/test_propose_change.py's.
 """
 
 import pytest
-
 from support.sitebuild import ROOT, copy_site, nikola_build
 
 
@@ -26,12 +25,14 @@ def test_a_plugin_that_cannot_be_loaded_stops_the_build(tmp_path):
     assert not (site / "output").exists()
 
 
-
 def test_a_bad_setting_stops_the_build_naming_it(tmp_path):
-    root = copy_site(tmp_path / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False,
-                     settings={"PROPOSE_CHANGE_URL": "javascript:alert(1)//{path}"})
+    root = copy_site(
+        tmp_path / "site",
+        overlay=ROOT / "tests" / "sites" / "good",
+        with_posts=False,
+        settings={"PROPOSE_CHANGE_URL": "javascript:alert(1)//{path}"},
+    )
     build = nikola_build(root)
     assert build.returncode != 0
     assert "conf.py: ERROR: PROPOSE_CHANGE_URL = 'javascript:alert(1)//{path}' must be an http://" in build.log
     assert "Traceback" not in build.log and not (root / "output" / "posts").exists()
-

@@ -26,12 +26,11 @@ import time
 import feedparser
 import lxml.etree
 import pytest
-
 from support import feedrules
 from support.hostile import PROPOSE_CHANGE_URL
 from support.sitebuild import ROOT, copy_built, copy_site, nikola_build
-from sitecheck.site_model import Site, text_of
 
+from sitecheck.site_model import Site, text_of
 
 SITES = ROOT / "tests" / "sites"
 DC = {"dc": "http://purl.org/dc/elements/1.1/"}
@@ -49,6 +48,7 @@ def meta(soup, key):
 
 # --- text stays text -------------------------------------------------------------
 
+
 def test_every_field_is_shown_exactly_as_written(hostile_site):
     site, expected = hostile_site
     for slug, post in expected.items():
@@ -65,10 +65,15 @@ def test_every_field_is_shown_exactly_as_written(hostile_site):
             "article:tag": sorted(m["content"] for m in soup.find_all("meta", attrs={"property": "article:tag"})),
         }
         assert shown == {
-            "h1": post["title"], "title": "{0} | {1}".format(post["title"], BLOG_TITLE),
-            "og:title": post["title"], "description": post["description"], "og:description": post["description"],
-            "author": [post["author"]], "category": post["category"],
-            "tags": sorted(post["tags"]), "article:tag": sorted(post["tags"]),
+            "h1": post["title"],
+            "title": "{0} | {1}".format(post["title"], BLOG_TITLE),
+            "og:title": post["title"],
+            "description": post["description"],
+            "og:description": post["description"],
+            "author": [post["author"]],
+            "category": post["category"],
+            "tags": sorted(post["tags"]),
+            "article:tag": sorted(post["tags"]),
         }, slug
 
 
@@ -76,18 +81,25 @@ def test_json_ld_parses_and_holds_the_exact_text(hostile_site):
     site, expected = hostile_site
     for slug, post in expected.items():
         (data,) = json_ld(site.soup(site.post_page(slug)))
-        assert (data["headline"], data["description"], sorted(data["keywords"]), data["articleSection"],
-                [a["name"] for a in data["author"]]) == (
-            post["title"], post["description"], sorted(post["tags"]), post["category"], [post["author"]]), slug
+        assert (
+            data["headline"],
+            data["description"],
+            sorted(data["keywords"]),
+            data["articleSection"],
+            [a["name"] for a in data["author"]],
+        ) == (post["title"], post["description"], sorted(post["tags"]), post["category"], [post["author"]]), slug
     (blog,) = json_ld(site.soup(site.root / "index.html"))
     assert sorted(p["headline"] for p in blog["blogPost"]) == sorted(p["title"] for p in expected.values())
 
 
 def test_no_page_has_an_inline_script_but_json_ld(hostile_site):
     site, _ = hostile_site
-    found = ["{0}: <script type={1!r}>".format(page.relative_to(site.root), s.get("type"))
-             for page in site.html_pages() for s in site.soup(page).find_all("script")
-             if not s.get("src") and s.get("type") != "application/ld+json"]
+    found = [
+        "{0}: <script type={1!r}>".format(page.relative_to(site.root), s.get("type"))
+        for page in site.html_pages()
+        for s in site.soup(page).find_all("script")
+        if not s.get("src") and s.get("type") != "application/ld+json"
+    ]
     assert found == []
     for page in site.html_pages():
         json_ld(site.soup(page))  # every block parses
@@ -119,12 +131,12 @@ def test_propose_change_links_to_the_posts_source(hostile_site):
     site, expected = hostile_site
     for slug in sorted(expected):
         (link,) = site.soup(site.post_page(slug)).select(".post-footer .propose-change a")
-        assert link["href"] == PROPOSE_CHANGE_URL.format(path="posts/{0}.rst".format(slug)), slug
+        assert link["href"] == PROPOSE_CHANGE_URL.format(path=f"posts/{slug}.rst"), slug
 
 
 def test_every_feed_carries_the_exact_text(hostile_site):
     site, expected = hostile_site
-    by_link = {site.site_url + "posts/{0}/".format(slug): post for slug, post in expected.items()}
+    by_link = {site.site_url + f"posts/{slug}/": post for slug, post in expected.items()}
     for feed in site.feeds():
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
@@ -133,14 +145,19 @@ def test_every_feed_carries_the_exact_text(hostile_site):
             for entry in parsed.entries:  # Atom says its titles are text: readers show them as is
                 post = by_link[entry.link]
                 assert (entry.title, entry.author, sorted(t.term for t in entry.tags)) == (
-                    post["title"], post["author"], sorted(post["tags"])), feed
+                    post["title"],
+                    post["author"],
+                    sorted(post["tags"]),
+                ), feed
         else:
             # RSS has no text/HTML flag and feedparser guesses: the XML itself must hold the text.
             for item in lxml.etree.parse(str(feed)).findall("channel/item"):
                 post = by_link[item.findtext("link")]
-                assert (item.findtext("title"), item.findtext("dc:creator", namespaces=DC),
-                        sorted(c.text for c in item.findall("category"))) == (
-                    post["title"], post["author"], sorted(post["tags"])), feed
+                assert (
+                    item.findtext("title"),
+                    item.findtext("dc:creator", namespaces=DC),
+                    sorted(c.text for c in item.findall("category")),
+                ) == (post["title"], post["author"], sorted(post["tags"])), feed
 
 
 def test_opml_files_parse_and_name_every_feed_exactly(hostile_site):
@@ -148,9 +165,11 @@ def test_opml_files_parse_and_name_every_feed_exactly(hostile_site):
     opml = lxml.etree.parse(str(site.root / "feeds" / "all.opml")).getroot()
     texts = {o.get("text") for o in opml.iter("outline") if o.get("type") == "rss"}
     for post in expected.values():
-        assert {"{0} (Posts about {1})".format(BLOG_TITLE, t) for t in post["tags"]} <= texts
-        assert {"{0} (Posts in category {1})".format(BLOG_TITLE, post["category"]),
-                "{0} (Posts by {1})".format(BLOG_TITLE, post["author"])} <= texts
+        assert {f"{BLOG_TITLE} (Posts about {t})" for t in post["tags"]} <= texts
+        assert {
+            "{0} (Posts in category {1})".format(BLOG_TITLE, post["category"]),
+            "{0} (Posts by {1})".format(BLOG_TITLE, post["author"]),
+        } <= texts
     for path in (site.root / "feeds").glob("*.opml"):
         lxml.etree.parse(str(path))  # each parses
 
@@ -165,7 +184,7 @@ LOOKS_LIKE_HTML = ("ContainsHTML", "ContainsUndeclaredHTML", "CharacterData")
 
 
 def looks_like_html(problem):
-    return any(": WARNING: {0} (".format(name) in problem for name in LOOKS_LIKE_HTML)
+    return any(f": WARNING: {name} (" in problem for name in LOOKS_LIKE_HTML)
 
 
 # --- unpublished means unpublished ---------------------------------------------------
@@ -191,17 +210,25 @@ def file_texts(folder):
 
 
 def test_drafts_private_and_scheduled_posts_are_in_no_file(unpublished):
-    found = ["{0}: {1}".format(path.relative_to(unpublished.output), word)
-             for path, text in file_texts(unpublished.output) for word in UNPUBLISHED if word in text]
+    found = [
+        f"{path.relative_to(unpublished.output)}: {word}"
+        for path, text in file_texts(unpublished.output)
+        for word in UNPUBLISHED
+        if word in text
+    ]
     assert found == []
     assert sorted(p.name for p in (unpublished.output / "posts").iterdir()) == ["published"]
     assert "published" in "".join(text for _, text in file_texts(unpublished.output / "pagefind"))
 
 
 def test_the_build_says_which_posts_it_left_out(unpublished):
-    for post, why in (("draft", "draft"), ("private", "private"), ("tagged-draft", "draft"),
-                      ("scheduled", "scheduled for 2999-01-01")):
-        assert "posts/{0}.rst: {1}".format(post, why) in unpublished.log, unpublished.log
+    for post, why in (
+        ("draft", "draft"),
+        ("private", "private"),
+        ("tagged-draft", "draft"),
+        ("scheduled", "scheduled for 2999-01-01"),
+    ):
+        assert f"posts/{post}.rst: {why}" in unpublished.log, unpublished.log
 
 
 def test_a_preview_shows_them_and_never_touches_output(unpublished):
@@ -218,14 +245,18 @@ def test_a_preview_shows_them_and_never_touches_output(unpublished):
 @pytest.mark.e2e
 def test_a_scheduled_post_appears_on_the_first_build_after_its_date(good_site, tmp_path):
     root = copy_built(good_site.root, tmp_path / "site")
-    due = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=2)
+    due = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(seconds=2)
     (root / "posts" / "soon.rst").write_text(
-        (SITES / "good" / "posts" / "post.rst").read_text(encoding="utf-8")
-        .replace("a-good-post", "soon").replace("2020-01-01 12:00:00+00:00", due.isoformat()), encoding="utf-8")
+        (SITES / "good" / "posts" / "post.rst")
+        .read_text(encoding="utf-8")
+        .replace("a-good-post", "soon")
+        .replace("2020-01-01 12:00:00+00:00", due.isoformat()),
+        encoding="utf-8",
+    )
     first = nikola_build(root)
     assert first.returncode == 0, first.log
     assert not (first.output / "posts" / "soon").exists()
-    time.sleep(max(0.0, (due - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.5)
+    time.sleep(max(0.0, (due - datetime.datetime.now(datetime.UTC)).total_seconds()) + 0.5)
     second = nikola_build(root)  # no file changed: only the clock
     assert second.returncode == 0 and "nothing changed" not in second.log, second.log
     assert (second.output / "posts" / "soon" / "index.html").is_file()
@@ -233,24 +264,33 @@ def test_a_scheduled_post_appears_on_the_first_build_after_its_date(good_site, t
 
 
 def site_link(slug):
-    return "http://graham.hayes.ie/posts/{0}/".format(slug)
+    return f"http://graham.hayes.ie/posts/{slug}/"
 
 
 # --- nothing lingers -------------------------------------------------------------------
 
+
 def test_a_deleted_post_leaves_the_site_on_the_next_build(good_site, tmp_path):
     root = copy_built(good_site.root, tmp_path / "site")
     gone = root / "posts" / "gone.rst"
-    gone.write_text((SITES / "good" / "posts" / "post.rst").read_text(encoding="utf-8")
-                    .replace("a-good-post", "gone-post").replace(".. tags: test", ".. tags: test, zqxgone"),
-                    encoding="utf-8")
+    gone.write_text(
+        (SITES / "good" / "posts" / "post.rst")
+        .read_text(encoding="utf-8")
+        .replace("a-good-post", "gone-post")
+        .replace(".. tags: test", ".. tags: test, zqxgone"),
+        encoding="utf-8",
+    )
     first = nikola_build(root)
     assert first.returncode == 0, first.log
     assert (first.output / "posts" / "gone-post" / "index.html").is_file()
     gone.unlink()
     second = nikola_build(root)
     assert second.returncode == 0, second.log
-    left = ["{0}: {1}".format(path.relative_to(second.output), word)
-            for path, text in file_texts(second.output) for word in ("gone-post", "zqxgone") if word in text]
+    left = [
+        f"{path.relative_to(second.output)}: {word}"
+        for path, text in file_texts(second.output)
+        for word in ("gone-post", "zqxgone")
+        if word in text
+    ]
     assert left == []
     assert (second.output / "posts" / "a-good-post" / "index.html").is_file()

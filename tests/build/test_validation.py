@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from support.sitebuild import ROOT
+
 from sitecheck import links, markup
 from sitecheck.refs import all_refs
 
@@ -35,8 +36,11 @@ def test_the_link_checks_read_pages_feeds_archives_and_sitemaps(built):
         "sitemap index": "sitemapindex.xml" in sources or not (built.root / "sitemapindex.xml").exists(),
     }
     assert [k for k, found in kinds.items() if not found] == []
-    unread = [p.relative_to(built.root).as_posix() for p in built.html_pages() + built.feeds()
-              if p.relative_to(built.root).as_posix() not in sources]
+    unread = [
+        p.relative_to(built.root).as_posix()
+        for p in built.html_pages() + built.feeds()
+        if p.relative_to(built.root).as_posix() not in sources
+    ]
     assert unread == [], "pages or feeds the link checks did not read"
 
 
@@ -66,7 +70,7 @@ def test_external_links_are_listed_never_fetched_and_well_formed(built):
     found = links.external_links(built)
     report = Path(os.environ.get("EXTERNAL_LINKS_REPORT") or built.root.parent / "external-links.txt")
     report.write_text(links.external_link_report(built), encoding="utf-8")
-    print("{0} external links, listed in {1}".format(len(found), report))
+    print(f"{len(found)} external links, listed in {report}")
     assert found, "no external link found: the collector is broken"
     assert links.malformed_external_links(built) == []
 
@@ -77,7 +81,9 @@ def test_no_post_links_to_the_home_page_by_mistake(built):
 
 def test_footnote_references_and_back_links_pair_up_on_every_page(built):
     assert markup.unpaired_footnotes(built) == []
-    assert any(built.soup(p).select('a[role~="doc-noteref"]') for p in built.html_pages()), "no footnote: checked nothing"
+    assert any(built.soup(p).select('a[role~="doc-noteref"]') for p in built.html_pages()), (
+        "no footnote: checked nothing"
+    )
 
 
 def test_no_page_publishes_a_docutils_system_message(built):

@@ -25,7 +25,6 @@ import report  # noqa: E402
 import run  # noqa: E402
 
 
-
 def slow(test):
     """Runs the benchmark: builds, the preview, Chromium."""
     return pytest.mark.e2e(pytest.mark.browser(test))
@@ -46,7 +45,7 @@ def test_corpus_is_deterministic_and_in_our_metadata_format(tmp_path):
         text = (a / "posts" / name).read_text()
         assert text == (b / "posts" / name).read_text()
         for field in ("title", "slug", "date", "tags", "category", "author", "description"):
-            assert "\n.. {0}: ".format(field) in "\n" + text
+            assert f"\n.. {field}: " in "\n" + text
         for construct in (".. note::", ".. code-block:: python", ".. [#]", "`__"):
             assert construct in text
     assert ":doc:`" in (a / "posts" / names[-1]).read_text()
@@ -59,10 +58,8 @@ def bench_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(run, "PREVIEW_EDITS", 1)  # the code path, not a median: one save proves it
         queries = run.search_bench.queries  # one query of the three: the code path, in less time
-        mp.setattr(run.search_bench, "queries", lambda output, pages: dict(
-            list(queries(output, pages).items())[-1:]))
-        return run.bench([N], repeat=1, pelican=False, hugo=False, parallel=False, with_floor=True,
-                         work=work), work
+        mp.setattr(run.search_bench, "queries", lambda output, pages: dict(list(queries(output, pages).items())[-1:]))
+        return run.bench([N], repeat=1, pelican=False, hugo=False, parallel=False, with_floor=True, work=work), work
 
 
 @slow
@@ -73,16 +70,22 @@ def test_benchmark_reports_every_measurement(bench_run):
     size = data["sizes"][str(N)]
     (ours,) = size["runs"]["ours"]
     for phase in ("full", "noop", "edit"):
-        assert set(ours[phase]) >= {"wall", "cpu", "peak_rss_mb", "peak_tree_pss_mb", "output_files",
-                                    "files_written", "rc"}
+        assert set(ours[phase]) >= {
+            "wall",
+            "cpu",
+            "peak_rss_mb",
+            "peak_tree_pss_mb",
+            "output_files",
+            "files_written",
+            "rc",
+        }
         assert ours[phase]["rc"] == 0
     assert ours["noop"]["files_written"] <= ours["edit"]["files_written"]
     for page in ("home", "post"):
         weight = ours["weight"][page]
         assert weight["html"] > 0 and weight["css"] > 0 and not weight["missing"]
     summary = size["summary"]
-    assert set(summary["ours"]) >= {"full", "noop", "edit", "peak_rss_mb", "output_files",
-                                    "weight_home", "weight_post"}
+    assert set(summary["ours"]) >= {"full", "noop", "edit", "peak_rss_mb", "output_files", "weight_home", "weight_post"}
     assert summary["floor_warnings"] == 0
     assert "full_over_floor" in summary
     assert len(ours["preview"]["saves"]) == 1
@@ -98,12 +101,12 @@ def test_benchmark_reports_every_measurement(bench_run):
     for query in search["queries"].values():
         assert query["bundled"] > 0 and query["single"] > 0 and query["found"][0] == query["found"][1] > 0
     results, markdown = work / "results", work / "RESULTS.md"
-    markdown.write_text("{0}\nkept by hand\n{1}\n".format(report.MARK_START, report.MARK_END))
+    markdown.write_text(f"{report.MARK_START}\nkept by hand\n{report.MARK_END}\n")
     (path,) = run.write_outputs(data, results, markdown)
     assert path.parent == results and json.loads(path.read_text())["summary"] == json.loads(json.dumps(summary))
     assert [p.name for p in (results / "raw").iterdir()] == [json.loads(path.read_text())["raw"][4:]]
     text = markdown.read_text()
-    assert "## N = {0} posts (1 run, `{1}`)".format(N, path.name) in text and "bytes for one query" in text
+    assert f"## N = {N} posts (1 run, `{path.name}`)" in text and "bytes for one query" in text
     assert "\nkept by hand\n" in text  # the hand-written log survives
 
 

@@ -22,9 +22,9 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from support import browser as web
 
 from sitecheck.refs import is_internal
-from support import browser as web
 
 pytestmark = pytest.mark.browser
 
@@ -58,24 +58,31 @@ OTHER_PAGES = {
 }
 WIDTHS = [390, 1280]
 SCHEMES = ["light", "dark"]
-EVERY_VIEW = [pytest.param(path, width, id="{0}-{1}".format(name, width))
-              for name, path in PAGES.items() for width in WIDTHS]
+EVERY_VIEW = [pytest.param(path, width, id=f"{name}-{width}") for name, path in PAGES.items() for width in WIDTHS]
 
 
 def test_the_chosen_pages_show_what_they_are_chosen_for(built):
     """The pages above still hold what the browser tests need, and no off-site image
     (a photo hosted elsewhere would be a third-party request)."""
-    files = {path: built.root / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
-             for path in PAGES.values()}
+    files = {
+        path: built.root / path.lstrip("/") / ("index.html" if path.endswith("/") else "") for path in PAGES.values()
+    }
     assert built.soup(files[FOOTNOTES]).select(".admonition"), "no admonition on " + FOOTNOTES
     assert built.soup(files[FOOTNOTES]).select('a[role="doc-noteref"]'), "no footnote on " + FOOTNOTES
     assert built.soup(files[PAGES["post-code"]]).select("pre.code"), "no code block on " + PAGES["post-code"]
-    files.update({path: built.root / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
-                  for path in OTHER_PAGES.values()})
+    files.update(
+        {
+            path: built.root / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
+            for path in OTHER_PAGES.values()
+        }
+    )
     assert [path for path, file in files.items() if not file.is_file()] == []
-    off_site = ["{0}: {1}".format(path, img["src"]) for path, file in files.items()
-                for img in built.soup(file).select("img[src]")
-                if not is_internal(built, urljoin(built.url_of(file), img["src"]))]
+    off_site = [
+        "{0}: {1}".format(path, img["src"])
+        for path, file in files.items()
+        for img in built.soup(file).select("img[src]")
+        if not is_internal(built, urljoin(built.url_of(file), img["src"]))
+    ]
     assert off_site == []
 
 
@@ -92,8 +99,8 @@ def axe_in_each_scheme(page):
     problems = []
     for scheme, rules in (("light", None), ("dark", COLOUR_RULES)):
         page.emulate_media(color_scheme=scheme, reduced_motion="no-preference")
-        problems += ["{0}: {1}".format(scheme, p) for p in web.axe_violations(page, rules=rules)]
-        problems += ["{0}: {1}".format(scheme, p) for p in web.skip_link_problems(page)]
+        problems += [f"{scheme}: {p}" for p in web.axe_violations(page, rules=rules)]
+        problems += [f"{scheme}: {p}" for p in web.skip_link_problems(page)]
     return problems
 
 
@@ -120,8 +127,10 @@ def test_every_other_kind_of_page_loads_cleanly_and_passes_axe(tab, path):
 DARK = re.compile(r"@media\s*\(prefers-color-scheme:\s*dark\)\s*\{(?P<body>(?:[^{}]*\{[^{}]*\})*[^{}]*)\}")
 # Colours, and the weight and slant of code tokens (code.css): nothing that moves a
 # target, a name or the structure, which axe's other rules look at.
-COLOUR_PROPERTY = re.compile(r"^(--[\w-]+|color|background(-color)?|border(-\w+)?-color|outline-color|fill|stroke"
-                             r"|font-weight|font-style)$")
+COLOUR_PROPERTY = re.compile(
+    r"^(--[\w-]+|color|background(-color)?|border(-\w+)?-color|outline-color|fill|stroke"
+    r"|font-weight|font-style)$"
+)
 
 
 def test_the_dark_scheme_changes_only_colours(built):
@@ -129,8 +138,12 @@ def test_the_dark_scheme_changes_only_colours(built):
     declarations = []
     for css in sorted((built.root / "assets" / "css").glob("*.css")):
         for block in DARK.finditer(css.read_text(encoding="utf-8")):
-            declarations += [d.split(":", 1)[0].strip() for rule in re.findall(r"\{([^{}]*)\}", block.group("body"))
-                             for d in rule.split(";") if d.strip()]
+            declarations += [
+                d.split(":", 1)[0].strip()
+                for rule in re.findall(r"\{([^{}]*)\}", block.group("body"))
+                for d in rule.split(";")
+                if d.strip()
+            ]
     assert declarations, "no dark scheme found: the check checked nothing"
     assert [d for d in declarations if not COLOUR_PROPERTY.match(d)] == []
 
@@ -163,8 +176,10 @@ def test_a_section_link_shows_on_focus_and_the_contents_come_before_or_beside_th
     assert page.evaluate("() => location.hash") == href
     toc, body = page.locator("nav.toc").bounding_box(), page.locator(".e-content").bounding_box()
     if width >= 1280:
-        assert toc["x"] >= body["x"] + body["width"] and 0 <= page.locator("nav.toc").evaluate(
-            "e => e.getBoundingClientRect().top") < 100  # beside, and still in view down the page
+        assert (
+            toc["x"] >= body["x"] + body["width"]
+            and 0 <= page.locator("nav.toc").evaluate("e => e.getBoundingClientRect().top") < 100
+        )  # beside, and still in view down the page
     else:
         assert toc["y"] + toc["height"] <= body["y"]
 

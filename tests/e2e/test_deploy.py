@@ -24,7 +24,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from support import nginx, sshd
 from support.sitebuild import ROOT, copy_site, nikola_build
 
@@ -47,21 +46,25 @@ MARKER_POST = """\
 This page was built as {0}.
 """
 # What the end-to-end test reads, and the file behind each.
-POLLED = {"/posts/marker/": "posts/marker/index.html", "/assets/css/site.css": "assets/css/site.css",
-          "/rss.xml": "rss.xml"}
+POLLED = {
+    "/posts/marker/": "posts/marker/index.html",
+    "/assets/css/site.css": "assets/css/site.css",
+    "/rss.xml": "rss.xml",
+}
 
 
 def stamp(site, marker):
     """Make ``marker`` appear in the marker post, the stylesheet and (through the post) the feeds."""
     (site / "posts" / "marker.rst").write_text(MARKER_POST.format(marker))
-    (site / STYLESHEET).write_text((ROOT / STYLESHEET).read_text() + "\n/*! built as {0} */\n".format(marker))
+    (site / STYLESHEET).write_text((ROOT / STYLESHEET).read_text() + f"\n/*! built as {marker} */\n")
 
 
 def run_deploy(*args, **env_vars):
     env = dict(os.environ, NIKOLA_NO_COLOR="1", **env_vars)
     env.pop("SITE_URL", None)
-    return subprocess.run(DEPLOY + list(args), env=env, text=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, timeout=600)
+    return subprocess.run(
+        DEPLOY + list(args), env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600
+    )
 
 
 def live(target):
@@ -81,12 +84,15 @@ def fake_output(folder, text, posts=(), guids=None):
     items = []
     for slug in posts:
         (folder / "posts" / slug).mkdir(parents=True)
-        (folder / "posts" / slug / "index.html").write_text("{0}: {1}".format(slug, text))
-        guid = (guids or {}).get(slug, "http://graham.hayes.ie/posts/{0}/".format(slug))
-        items.append("<item><title>{0}</title><link>https://blog.example.org/posts/{0}/</link>"
-                     "<guid>{1}</guid></item>".format(slug, guid))
-    (folder / "rss.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-                                    "<title>t</title>{0}</channel></rss>\n".format("".join(items)))
+        (folder / "posts" / slug / "index.html").write_text(f"{slug}: {text}")
+        guid = (guids or {}).get(slug, f"http://graham.hayes.ie/posts/{slug}/")
+        items.append(
+            f"<item><title>{slug}</title><link>https://blog.example.org/posts/{slug}/</link><guid>{guid}</guid></item>"
+        )
+    (folder / "rss.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        "<title>t</title>{0}</channel></rss>\n".format("".join(items))
+    )
     return folder
 
 
@@ -114,7 +120,7 @@ def place(request, tmp_path):
     if request.param == "local":
         return deploy.Target(str(folder)), folder
     server = request.getfixturevalue("ssh_server")
-    return deploy.Target("{0}:{1}".format(server.host, folder), ssh=server.ssh), folder
+    return deploy.Target(f"{server.host}:{folder}", ssh=server.ssh), folder
 
 
 def state(folder):
@@ -124,8 +130,9 @@ def state(folder):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_site(tmp_path_factory.mktemp("deploy") / "site", overlay=ROOT / "tests" / "sites" / "good",
-                     with_posts=False)
+    root = copy_site(
+        tmp_path_factory.mktemp("deploy") / "site", overlay=ROOT / "tests" / "sites" / "good", with_posts=False
+    )
     stamp(root, "first")
     build = nikola_build(root, served=True)
     assert build.returncode == 0, build.log
@@ -133,6 +140,7 @@ def site(tmp_path_factory):
 
 
 # --- the command line, with real builds ---------------------------------------------
+
 
 def test_deploy_twice_then_roll_back(site, tmp_path):
     target = tmp_path / "target"
@@ -148,7 +156,8 @@ def test_deploy_twice_then_roll_back(site, tmp_path):
     assert second.returncode == 0, second.stdout
     release_b = live(target)
     assert release_b != release_a and sorted(os.listdir(target / "releases")) == sorted(
-        [release_a.split("/")[-1], release_b.split("/")[-1]])
+        [release_a.split("/")[-1], release_b.split("/")[-1]]
+    )
     assert tree(target / "current") == tree(site / "output")
     assert "built as build B" in (target / "current" / "posts" / "marker" / "index.html").read_text()
 
@@ -166,8 +175,7 @@ def test_a_failed_build_is_not_deployed(site, tmp_path):
     deploy.publish(fake_output(tmp_path / "old", "old site"), deploy.Target(str(target)))
     before = (live(target), sorted(os.listdir(target / "releases")))
     broken = site / "posts" / "broken.rst"
-    broken.write_text(MARKER_POST.format("broken").replace("slug: marker", "slug: broken")
-                      + "\n.. frobnicate::\n")
+    broken.write_text(MARKER_POST.format("broken").replace("slug: marker", "slug: broken") + "\n.. frobnicate::\n")
     try:
         result = run_deploy("deploy", str(target), "--site", str(site))
     finally:
@@ -223,9 +231,10 @@ def test_a_build_with_an_orphan_file_is_not_deployed(site, tmp_path):
 
 # --- publish and rollback, on plain folders ---------------------------------------------
 
+
 def test_only_the_newest_releases_are_kept(tmp_path):
     target = deploy.Target(str(tmp_path / "target"))
-    made = [deploy.publish(fake_output(tmp_path / str(n), "site {0}".format(n)), target, keep=3) for n in range(5)]
+    made = [deploy.publish(fake_output(tmp_path / str(n), f"site {n}"), target, keep=3) for n in range(5)]
     assert sorted(os.listdir(tmp_path / "target" / "releases")) == made[-3:]
     assert (tmp_path / "target" / "current" / "index.html").read_text() == "site 4"
     assert deploy.rollback(target) == made[3]
@@ -245,13 +254,17 @@ def test_a_half_copied_release_is_never_live_and_is_cleared(tmp_path):
 
 # --- over SSH, against a real sshd ---------------------------------------------------
 
+
 def test_deploy_twice_and_roll_back_over_ssh_as_nginx_serves_it(site, ssh_server, tmp_path):
     remote = tmp_path / "srv"  # no space: tests/support/nginx.py writes it into nginx.conf unquoted
-    spec = "{0}:{1}".format(ssh_server.host, remote)
-    ssh = {"DEPLOY_SSH": ssh_server.ssh,
-           # runs on the target's host after each switch: sshd's session says so
-           "DEPLOY_RELOAD": "echo \"$SSH_CONNECTION $(readlink {0})\" >> {1}".format(
-               shlex.quote(str(remote / "current")), shlex.quote(str(tmp_path / "reloads")))}
+    spec = f"{ssh_server.host}:{remote}"
+    ssh = {
+        "DEPLOY_SSH": ssh_server.ssh,
+        # runs on the target's host after each switch: sshd's session says so
+        "DEPLOY_RELOAD": 'echo "$SSH_CONNECTION $(readlink {0})" >> {1}'.format(
+            shlex.quote(str(remote / "current")), shlex.quote(str(tmp_path / "reloads"))
+        ),
+    }
     stamp(site, "build A over ssh")
     first = run_deploy("deploy", spec, "--site", str(site), **ssh)
     assert first.returncode == 0, first.stdout
@@ -273,13 +286,12 @@ def test_deploy_twice_and_roll_back_over_ssh_as_nginx_serves_it(site, ssh_server
     # the reload command ran in an SSH session, once after each switch
     reloads = [line.split() for line in (tmp_path / "reloads").read_text().splitlines()]
     assert [line[0] for line in reloads] == ["127.0.0.1"] * 3
-    assert [line[-1] for line in reloads] == ["releases/" + r.split("/")[-1] for r in (release_a, release_b,
-                                                                                        release_a)]
+    assert [line[-1] for line in reloads] == ["releases/" + r.split("/")[-1] for r in (release_a, release_b, release_a)]
 
 
 def test_a_failed_reload_says_the_switch_happened_and_how_to_go_back(tmp_path, ssh_server):
     remote = tmp_path / "target"
-    target = deploy.Target("{0}:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
+    target = deploy.Target(f"{ssh_server.host}:{remote}", ssh=ssh_server.ssh)
     first = deploy.publish(fake_output(tmp_path / "a", "a"), target)
     with pytest.raises(deploy.Refused) as refused:
         deploy.publish(fake_output(tmp_path / "b", "b"), target, reload="exit 3")
@@ -288,24 +300,25 @@ def test_a_failed_reload_says_the_switch_happened_and_how_to_go_back(tmp_path, s
     assert "rollback" in message
     second = live(remote).split("/")[-1]
     assert second != first and (remote / "current" / "index.html").read_text() == "b"
-    with pytest.raises(deploy.Refused, match="switch has already happened: {0} is live".format(first)):
+    with pytest.raises(deploy.Refused, match=f"switch has already happened: {first} is live"):
         deploy.rollback(target, reload="exit 3")
     assert (remote / "current" / "index.html").read_text() == "a"
 
 
 def test_a_connection_cut_during_the_copy_leaves_the_live_release_and_the_next_deploy_works(tmp_path, ssh_server):
     remote = tmp_path / "target"
-    target = deploy.Target("{0}:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
+    target = deploy.Target(f"{ssh_server.host}:{remote}", ssh=ssh_server.ssh)
     first = deploy.publish(fake_output(tmp_path / "a", "a", posts=["kept"]), target)
     before = state(remote)
     big = fake_output(tmp_path / "b", "b", posts=["kept"])
     # Random bytes (nothing to compress) well past the link's cut: the copy is cut mid-file.
     (big / "big.bin").write_bytes(os.urandom(4 * sshd.CUT_AFTER))
-    cut = deploy.Target("{0}-cut:{1}".format(ssh_server.host, remote), ssh=ssh_server.ssh)
+    cut = deploy.Target(f"{ssh_server.host}-cut:{remote}", ssh=ssh_server.ssh)
     with pytest.raises(deploy.Refused, match="(?s)rsync .* failed.*readers still get the live release"):
         deploy.publish(big, cut)
-    assert [n for n in os.listdir(remote / "releases") if n.startswith(deploy.INCOMING)], \
+    assert [n for n in os.listdir(remote / "releases") if n.startswith(deploy.INCOMING)], (
         "the copy was cut before it began: nothing tested"
+    )
     after_cut = state(remote)
     assert after_cut[0] == before[0] and after_cut[2] == before[2]  # readers see the same release
     assert [n for n in after_cut[1] if deploy.RELEASE.match(n)] == [first]
@@ -319,19 +332,21 @@ def test_a_connection_cut_during_the_copy_leaves_the_live_release_and_the_next_d
 
 # --- the guard: what readers hold ------------------------------------------------------
 
+
 def test_a_release_that_drops_a_url_is_refused_until_redirects_txt_answers_for_it(tmp_path, place):
     target, folder = place
     deploy.publish(fake_output(tmp_path / "a", "a", posts=["kept", "gone", "moved"]), target)
     before = state(folder)
-    new = fake_output(tmp_path / "b", "b", posts=["kept", "moved-here"],
-                      guids={"moved-here": "http://graham.hayes.ie/posts/moved/"})
+    new = fake_output(
+        tmp_path / "b", "b", posts=["kept", "moved-here"], guids={"moved-here": "http://graham.hayes.ie/posts/moved/"}
+    )
     with pytest.raises(deploy.Refused) as refused:
         deploy.publish(new, target, records=[])
     message = str(refused.value)
     assert "nothing was deployed" in message
     for url in ("/posts/gone/", "/posts/moved/"):
-        assert "{0}: the live release serves it".format(url) in message
-        assert "`301 {0} /its/new/path/`".format(url) in message and "`410 {0}`".format(url) in message
+        assert f"{url}: the live release serves it" in message
+        assert f"`301 {url} /its/new/path/`" in message and f"`410 {url}`" in message
     assert "/posts/kept/" not in message and "/posts/gone/index.html" not in message  # the page, once
     assert state(folder) == before
 
@@ -354,8 +369,9 @@ def test_a_release_that_changes_a_posts_feed_guid_is_refused(tmp_path, place):
     assert "add `.. guid: http://graham.hayes.ie/posts/old-slug/`" in message
     assert state(folder) == before
 
-    kept = fake_output(tmp_path / "c", "c", posts=["new-slug"],
-                       guids={"new-slug": "http://graham.hayes.ie/posts/old-slug/"})
+    kept = fake_output(
+        tmp_path / "c", "c", posts=["new-slug"], guids={"new-slug": "http://graham.hayes.ie/posts/old-slug/"}
+    )
     deploy.publish(kept, target, records=records)
     assert (folder / "current" / "posts" / "new-slug" / "index.html").read_text() == "new-slug: c"
 
@@ -385,9 +401,10 @@ def test_deleting_a_post_is_refused_until_recorded_as_gone(site, tmp_path):
         assert refused.returncode == 1, refused.stdout
         assert "/posts/marker/: the live release serves it and this one does not" in refused.stdout
         assert (live(target), tree(target / "current")) == before
-        named = [line.split(":")[0].strip() for line in refused.stdout.splitlines()
-                 if ": the live release serves it" in line]
-        (site / "redirects.txt").write_text("".join("410 {0}\n".format(url) for url in named))
+        named = [
+            line.split(":")[0].strip() for line in refused.stdout.splitlines() if ": the live release serves it" in line
+        ]
+        (site / "redirects.txt").write_text("".join(f"410 {url}\n" for url in named))
         accepted = run_deploy("deploy", str(target), "--site", str(site))
         assert accepted.returncode == 0, accepted.stdout
         assert not (target / "current" / "posts" / "marker").exists()
@@ -406,6 +423,7 @@ def test_a_target_is_remote_only_with_a_colon_before_any_slash():
 
 
 # --- readers during a deploy ------------------------------------------------------
+
 
 class Poller(threading.Thread):
     """Reads every POLLED path in turn, over and over, until told to stop."""
@@ -455,7 +473,9 @@ def test_readers_see_the_old_site_or_the_new_one_never_a_mix(site, tmp_path):
         return "old" if (status, body) == (200, old[path]) else "new" if (status, body) == (200, new[path]) else None
 
     seen = [version(*r) for r in poller.responses]
-    broken = [(path, status, body[:80]) for (path, status, body), v in zip(poller.responses, seen, strict=True) if v is None]
+    broken = [
+        (path, status, body[:80]) for (path, status, body), v in zip(poller.responses, seen, strict=True) if v is None
+    ]
     assert broken == [], "an error or a response from neither build (a partial or mixed file)"
     # One switch, at one instant: every response before it is old, every one after it new.
     assert seen[0] == "old" and seen[-1] == "new"

@@ -7,17 +7,14 @@ security headers. (tests/unit/test_nginx_conf.py reads blog.conf as text.)
 """
 
 import gzip
-import http.client
 import runpy
 import subprocess
-from urllib.parse import urlsplit
 
 import brotli
 import pytest
-
-from support.sitebuild import ROOT
 from support import nginx
 from support.nginx import request
+from support.sitebuild import ROOT
 
 pytest_plugins = ["support.fixtures"]
 
@@ -73,14 +70,26 @@ def paths(built):
 
 # --- content types ----------------------------------------------------------
 
-@pytest.mark.parametrize("kind,expected", [
-    ("rss", RSS), ("tag rss", RSS), ("category rss", RSS), ("author rss", RSS), ("archive rss", RSS),
-    ("atom", ATOM), ("archive atom", ATOM),
-    ("sitemap", "application/xml"), ("opml", "text/x-opml; charset=utf-8"),
-    ("home", HTML), ("post", HTML),
-    ("css", "text/css; charset=utf-8"),
-    ("js", "text/javascript; charset=utf-8"), ("pagefind js", "text/javascript; charset=utf-8"),
-])
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("rss", RSS),
+        ("tag rss", RSS),
+        ("category rss", RSS),
+        ("author rss", RSS),
+        ("archive rss", RSS),
+        ("atom", ATOM),
+        ("archive atom", ATOM),
+        ("sitemap", "application/xml"),
+        ("opml", "text/x-opml; charset=utf-8"),
+        ("home", HTML),
+        ("post", HTML),
+        ("css", "text/css; charset=utf-8"),
+        ("js", "text/javascript; charset=utf-8"),
+        ("pagefind js", "text/javascript; charset=utf-8"),
+    ],
+)
 def test_content_type(site_url, paths, kind, expected):
     status, headers, _ = request(site_url, paths[kind])
     assert (status, headers["Content-Type"]) == (200, expected)
@@ -97,12 +106,16 @@ def test_every_feed_in_the_build_is_served_as_a_feed(site_url, built):
 
 
 def test_every_page_is_html_in_utf_8(site_url, built):
-    wrong = {url_path(built, p): t for p in built.html_pages()
-             if (t := request(site_url, url_path(built, p), method="HEAD")[1]["Content-Type"]) != HTML}
+    wrong = {
+        url_path(built, p): t
+        for p in built.html_pages()
+        if (t := request(site_url, url_path(built, p), method="HEAD")[1]["Content-Type"]) != HTML
+    }
     assert wrong == {}
 
 
 # --- errors and redirects -------------------------------------------------------
+
 
 def test_a_missing_url_gets_the_404_page_with_status_404(site_url, built, paths):
     status, headers, body = request(site_url, paths["missing"])
@@ -111,22 +124,38 @@ def test_a_missing_url_gets_the_404_page_with_status_404(site_url, built, paths)
 
 
 def test_a_folder_without_its_slash_is_redirected_on_the_same_host(site_url, paths):
-    post = paths["post"][:-len("index.html")]
+    post = paths["post"][: -len("index.html")]
     status, headers, _ = request(site_url, post.rstrip("/"))
     assert (status, headers["Location"]) == (301, post)
 
 
 # --- caching --------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind,expected", [
-    ("pagefind fragment", IMMUTABLE), ("pagefind index", IMMUTABLE), ("pagefind filter", IMMUTABLE),
-    ("pagefind meta", IMMUTABLE), ("bundle meta", IMMUTABLE),
-    # Pagefind's names that do not change with their content, and the list of bundles
-    ("pagefind js", SHORT), ("pagefind entry", SHORT), ("pagefind wasm", SHORT), ("bundle entry", SHORT),
-    ("pagefind bundles", SHORT),
-    ("home", SHORT), ("post", SHORT), ("rss", SHORT), ("atom", SHORT), ("archive rss", SHORT),
-    ("sitemap", SHORT), ("css", SHORT), ("js", SHORT),
-])
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("pagefind fragment", IMMUTABLE),
+        ("pagefind index", IMMUTABLE),
+        ("pagefind filter", IMMUTABLE),
+        ("pagefind meta", IMMUTABLE),
+        ("bundle meta", IMMUTABLE),
+        # Pagefind's names that do not change with their content, and the list of bundles
+        ("pagefind js", SHORT),
+        ("pagefind entry", SHORT),
+        ("pagefind wasm", SHORT),
+        ("bundle entry", SHORT),
+        ("pagefind bundles", SHORT),
+        ("home", SHORT),
+        ("post", SHORT),
+        ("rss", SHORT),
+        ("atom", SHORT),
+        ("archive rss", SHORT),
+        ("sitemap", SHORT),
+        ("css", SHORT),
+        ("js", SHORT),
+    ],
+)
 def test_cache_control(site_url, paths, kind, expected):
     status, headers, _ = request(site_url, paths[kind])
     assert (status, headers["Cache-Control"]) == (200, expected)
@@ -147,14 +176,19 @@ def test_a_feed_readers_conditional_get_is_answered_304(site_url, paths, encodin
 
 # --- precompressed files ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["home", "post", "rss", "atom", "archive atom", "sitemap", "css", "js"])
 def test_each_client_gets_the_encoding_it_accepts(site_url, built, paths, kind):
     source = built.root / paths[kind].lstrip("/")
     if source.is_dir():
         source = source / "index.html"
     original = source.read_bytes()
-    cases = {"br": ("br", brotli.decompress), "gzip, deflate, br": ("br", brotli.decompress),
-             "gzip": ("gzip", gzip.decompress), "": (None, bytes)}
+    cases = {
+        "br": ("br", brotli.decompress),
+        "gzip, deflate, br": ("br", brotli.decompress),
+        "gzip": ("gzip", gzip.decompress),
+        "": (None, bytes),
+    }
     for accepted, (encoding, decode) in cases.items():
         status, headers, body = request(site_url, paths[kind], {"Accept-Encoding": accepted} if accepted else {})
         assert (status, headers["Content-Encoding"]) == (200, encoding), accepted
@@ -167,8 +201,10 @@ def test_each_client_gets_the_encoding_it_accepts(site_url, built, paths, kind):
 
 # --- security headers ---------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["home", "post", "rss", "atom", "archive rss", "sitemap", "missing",
-                                  "css", "pagefind fragment"])
+
+@pytest.mark.parametrize(
+    "kind", ["home", "post", "rss", "atom", "archive rss", "sitemap", "missing", "css", "pagefind fragment"]
+)
 def test_security_headers_on_every_kind_of_response(site_url, paths, kind):
     _, headers, _ = request(site_url, paths[kind])
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -197,6 +233,7 @@ def test_the_csp_header_is_conf_pys_policy_plus_frame_ancestors(site_url):
 
 # --- the configuration files themselves -------------------------------------------------
 
+
 def test_the_example_server_passes_nginx_t_without_a_warning(tmp_path):
     """server/nginx/example.conf, with its certificate and include paths pointed at test files, and
     the site's 301 and 410 rules as the build writes them from redirects.txt."""
@@ -209,20 +246,43 @@ def test_the_example_server_passes_nginx_t_without_a_warning(tmp_path):
     rules.parent.mkdir(parents=True)
     rules.write_text(server_rules.nginx_text(records), encoding="utf-8")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-days", "1", "-subj", "/CN=blog.example.org", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=blog.example.org",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     example = (ROOT / "server" / "nginx" / "example.conf").read_text()
-    for old, new in (("/etc/letsencrypt/live/blog.example.org/fullchain.pem", cert),
-                     ("/etc/letsencrypt/live/blog.example.org/privkey.pem", key),
-                     ("/etc/nginx/snippets/openstack-blog.conf", nginx.BLOG_CONF),
-                     ("/srv/blog/current/.nginx/", rules.parent.as_posix() + "/")):
+    for old, new in (
+        ("/etc/letsencrypt/live/blog.example.org/fullchain.pem", cert),
+        ("/etc/letsencrypt/live/blog.example.org/privkey.pem", key),
+        ("/etc/nginx/snippets/openstack-blog.conf", nginx.BLOG_CONF),
+        ("/srv/blog/current/.nginx/", rules.parent.as_posix() + "/"),
+    ):
         assert old in example
         example = example.replace(old, str(new))
     conf = tmp_path / "nginx.conf"
-    conf.write_text(f"{nginx.load_module_line()}\npid {tmp_path}/nginx.pid;\n"
-                    f"error_log {tmp_path}/error.log;\nevents {{}}\nhttp {{\n"
-                    f"access_log {tmp_path}/access.log;\n{example}\n}}\n")
+    conf.write_text(
+        f"{nginx.load_module_line()}\npid {tmp_path}/nginx.pid;\n"
+        f"error_log {tmp_path}/error.log;\nevents {{}}\nhttp {{\n"
+        f"access_log {tmp_path}/access.log;\n{example}\n}}\n"
+    )
     ok, output = nginx.check_conf(conf)
     assert ok, output
     # Any warning fails too (charset_types naming text/html again once gave "duplicate MIME type").

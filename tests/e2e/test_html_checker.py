@@ -21,4 +21,3 @@ def vnu(built):
 def test_every_page_and_stylesheet_passes_the_nu_html_checker(vnu):
     errors, _warnings = vnu
     assert errors == []
-

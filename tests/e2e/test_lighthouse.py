@@ -19,9 +19,8 @@ import os
 import subprocess
 
 import pytest
-
-from support.sitebuild import ROOT
 from support.browser import CHROMIUM
+from support.sitebuild import ROOT
 
 pytest_plugins = ["support.fixtures"]
 pytestmark = [pytest.mark.lighthouse, pytest.mark.browser]
@@ -33,27 +32,36 @@ PRESETS = ("mobile", "desktop")
 
 def audit(url, preset, out):
     """Lighthouse's JSON report of ``url`` (a local URL only: nothing else is fetched)."""
-    args = [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=" + str(out),
-            "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+    args = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=" + str(out),
+        "--chrome-flags=--headless --no-sandbox --disable-gpu",
+    ]
     if preset == "desktop":
         args.append("--preset=desktop")
-    proc = subprocess.run(args, env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True,
-                          timeout=180)
+    proc = subprocess.run(args, env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
 
 def below_full_marks(report):
     """["audit id: title (score)"] of every scored audit that did not pass, for the failure message."""
-    return ["{0}: {1} ({2})".format(name, a["title"], a["score"]) for name, a in sorted(report["audits"].items())
-            if a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
-            and a.get("score") is not None and a["score"] < 1]
+    return [
+        "{0}: {1} ({2})".format(name, a["title"], a["score"])
+        for name, a in sorted(report["audits"].items())
+        if a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+        and a.get("score") is not None
+        and a["score"] < 1
+    ]
 
 
 @pytest.mark.parametrize("preset", PRESETS)
 @pytest.mark.parametrize("page", PAGES)
 def test_lighthouse_scores_100_in_every_category(site_url, tmp_path, page, preset):
-    assert LIGHTHOUSE.exists(), "no {0}: run `npm ci` (make does)".format(LIGHTHOUSE)
+    assert LIGHTHOUSE.exists(), f"no {LIGHTHOUSE}: run `npm ci` (make does)"
     report = audit(site_url + PAGES[page], preset, tmp_path / "report.json")
     scores = {name: round(category["score"] * 100) for name, category in report["categories"].items()}
     assert set(scores) == {"performance", "accessibility", "best-practices", "seo"}

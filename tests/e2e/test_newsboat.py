@@ -15,8 +15,8 @@ import subprocess
 
 import lxml.etree
 import pytest
-
 from support.opml import feeds_of, local_file, read
+
 from sitecheck.site_model import SITE_URL
 
 pytest_plugins = ["support.fixtures"]
@@ -32,27 +32,36 @@ def test_newsboat_imports_the_opml_and_loads_every_feed(built, site_url, tmp_pat
     for outline in opml.iter("outline"):
         for attr in ("xmlUrl", "htmlUrl"):
             if outline.get(attr):
-                outline.set(attr, site_url + "/" + outline.get(attr)[len(SITE_URL):])
+                outline.set(attr, site_url + "/" + outline.get(attr)[len(SITE_URL) :])
     local = tmp_path / "feeds.opml"
     local.write_bytes(lxml.etree.tostring(opml, xml_declaration=True, encoding="UTF-8"))
     config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
     config.write_text("reload-threads 4\n", encoding="utf-8")
     urls.write_text("", encoding="utf-8")
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LANG="C.UTF-8")
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        LANG="C.UTF-8",
+    )
     base = ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache)]
     for args in (["-i", str(local)], ["-x", "reload"]):
-        proc = subprocess.run(base + args, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=120)
+        proc = subprocess.run(
+            base + args, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+        )
         assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
 
     expected, guids = {}, set()  # feed URL on the local server: its channel title; every item's GUID
     for _, url, _ in feeds_of(read(built.root / "feeds" / "all.opml")):
         channel = read(local_file(built, url)).find("channel")
-        expected[site_url + "/" + url[len(SITE_URL):]] = channel.findtext("title")
+        expected[site_url + "/" + url[len(SITE_URL) :]] = channel.findtext("title")
         guids |= {item.findtext("guid") for item in channel.findall("item")}
-    imported = [line.split(" ", 1)[0] for line in urls.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
+    imported = [
+        line.split(" ", 1)[0]
+        for line in urls.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert sorted(imported) == sorted(expected)
     # newsboat records a feed (with the title it read) once it has fetched and parsed it. It keys
     # items by GUID across feeds (a post is in several), so every post's GUID is there once.
@@ -61,4 +70,3 @@ def test_newsboat_imports_the_opml_and_loads_every_feed(built, site_url, tmp_pat
         items = {guid for (guid,) in db.execute("SELECT guid FROM rss_item")}
     assert {url: titles.get(url) for url in expected} == expected
     assert items == guids and len(guids) > 10
-

@@ -13,8 +13,9 @@ from support.sitebuild import ROOT
 pytest_plugins = ["support.fixtures"]
 
 LIST = ROOT / "tests" / "data" / "old-site-urls.txt"
-URLS = [line.strip() for line in LIST.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")]
+URLS = [
+    line.strip() for line in LIST.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")
+]
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 
 
@@ -29,8 +30,13 @@ def content_type(headers):
 
 def test_the_list_is_the_old_sites_whole_history():
     assert len(URLS) == len(set(URLS)) > 400
-    for url in ("/categories/cat_openstack.xml", "/posts/dublin-ptg-summary/index.rst",
-                "/Designate%20Workshop%20-%20Austin%202016.pdf", "/2016/", "/assets/css/bootstrap.min.css"):
+    for url in (
+        "/categories/cat_openstack.xml",
+        "/posts/dublin-ptg-summary/index.rst",
+        "/Designate%20Workshop%20-%20Austin%202016.pdf",
+        "/2016/",
+        "/assets/css/bootstrap.min.css",
+    ):
         assert url in URLS
 
 
@@ -55,7 +61,7 @@ def test_planet_openstacks_feed_moves_to_the_openstack_tag_feed(site_url):
 def test_a_gone_url_gets_the_410_page(site_url):
     status, headers, body = request(site_url, "/posts/welcome-to-nikola/")
     assert status == 410 and content_type(headers) == "text/html"
-    assert b"<h1 class=\"page-title\">Gone</h1>" in body
+    assert b'<h1 class="page-title">Gone</h1>' in body
 
 
 def test_the_web_servers_rules_are_not_served(site_url, built):

@@ -9,8 +9,8 @@ side is tests/build/test_planted_faults.py.
 """
 
 import pytest
-
 from support import browser as web
+
 from sitecheck import markup
 
 pytest_plugins = ["support.fixtures"]
@@ -25,8 +25,9 @@ def vnu_errors(faults):
 
 @pytest.mark.java
 def test_an_invalid_html_element_is_caught_by_the_nu_html_checker_and_nothing_else_is(vnu_errors):
-    assert vnu_errors and all(e.startswith("posts/invalid-element/index.html:") and "center" in e
-                              for e in vnu_errors), vnu_errors
+    assert vnu_errors and all(
+        e.startswith("posts/invalid-element/index.html:") and "center" in e for e in vnu_errors
+    ), vnu_errors
 
 
 @pytest.mark.browser
@@ -38,7 +39,7 @@ def test_a_colour_pair_below_aa_contrast_is_caught_by_axe_on_its_page_only(fault
             page = context.new_page()
             results = {}
             for post in ("low-contrast", "fault-free"):  # every other rule: test_browser, on the real site
-                record = web.visit(page, "/posts/{0}/".format(post))
+                record = web.visit(page, f"/posts/{post}/")
                 results[post] = (record.problems(), web.axe_violations(page, rules=["color-contrast"]))
         finally:
             context.close()
@@ -68,9 +69,9 @@ def test_a_footnote_back_link_that_goes_nowhere_is_caught(chromium, site_url):
     try:
         page = context.new_page()
         web.visit(page, "/posts/openstack-designate-where-we-are/")
-        page.evaluate("() => document.querySelectorAll('a[role=doc-backlink]')"
-                      ".forEach(a => a.setAttribute('href', '#nowhere'))")
+        page.evaluate(
+            "() => document.querySelectorAll('a[role=doc-backlink]').forEach(a => a.setAttribute('href', '#nowhere'))"
+        )
         assert [p for p in web.footnote_problems(page) if "has no back-link" in p]
     finally:
         context.close()
-

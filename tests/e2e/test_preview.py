@@ -23,7 +23,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from support import golden
 from support.sitebuild import NIKOLA, ROOT, _environment, copy_built, copy_site, nikola_build
 
@@ -42,8 +41,14 @@ class Preview:
     def __init__(self, root):
         self.root = root
         self.log = []
-        self.proc = subprocess.Popen([NIKOLA, "preview", "--port", "0"], cwd=root, env=_environment({}, False),
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [NIKOLA, "preview", "--port", "0"],
+            cwd=root,
+            env=_environment({}, False),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         serving = threading.Event()
 
         def read():
@@ -53,6 +58,7 @@ class Preview:
                 if m:
                     self.url = m.group(1)
                     serving.set()
+
         threading.Thread(target=read, daemon=True).start()
         assert serving.wait(LIMIT), "".join(self.log)
 
@@ -81,9 +87,11 @@ class Preview:
 
     def settled_after(self, before):
         """Wait until the background build after a change is done (or the server restarted after it)."""
+
         def done():
             s = self.status()
             return s and not s["building"] and (s["boot"] != before["boot"] or s["generation"] > before["generation"])
+
         return self.wait("finished its background build", done)
 
     def stop(self):
@@ -108,6 +116,7 @@ def test_pages_are_served_with_the_site_policy_and_the_reload_script(preview):
     code, headers, body = preview.get(PAGE)
     assert code == 200
     import runpy
+
     policy = runpy.run_path(str(ROOT / "conf.py"))["CONTENT_SECURITY_POLICY"]
     assert headers["Content-Security-Policy"] == policy + "; frame-ancestors 'none'"
     assert '<script src="/__preview/reload.js"></script></body>' in body
@@ -132,8 +141,8 @@ def test_a_post_with_a_mistake_keeps_its_page_and_names_the_file_and_line(previe
     lines = good.count("\n") + 3
     save(post, good + "\nA sentence that never shows.\n\n.. frobnicate::\n")
     problems = preview.wait("reported the mistake", lambda: (preview.status() or {}).get("problems"))
-    assert any(p.startswith("{0}:{1}: ERROR: Unknown directive type".format(POST, lines + 1)) for p in problems), problems
-    assert any("{0}:{1}: ERROR".format(POST, lines + 1) in line for line in preview.log)  # the terminal too
+    assert any(p.startswith(f"{POST}:{lines + 1}: ERROR: Unknown directive type") for p in problems), problems
+    assert any(f"{POST}:{lines + 1}: ERROR" in line for line in preview.log)  # the terminal too
     before = preview.status()
     preview.settled_after(before)
     page = preview.get(PAGE)[2]
@@ -144,8 +153,12 @@ def test_a_post_with_a_mistake_keeps_its_page_and_names_the_file_and_line(previe
 
 def test_added_and_deleted_posts_end_as_a_clean_build(preview, tmp_path):
     post = preview.root / "posts" / "added.rst"
-    text = (SITES / "good" / POST).read_text().replace("a-good-post", "an-added-post").replace(
-        "A good post", "An added post")
+    text = (
+        (SITES / "good" / POST)
+        .read_text()
+        .replace("a-good-post", "an-added-post")
+        .replace("A good post", "An added post")
+    )
     before = preview.status()
     save(post, text)
     preview.wait("served the added post", lambda: preview.get("/posts/an-added-post/")[0] == 200)
@@ -175,6 +188,7 @@ def assert_output_is_a_clean_build(root, dest):
 @pytest.mark.browser
 def test_the_browser_reloads_and_shows_mistakes_over_the_last_good_page(preview, chromium):
     from support import browser as web
+
     context = web.new_context(chromium, preview.url, 1280, "light")
     page = context.new_page()
     refused = []
@@ -185,7 +199,7 @@ def test_the_browser_reloads_and_shows_mistakes_over_the_last_good_page(preview,
     good = post.read_text()
     save(post, good + "\n.. frobnicate::\n")
     page.wait_for_selector("#preview-problems", timeout=LIMIT * 1000)
-    assert "{0}:".format(POST) in page.inner_text("#preview-problems")
+    assert f"{POST}:" in page.inner_text("#preview-problems")
     assert "Unknown directive type" in page.inner_text("#preview-problems")
     for scheme in ("light", "dark"):  # the overlay is readable over the page in either scheme
         page.emulate_media(color_scheme=scheme)

@@ -33,9 +33,13 @@ def moved_url(moved):
         yield base_url
 
 
-@pytest.mark.parametrize("path,location", [
-    ("/posts/old-slug/", "/posts/new-slug/"), ("/posts/old-slug/index.html", "/posts/new-slug/"),
-])
+@pytest.mark.parametrize(
+    "path,location",
+    [
+        ("/posts/old-slug/", "/posts/new-slug/"),
+        ("/posts/old-slug/index.html", "/posts/new-slug/"),
+    ],
+)
 def test_nginx_answers_a_move_with_301_to_its_new_url(moved_url, path, location):
     status, headers, _body = request(moved_url, path)
     assert (status, headers["Location"]) == (301, location)
@@ -54,10 +58,21 @@ def newsboat(tmp_path, feed_url):
     config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
     config.write_text("", encoding="utf-8")
     urls.write_text(feed_url + "\n", encoding="utf-8")
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-               XDG_DATA_HOME=str(tmp_path / "xdg-data"), LANG="C.UTF-8")
-    proc = subprocess.run(["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache), "-x", "reload"],
-                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        LANG="C.UTF-8",
+    )
+    proc = subprocess.run(
+        ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache), "-x", "reload"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     with sqlite3.connect(str(cache)) as db:
         return {guid for (guid,) in db.execute("SELECT guid FROM rss_item")}
@@ -78,8 +93,9 @@ def read_before_and_after(tmp_path, keep_guid):
                 shutil.copy2(SITES / "redirects" / "redirects.txt", site / "redirects.txt")
             else:  # the slug alone changed: no 301 (the build asks for the guid only with one), no guid
                 post = site / "posts" / "new-slug.rst"
-                post.write_text(post.read_text(encoding="utf-8").replace(".. slug: old-slug", ".. slug: new-slug"),
-                                encoding="utf-8")
+                post.write_text(
+                    post.read_text(encoding="utf-8").replace(".. slug: old-slug", ".. slug: new-slug"), encoding="utf-8"
+                )
         build = nikola_build(site, served=True)
         assert build.returncode == 0, build.log
         with nginx.serve(build.output) as base_url:

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from support import browser as web
 
 pytest_plugins = ["support.fixtures"]
@@ -45,7 +44,10 @@ def posts_tagged(built, tag):
 def wait_for_results(page, previous=None):
     page.wait_for_function(
         "prev => { const s = document.getElementById('search-status').textContent;"
-        " return /found/.test(s) && s !== prev; }", arg=previous, timeout=15000)
+        " return /found/.test(s) && s !== prev; }",
+        arg=previous,
+        timeout=15000,
+    )
     return page.locator(RESULT_TITLES).all_inner_texts()
 
 
@@ -58,7 +60,7 @@ def test_typing_designate_lists_the_designate_posts_first(built, tab, width, sch
     shown = wait_for_results(page)
     expected = titles_with(built, "Designate")
     assert len(expected) >= 4
-    assert set(shown[:len(expected)]) == expected, shown
+    assert set(shown[: len(expected)]) == expected, shown
     excerpt = page.locator("#search-results .search-excerpt mark").first
     assert excerpt.inner_text().lower() == "designate"
     assert visit.problems() == [] and page.context.third_party[earlier:] == []
@@ -110,6 +112,7 @@ def test_header_search_box_takes_the_query_to_the_search_page(tab):
 # BLOG_SETTINGS); these tests hold the search across them to what one index
 # of the whole blog gives.
 
+
 def article_texts(built):
     """{post title: the text Pagefind indexes (its article, without data-pagefind-ignore parts), lower case}."""
     texts = {}
@@ -138,8 +141,9 @@ def searched(page, action):
     """Do ``action`` (which starts a search) and return the result titles once that search is shown."""
     before = page.locator("#search-status").get_attribute("data-search") or "0"
     action()
-    page.wait_for_function("before => +(document.getElementById('search-status').dataset.search || 0) > +before",
-                           arg=before, timeout=15000)
+    page.wait_for_function(
+        "before => +(document.getElementById('search-status').dataset.search || 0) > +before", arg=before, timeout=15000
+    )
     return page.locator(RESULT_TITLES).all_inner_texts()
 
 
@@ -147,6 +151,7 @@ def submit(page, query):
     def start():
         page.fill("#search-q", query)
         page.press("#search-q", "Enter")
+
     return searched(page, start)
 
 
@@ -184,20 +189,28 @@ def test_each_category_tag_and_author_lists_exactly_its_posts_newest_first(built
     web.visit(page, "/search/")
     wrong, checked = [], 0
     for kind in ("category", "tag", "author"):
-        values = [v for v in page.locator("#search-{0} option".format(kind)).evaluate_all(
-            "options => options.map(o => o.value)") if v]
+        values = [
+            v for v in page.locator(f"#search-{kind} option").evaluate_all("options => options.map(o => o.value)") if v
+        ]
         assert values
         for value in values:
-            shown = searched(page, lambda kind=kind, value=value: page.evaluate("""([kind, value]) => {
+            shown = searched(
+                page,
+                lambda kind=kind, value=value: page.evaluate(
+                    """([kind, value]) => {
                 const form = document.getElementById("search-form");
                 for (const other of ["category", "tag", "author"]) form.elements[other].value = "";
                 form.elements[kind].value = value;  // one filter at a time, one search
                 form.elements[kind].dispatchEvent(new Event("change"));
-            }""", [kind, value]))
-            carrying = [t for t, p in sorted(posts.items(), key=lambda i: i[1]["date"], reverse=True)
-                        if value in p[kind]]
+            }""",
+                    [kind, value],
+                ),
+            )
+            carrying = [
+                t for t, p in sorted(posts.items(), key=lambda i: i[1]["date"], reverse=True) if value in p[kind]
+            ]
             count = int(re.match(r"(\d+) posts? found", page.locator("#search-status").inner_text()).group(1))
-            if count != len(carrying) or shown != carrying[:len(shown)] or len(shown) != min(20, len(carrying)):
+            if count != len(carrying) or shown != carrying[: len(shown)] or len(shown) != min(20, len(carrying)):
                 wrong.append((kind, value, count, shown[:3], carrying[:3]))
             checked += 1
     assert wrong == [] and checked >= 10
@@ -207,17 +220,31 @@ def test_each_category_tag_and_author_lists_exactly_its_posts_newest_first(built
 def with_one_index(built, tmp_path_factory):
     """A copy of the blog with, beside its bundles, one Pagefind index of every post (/single/), served."""
     from plugins.search_index import pagefind_run
+
     copy = tmp_path_factory.mktemp("one-index") / "output"
     shutil.copytree(built.root, copy, copy_function=os.link)
-    subprocess.run([pagefind_run.executable(), "--site", str(copy), "--glob", "posts/**/*.html",
-                    "--output-path", str(copy / "single"), "--silent"], check=True, cwd=copy)
+    subprocess.run(
+        [
+            pagefind_run.executable(),
+            "--site",
+            str(copy),
+            "--glob",
+            "posts/**/*.html",
+            "--output-path",
+            str(copy / "single"),
+            "--silent",
+        ],
+        check=True,
+        cwd=copy,
+    )
     with web.serve(copy) as base_url:
         yield base_url
 
 
 def one_index_titles(page, queries, limit=None):
     """[[title of each result, best first, at most ``limit``] for each query], from /single/."""
-    return page.evaluate("""async ([queries, limit]) => {
+    return page.evaluate(
+        """async ([queries, limit]) => {
         const single = await import("/single/pagefind.js");
         await single.options({ baseUrl: "/" });
         const found = [];
@@ -226,15 +253,20 @@ def one_index_titles(page, queries, limit=None):
           found.push(await Promise.all(results.map(async (r) => (await r.data()).meta.title)));
         }
         return found;
-    }""", [queries, limit])
+    }""",
+        [queries, limit],
+    )
 
 
 def stems(page, words):
     """The search page's stem of each word (assets/js/porter2.js)."""
-    return page.evaluate("""async (words) => {
+    return page.evaluate(
+        """async (words) => {
         const { stem } = await import("/assets/js/porter2.js");
         return words.map(stem);
-    }""", words)
+    }""",
+        words,
+    )
 
 
 def test_a_title_finds_its_post_first_across_bundles_as_with_one_index(chromium, with_one_index, built):
@@ -286,8 +318,9 @@ def test_a_rare_word_lists_what_one_index_lists_and_nothing_from_a_fallback(chro
                 missing[word] = sorted(set(expected) - set(shown))
             extra = sorted(set(shown) - set(expected))
             if extra:
-                unmatched = [t for t in extra
-                             if not any(s.startswith(stem) for s in stems(page, re.findall(r"\w+", texts[t])))]
+                unmatched = [
+                    t for t in extra if not any(s.startswith(stem) for s in stems(page, re.findall(r"\w+", texts[t])))
+                ]
                 if unmatched:
                     fallback[word] = unmatched
         assert (missing, fallback) == ({}, {})
@@ -303,8 +336,12 @@ def test_the_search_page_stems_words_as_pagefind_indexed_them(built, tab):
     few words, where the page may keep or leave out a bundle's matches otherwise than one index
     would. This holds that to under 1% of the blog's words."""
     from plugins.search_index import pagefind_run
-    stored = {entry[0] for chunk in (built.root / "pagefind").glob("*/index/*.pf_index")
-              for entry in pagefind_run._read(chunk)[0]}
+
+    stored = {
+        entry[0]
+        for chunk in (built.root / "pagefind").glob("*/index/*.pf_index")
+        for entry in pagefind_run._read(chunk)[0]
+    }
     plain = re.compile(r"(?<![\w.-])[a-z]{3,}(?![\w-])")  # not part of a dotted or hyphenated token
     words = sorted({t for text in article_texts(built).values() for t in plain.findall(text)})
     page = tab(1280, "light")

@@ -24,6 +24,7 @@ def test_every_hostile_page_passes_the_nu_html_checker(hostile_site):
 def hostile_tab(hostile_site, chromium):
     """A page on the hostile site, served by nginx, that records every dialog (page.dialogs)."""
     from support import browser as web
+
     site, _ = hostile_site
     with web.serve(site.root) as base_url:
         context = web.new_context(chromium, base_url, 1280, "light")
@@ -38,6 +39,7 @@ def hostile_tab(hostile_site, chromium):
 def test_no_page_runs_a_posts_text_in_chromium(hostile_site, hostile_tab):
     """Every page of the hostile site, loaded with a dialog listener and the CSP watching."""
     from support import browser as web
+
     site, _ = hostile_site
     problems = []
     for path in site.html_pages():
@@ -51,11 +53,12 @@ def test_search_shows_a_posts_text_as_text(hostile_tab):
     """Pagefind's excerpts are built from the page's text (Pagefind escapes it, and the
     search page keeps only text and <mark> from them): markup in a post stays text."""
     from support import browser as web
+
     record = web.visit(hostile_tab, "/search/?q=onerror")
-    hostile_tab.wait_for_function("() => /found/.test(document.getElementById('search-status').textContent)",
-                                  timeout=15000)
+    hostile_tab.wait_for_function(
+        "() => /found/.test(document.getElementById('search-status').textContent)", timeout=15000
+    )
     excerpts = hostile_tab.locator("#search-results .search-excerpt").all_inner_texts()
     planted = hostile_tab.locator("#search-results .search-excerpt :not(mark)").count()
     assert excerpts and any("<img src=x onerror=" in e for e in excerpts), excerpts
     assert planted == 0 and hostile_tab.dialogs == [] and record.console_errors == []
-

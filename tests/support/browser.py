@@ -23,8 +23,16 @@ from .nginx import serve  # noqa: F401 (the tests call web.serve)
 # browser tests: 44-50 against 59-65 CPU seconds). CHROMIUM=/usr/bin/chromium
 # runs them in the full browser.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HEIGHTS = {390: 844, 1280: 800}
 # axe-core tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -32,14 +40,14 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 def launch(playwright):
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        raise RuntimeError("no Chromium at {0}: apt-get install chromium-headless-shell (or set CHROMIUM)"
-                           .format(CHROMIUM))
+        raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install chromium-headless-shell (or set CHROMIUM)")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 @dataclass
 class Visit:
     """What one page load did, besides rendering."""
+
     url: str
     console_errors: list = field(default_factory=list)
     third_party: list = field(default_factory=list)
@@ -47,9 +55,11 @@ class Visit:
     in_flight: set = field(default_factory=set, repr=False)  # requests not answered yet
 
     def problems(self):
-        return (["console error: " + e for e in self.console_errors]
-                + ["third-party request: " + u for u in self.third_party]
-                + ["failed request: " + f for f in self.failed])
+        return (
+            ["console error: " + e for e in self.console_errors]
+            + ["third-party request: " + u for u in self.third_party]
+            + ["failed request: " + f for f in self.failed]
+        )
 
 
 def new_context(browser, base_url, width, scheme, motion="no-preference", bypass_csp=False, axe=False):
@@ -58,14 +68,20 @@ def new_context(browser, base_url, width, scheme, motion="no-preference", bypass
     ``base_url``'s origin. ``motion="reduce"`` asks for instant scrolling;
     ``bypass_csp`` lets a test inject a fault the site's policy would block;
     ``axe``: for a context where most page loads are checked with axe-core."""
-    context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, 800)},
-                                  color_scheme=scheme, reduced_motion=motion, base_url=base_url,
-                                  service_workers="block", bypass_csp=bypass_csp)
+    context = browser.new_context(
+        viewport={"width": width, "height": HEIGHTS.get(width, 800)},
+        color_scheme=scheme,
+        reduced_motion=motion,
+        base_url=base_url,
+        service_workers="block",
+        bypass_csp=bypass_csp,
+    )
     if axe:
         # axe-core in every document from its start: a script the browser keeps
         # compiled, instead of half a megabyte sent and parsed for each page
         # checked. It costs every page load a third more, checked or not.
         from axe_playwright_python.base import AXE_SCRIPT
+
         context.add_init_script(AXE_SCRIPT)
     context.third_party = []
     origin = _origin(base_url)
@@ -99,11 +115,13 @@ def watching(page):
     def on_console(msg):
         if msg.type == "error":
             loc = msg.location or {}
-            record.console_errors.append("{0} ({1}:{2})".format(msg.text, loc.get("url", ""), loc.get("lineNumber", "")))
+            record.console_errors.append(
+                "{0} ({1}:{2})".format(msg.text, loc.get("url", ""), loc.get("lineNumber", ""))
+            )
 
     def on_response(response):
         if response.status >= 400:
-            record.failed.append("{0} {1}".format(response.status, response.url))
+            record.failed.append(f"{response.status} {response.url}")
 
     def on_failed(request):
         in_flight.discard(request)
@@ -112,10 +130,10 @@ def watching(page):
         # on its own schedule, on a busy machine). A missing or broken file is
         # a status of 400 or more (on_response) or a network error: recorded.
         if request.url not in context.third_party and request.failure != "net::ERR_ABORTED":
-            record.failed.append("{0} ({1})".format(request.url, request.failure))
+            record.failed.append(f"{request.url} ({request.failure})")
 
     def on_pageerror(exc):
-        record.console_errors.append("uncaught: {0}".format(exc))
+        record.console_errors.append(f"uncaught: {exc}")
 
     def on_request(request):
         in_flight.add(request)
@@ -123,8 +141,14 @@ def watching(page):
     def on_finished(request):
         in_flight.discard(request)
 
-    listeners = {"console": on_console, "pageerror": on_pageerror, "response": on_response,
-                 "requestfailed": on_failed, "request": on_request, "requestfinished": on_finished}
+    listeners = {
+        "console": on_console,
+        "pageerror": on_pageerror,
+        "response": on_response,
+        "requestfailed": on_failed,
+        "request": on_request,
+        "requestfinished": on_finished,
+    }
     for event, listener in listeners.items():
         page.on(event, listener)
     try:
@@ -156,11 +180,12 @@ def visit(page, path, idle=True, record=None):
             if quiet == 3:
                 break
     if response is None or response.status != 200:
-        record.failed.append("{0}: HTTP {1}".format(path, response and response.status))
+        record.failed.append(f"{path}: HTTP {response and response.status}")
     return record
 
 
 # --- axe-core ---------------------------------------------------------------
+
 
 def axe_violations(page, tags=WCAG_TAGS, rules=None):
     """axe-core violations on the loaded page, one line per rule and element.
@@ -170,17 +195,26 @@ def axe_violations(page, tags=WCAG_TAGS, rules=None):
     put in once otherwise, not before every run as that package's
     ``Axe.run`` does."""
     from axe_playwright_python.base import AXE_SCRIPT
-    options = {"runOnly": {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags},
-               "resultTypes": ["violations"]}
+
+    options = {
+        "runOnly": {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags},
+        "resultTypes": ["violations"],
+    }
     if page.evaluate("() => typeof window.axe === 'undefined'"):
         page.evaluate(AXE_SCRIPT)
     response = page.evaluate("(options) => axe.run(document, options)", options)
     out = []
     for v in response["violations"]:
         for node in v["nodes"]:
-            out.append("{0} ({1}): {2} at {3}: {4}".format(
-                v["id"], v.get("impact"), v["help"], " ".join(map(str, node.get("target", []))),
-                (node.get("failureSummary") or "").replace("\n", " ")))
+            out.append(
+                "{0} ({1}): {2} at {3}: {4}".format(
+                    v["id"],
+                    v.get("impact"),
+                    v["help"],
+                    " ".join(map(str, node.get("target", []))),
+                    (node.get("failureSummary") or "").replace("\n", " "),
+                )
+            )
     return out
 
 
@@ -202,8 +236,12 @@ FOCUS_STYLE = r"""() => {
 
 
 def _describe(info):
-    return "<{0}{1}{2}> {3!r}".format(info["tag"], ' id="{0}"'.format(info["id"]) if info["id"] else "",
-                                      ' href="{0}"'.format(info["href"]) if info["href"] else "", info["text"])
+    return "<{0}{1}{2}> {3!r}".format(
+        info["tag"],
+        ' id="{0}"'.format(info["id"]) if info["id"] else "",
+        ' href="{0}"'.format(info["href"]) if info["href"] else "",
+        info["text"],
+    )
 
 
 ACTIVE_IN_VIEW = """() => { const el = document.activeElement; if (!el) return false;
@@ -215,6 +253,7 @@ def _settles(page, expression, arg=None, timeout=5000):
     """True once ``expression`` holds: the site scrolls smoothly, so a focused
     element or a target comes into view over a few frames, not at once."""
     from playwright.sync_api import TimeoutError as Timeout
+
     try:
         page.wait_for_function(expression, arg=arg, timeout=timeout)
         return True
@@ -252,15 +291,16 @@ def skip_link_problems(page):
     if info is None:
         return ["first Tab focused nothing"]
     if "skip-link" not in str(info["cls"]).split() or info["href"] != "#content":
-        return ["first Tab focused {0}, not the skip link to #content".format(_describe(info))]
+        return [f"first Tab focused {_describe(info)}, not the skip link to #content"]
     problems = focus_problems(page, info)
     page.keyboard.press("Enter")
     if not _settles(page, "() => location.hash === '#content'"):
-        problems.append("the skip link did not go to #content (URL is {0})".format(page.url))
-    landed = page.evaluate("() => { const el = document.activeElement;"
-                           " return el ? el.tagName.toLowerCase() + '#' + el.id : null; }")
+        problems.append(f"the skip link did not go to #content (URL is {page.url})")
+    landed = page.evaluate(
+        "() => { const el = document.activeElement; return el ? el.tagName.toLowerCase() + '#' + el.id : null; }"
+    )
     if landed != "main#content":
-        problems.append("after the skip link focus is on {0}, not main#content".format(landed))
+        problems.append(f"after the skip link focus is on {landed}, not main#content")
     page.evaluate(SCROLL_SETTLED)  # a smooth scroll to #content still under way would undo the next FROM_THE_TOP
     return problems
 
@@ -286,8 +326,9 @@ def press_tab(page):
     session = getattr(page, "_tab_session", None)
     if session is None:
         session = page._tab_session = page.context.new_cdp_session(page)
-    session.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Tab", "code": "Tab",
-                                            "windowsVirtualKeyCode": 9})
+    session.send(
+        "Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
+    )
 
 
 # Records every element that receives focus, in order.
@@ -313,8 +354,10 @@ READ_STOPS = r"""() => window.__stops.map((el) => {
                    && r.top < innerHeight && r.left < innerWidth,
           first: el === window.__stops[0]};
 })"""
-FOCUSABLE = ("() => document.querySelectorAll('a[href], area[href], input, select, textarea, button, iframe, "
-             "[tabindex], [contenteditable]').length")
+FOCUSABLE = (
+    "() => document.querySelectorAll('a[href], area[href], input, select, textarea, button, iframe, "
+    "[tabindex], [contenteditable]').length"
+)
 
 
 def tab_order_problems(page, schemes=(None,), limit=400):
@@ -342,9 +385,9 @@ def tab_order_problems(page, schemes=(None,), limit=400):
         if not stops:
             problems.append(label + "Tab reaches nothing on the page")
         elif wrapped is None and presses > limit:
-            problems.append(label + "more than {0} keyboard stops: not all were checked".format(limit))
+            problems.append(label + f"more than {limit} keyboard stops: not all were checked")
         elif wrapped is None:
-            problems.append(label + "focus never came back round after {0} presses of Tab (a keyboard trap?)".format(presses))
+            problems.append(label + f"focus never came back round after {presses} presses of Tab (a keyboard trap?)")
         for info in stops:
             if not (info["outline"] or info["shadow"]):
                 problems.append(label + "focus not visible (no outline, no box-shadow) on " + _describe(info))
@@ -372,21 +415,21 @@ def footnote_problems(page, limit=None):
         page.click(_by_id(ref_id))
         _settles(page, "(h) => location.hash === h", "#" + note_id)
         if page.evaluate(TARGET) != note_id:
-            problems.append("reference {0}: :target is {1}, not the footnote {2}".format(ref_id, page.evaluate(TARGET), note_id))
+            problems.append(f"reference {ref_id}: :target is {page.evaluate(TARGET)}, not the footnote {note_id}")
         if not _settles(page, IN_VIEW, note_id):
-            problems.append("reference {0}: footnote {1} is not scrolled into view".format(ref_id, note_id))
-        back = page.query_selector('{0} a[role="doc-backlink"][href="#{1}"]'.format(_by_id(note_id), ref_id))
+            problems.append(f"reference {ref_id}: footnote {note_id} is not scrolled into view")
+        back = page.query_selector(f'{_by_id(note_id)} a[role="doc-backlink"][href="#{ref_id}"]')
         if back is None:
-            problems.append("footnote {0} has no back-link to {1}".format(note_id, ref_id))
+            problems.append(f"footnote {note_id} has no back-link to {ref_id}")
             continue
         back.click()
         _settles(page, "(h) => location.hash === h", "#" + ref_id)
         if page.evaluate(TARGET) != ref_id:
-            problems.append("back-link of {0}: :target is {1}, not the reference {2}".format(note_id, page.evaluate(TARGET), ref_id))
+            problems.append(f"back-link of {note_id}: :target is {page.evaluate(TARGET)}, not the reference {ref_id}")
         if not _settles(page, IN_VIEW, ref_id):
-            problems.append("back-link of {0}: reference {1} is not scrolled into view".format(note_id, ref_id))
+            problems.append(f"back-link of {note_id}: reference {ref_id} is not scrolled into view")
     return problems
 
 
 def _by_id(value):
-    return "[id={0}]".format(json.dumps(value))
+    return f"[id={json.dumps(value)}]"

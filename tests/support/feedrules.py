@@ -31,7 +31,7 @@ import html.entities
 import re
 import time
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
 import lxml.etree
@@ -254,11 +254,27 @@ _LOOSE_NAMESPACES = {_loose(uri): prefix for uri, prefix in KNOWN_NAMESPACES.ite
 # Namespaces whose vocabularies this module checks element by element; elements
 # in other known namespaces (itunes, media, georss...) are accepted unchecked.
 _MODELLED = {"atom", "dc", "content", "fh"}
-_DC_ELEMENTS = {"title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
-                "format", "identifier", "source", "language", "relation", "coverage", "rights"}
+_DC_ELEMENTS = {
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "publisher",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "identifier",
+    "source",
+    "language",
+    "relation",
+    "coverage",
+    "rights",
+}
 
 # HTML element names the service recognises at all (others: NotHtml "Non-html tag").
-_HTML_TAGS = set("""
+_HTML_TAGS = set(
+    """
 a abbr acronym address applet area article aside audio b base basefont bdi bdo big blockquote body br
 button canvas caption center cite code col colgroup command data datagrid datalist dd del details dfn
 dialog dir div dl dt em eventsource fieldset figcaption figure font footer form frame frameset h1 h2 h3
@@ -266,12 +282,16 @@ h4 h5 h6 head header hgroup hr html i iframe img input ins isindex kbd label leg
 map menu meta meter nav noframes noscript object ol optgroup option output p param picture pre progress
 q rp rt ruby s samp script section select slot small source span strike strong style sub summary sup
 table tbody td template textarea tfoot th thead time title tr track tt u ul var xmp plaintext embed
-comment listing video wbr""".split())
+comment listing video wbr""".split()
+)
 # Of those, the ones the service flags as a security risk (SecurityRisk).
-_RISKY_TAGS = set("""applet base basefont bdo body comment embed frame frameset head html iframe isindex
-link listing meta noframes object param plaintext script slot style title xmp""".split())
+_RISKY_TAGS = set(
+    """applet base basefont bdo body comment embed frame frameset head html iframe isindex
+link listing meta noframes object param plaintext script slot style title xmp""".split()
+)
 # Attributes the service accepts on HTML content (any other, except data-*, is SecurityRiskAttr).
-_SAFE_ATTRIBUTES = set("""
+_SAFE_ATTRIBUTES = set(
+    """
 abbr accept accept-charset accesskey action align allow allowfullscreen allowpaymentrequest alt as
 autoplay autocapitalize autocomplete autofocus axis background balance bgcolor bgproperties border
 bordercolor bordercolordark bordercolorlight bottompadding cellpadding cellspacing ch challenge char
@@ -285,8 +305,10 @@ noshade nowrap open optimum pattern ping placeholder playsinline point-size post
 radiogroup readonly referrerpolicy rel repeat-max repeat-min replace required rev reversed
 rightspacing rows rowspan rules scope selected shape size sizes span spellcheck src srclang srcset
 start step summary suppress tabindex target template title toppadding translate type unselectable
-usemap urn valign value variable volume vspace vrml width wrap xml:lang xmlns""".split())
-_SAFE_CSS_PROPERTIES = set("""
+usemap urn valign value variable volume vspace vrml width wrap xml:lang xmlns""".split()
+)
+_SAFE_CSS_PROPERTIES = set(
+    """
 azimuth background background-color border border-bottom border-bottom-color border-bottom-style
 border-bottom-width border-collapse border-color border-left border-left-color border-left-style
 border-left-width border-right border-right-color border-right-style border-right-width border-spacing
@@ -296,24 +318,66 @@ font-weight height letter-spacing line-height list-style-type margin margin-bott
 margin-right margin-top overflow padding padding-bottom padding-left padding-right padding-top pause
 pause-after pause-before pitch pitch-range richness speak speak-header speak-numeral speak-punctuation
 speech-rate stress text-align text-decoration text-indent unicode-bidi vertical-align voice-family
-volume white-space width""".split())
-_SAFE_CSS_KEYWORDS = set("""
+volume white-space width""".split()
+)
+_SAFE_CSS_KEYWORDS = set(
+    """
 aqua auto black block blue bold both bottom brown center collapse dashed dotted fuchsia gray green
 !important italic left lime maroon medium none navy normal nowrap olive pointer purple red right solid
-silver teal top transparent underline white yellow""".split())
+silver teal top transparent underline white yellow""".split()
+)
 
-_LINK_RELATIONS = {"alternate", "current", "describedby", "edit", "edit-media", "enclosure", "first", "hub",
-                   "last", "license", "next", "next-archive", "payment", "prev-archive", "previous",
-                   "related", "replies", "search", "self", "service", "up", "via"}
+_LINK_RELATIONS = {
+    "alternate",
+    "current",
+    "describedby",
+    "edit",
+    "edit-media",
+    "enclosure",
+    "first",
+    "hub",
+    "last",
+    "license",
+    "next",
+    "next-archive",
+    "payment",
+    "prev-archive",
+    "previous",
+    "related",
+    "replies",
+    "search",
+    "self",
+    "service",
+    "up",
+    "via",
+}
 _RFC5005_RELATIONS = {"current", "first", "last", "next", "next-archive", "prev-archive", "previous"}
-_IANA_SCHEMES = set("""
+_IANA_SCHEMES = set(
+    """
 ftp http gopher mailto news nntp telnet wais file prospero z39.50s z39.50r cid mid vemmi service imap nfs
 acap rtsp tip pop data dav opaquelocktoken sip sips tel fax modem ldap https soap.beep soap.beeps
 xmlrpc.beep xmlrpc.beeps urn go h323 ipp tftp mupdate pres im mtqp iris.beep dict snmp crid tag dns
-info aaa aaas cap iax icap iris iris.xpc iris.xpcs iris.lwz msrp msrps shttp thismessage tv xmpp""".split())
-_COMMON_ENCODINGS = {"UTF-8", "UTF-16", "US-ASCII", "ISO-8859-1", "EUC-JP", "ISO-8859-2", "ISO-8859-15",
-                     "ISO-8859-7", "KOI8-R", "SHIFT_JIS", "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252",
-                     "WINDOWS-1254", "WINDOWS-1255", "WINDOWS-1256", "GB18030"}
+info aaa aaas cap iax icap iris iris.xpc iris.xpcs iris.lwz msrp msrps shttp thismessage tv xmpp""".split()
+)
+_COMMON_ENCODINGS = {
+    "UTF-8",
+    "UTF-16",
+    "US-ASCII",
+    "ISO-8859-1",
+    "EUC-JP",
+    "ISO-8859-2",
+    "ISO-8859-15",
+    "ISO-8859-7",
+    "KOI8-R",
+    "SHIFT_JIS",
+    "WINDOWS-1250",
+    "WINDOWS-1251",
+    "WINDOWS-1252",
+    "WINDOWS-1254",
+    "WINDOWS-1255",
+    "WINDOWS-1256",
+    "GB18030",
+}
 
 
 def _language_codes():
@@ -321,6 +385,7 @@ def _language_codes():
     try:
         from babel import Locale
         from babel.core import get_global
+
         codes |= {c.lower() for c in Locale("en").languages if len(c) in (2, 3) and c.isalpha()}
         codes |= {c.lower() for c in get_global("language_aliases") if len(c) in (2, 3) and c.isalpha()}
     except Exception:  # Babel missing: accept any two or three letters rather than guess
@@ -336,24 +401,35 @@ _URI_CHAR = r"0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,#"
 _URI_REF = re.compile(r"^(?:[a-zA-Z][0-9a-zA-Z+.\-]*:)?/{0,2}(?:\[[0-9A-Fa-f:]+\])?[" + _URI_CHAR + "]*$")
 _URI_FULL = re.compile(r"^[a-zA-Z][0-9a-zA-Z+.\-]*:(?://)?[" + _URI_CHAR + "]+$")
 _URI_ONE_CHAR = re.compile("[" + _URI_CHAR + "]")
-_TAG_URI = re.compile(r"^tag:(?:[a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(?:-\d{2}(?:-\d{2})?)?:"
-                      r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(?:#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?$")
+_TAG_URI = re.compile(
+    r"^tag:(?:[a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(?:-\d{2}(?:-\d{2})?)?:"
+    r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(?:#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?$"
+)
 _URN = re.compile(r"^[Uu][Rr][Nn]:[a-zA-Z0-9][a-zA-Z0-9-]{1,31}:(?:[a-zA-Z0-9()+,.:=@;$_!*'\-]|%[0-9A-Fa-f]{2})+$")
 _UUID_URN = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_MIME = re.compile(r'^[^\s()<>,;:\\"/\[\]?=]+/[^\s()<>,;:\\"/\[\]?=]+'
-                   r'(?:\s*;\s*[^\s()<>,;:\\"/\[\]?=]+=(?:"(?:\\"|[^"])*"|[^\s()<>,;:\\"/\[\]?=]+))*$')
+_MIME = re.compile(
+    r'^[^\s()<>,;:\\"/\[\]?=]+/[^\s()<>,;:\\"/\[\]?=]+'
+    r'(?:\s*;\s*[^\s()<>,;:\\"/\[\]?=]+=(?:"(?:\\"|[^"])*"|[^\s()<>,;:\\"/\[\]?=]+))*$'
+)
 _RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d(?:\.\d*)?)(?:Z|[+-]\d\d:\d\d)$")
 _W3CDTF = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d*)?)?(?:Z|[+-]\d\d:\d\d))?)?)?$")
 _DAYS = "Mon|Tue|Wed|Thu|Fri|Sat|Sun"
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # What the service calls RFC 2822: English names, a four-digit year, a numeric zone
 # in half hours or a named US/UT zone.
-_RFC2822 = re.compile(r"^(?:(?:" + _DAYS + r"), )?\d\d? (?:" + _MONTHS + r") \d{4} \d\d:\d\d(?::\d\d)? "
-                      r"(?:[+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$")
+_RFC2822 = re.compile(
+    r"^(?:(?:" + _DAYS + r"), )?\d\d? (?:" + _MONTHS + r") \d{4} \d\d:\d\d(?::\d\d)? "
+    r"(?:[+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$"
+)
 # What it still reads, with a warning, as RFC 822: any case, two-digit years, no zone.
-_RFC822_LOOSE = re.compile(r"^(?:(?:" + _DAYS.lower() + r")\s*,\s*)?\d\d?\s+(?:" + _MONTHS.lower()
-                           + r")\s+\d\d(?:\d\d)?\s+\d\d:\d\d(?::\d\d)?\s+"
-                           r"(?:[+-]\d{4}|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$")
+_RFC822_LOOSE = re.compile(
+    r"^(?:(?:"
+    + _DAYS.lower()
+    + r")\s*,\s*)?\d\d?\s+(?:"
+    + _MONTHS.lower()
+    + r")\s+\d\d(?:\d\d)?\s+\d\d:\d\d(?::\d\d)?\s+"
+    r"(?:[+-]\d{4}|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$"
+)
 _EMAIL = re.compile(r"^[A-Z0-9_\-+.']+@(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*$", re.I)
 _EMAIL_IN_TEXT = re.compile(r"<[A-Z0-9_\-+.']+@(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*>", re.I)
 _HTML_END_TAG = re.compile(r"</(\w+)>")
@@ -368,7 +444,7 @@ class _Feed:
         self.name = name
         self.url = url
         self.lines = []
-        self.found = []           # (class, line, detail) in document order
+        self.found = []  # (class, line, detail) in document order
         self.self_uris = [url] if url else []
         self.rss_docs = None
 
@@ -394,9 +470,9 @@ class _Feed:
         for cls, detail in out:
             line, count = seen[(cls, detail)]
             level, text = MESSAGES[cls]
-            where = "line {0}: ".format(line) if line else ""
-            many = " ({0} occurrences)".format(count) if count > 1 else ""
-            lines.append("{0}: {1}: {2} ({3}): {4}{5}{6}".format(self.name, level, cls, text, where, detail, many))
+            where = f"line {line}: " if line else ""
+            many = f" ({count} occurrences)" if count > 1 else ""
+            lines.append(f"{self.name}: {level}: {cls} ({text}): {where}{detail}{many}")
         return lines
 
 
@@ -442,8 +518,10 @@ def problems(path_or_bytes, url=None):
 
 # --- bytes, encoding and XML ------------------------------------------------------------
 
-_XML_DECL = re.compile(r"""^<\?xml\s+version\s*=\s*(["'])([-a-zA-Z0-9_.:]*)\1"""
-                       r"""(?:\s+encoding\s*=\s*(["'])([-A-Za-z0-9._]+)\3)?""")
+_XML_DECL = re.compile(
+    r"""^<\?xml\s+version\s*=\s*(["'])([-a-zA-Z0-9_.:]*)\1"""
+    r"""(?:\s+encoding\s*=\s*(["'])([-A-Za-z0-9._]+)\3)?"""
+)
 
 
 def _decode(feed, data):
@@ -474,16 +552,16 @@ def _decode(feed, data):
     try:
         return head.decode(encoding)
     except UnicodeDecodeError as err:
-        line = head[:err.start].count(b"\n") + 1
+        line = head[: err.start].count(b"\n") + 1
         # UnicodeError: bytes that are not in the declared (or default UTF-8) encoding
-        feed.log("UnicodeError", line, "{0} at byte {1} is not {2}".format(
-            head[err.start:err.start + 1], err.start, encoding))
+        feed.log("UnicodeError", line, f"{head[err.start : err.start + 1]} at byte {err.start} is not {encoding}")
         return None
 
 
 def _parse(feed, data):
-    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                  huge_tree=True, remove_comments=True, remove_pis=True)
+    parser = lxml.etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True
+    )
     try:
         return lxml.etree.fromstring(data, parser)
     except lxml.etree.XMLSyntaxError as err:
@@ -511,7 +589,7 @@ def _check_namespaces(feed, root):
             expected = KNOWN_NAMESPACES.get(uri)
             if prefix and prefix in KNOWN_NAMESPACES.values() and expected != prefix:
                 # ReservedPrefix: a well-known prefix bound to another namespace
-                feed.log("ReservedPrefix", el.sourceline, 'prefix "{0}" bound to {1}'.format(prefix, uri))
+                feed.log("ReservedPrefix", el.sourceline, f'prefix "{prefix}" bound to {uri}')
             elif prefix in ("atom", "xhtml") and expected == prefix and atom_feed:
                 # AvoidNamespacePrefix: Atom feeds should not use atom:/xhtml: prefixes
                 feed.log("AvoidNamespacePrefix", el.sourceline, prefix)
@@ -546,6 +624,7 @@ def _check_characters(feed, root):
 
 # --- shared element helpers ---------------------------------------------------------------
 
+
 def _prefix(namespace):
     if not namespace:
         return ""
@@ -556,7 +635,7 @@ def _name(el):
     """The name the service gives an element: 'title', 'atom:link', 'content:encoded'."""
     q = lxml.etree.QName(el)
     prefix = _prefix(q.namespace)
-    return "{0}:{1}".format(prefix, q.localname) if prefix else q.localname
+    return f"{prefix}:{q.localname}" if prefix else q.localname
 
 
 def _text(el):
@@ -582,10 +661,10 @@ def _check_attributes(feed, el, expected, rss_core):
         if q.namespace and _loose(q.namespace) not in _LOOSE_NAMESPACES:
             if rss_core:
                 # UseOfExtensionAttr: a foreign attribute on an RSS 2.0 core element
-                feed.log("UseOfExtensionAttr", el.sourceline, "{0} on {1}".format(attr, _name(el)))
+                feed.log("UseOfExtensionAttr", el.sourceline, f"{attr} on {_name(el)}")
             continue
         # UnexpectedAttribute: an attribute the element does not define
-        feed.log("UnexpectedAttribute", el.sourceline, "{0} on {1}".format(q.localname, _name(el)))
+        feed.log("UnexpectedAttribute", el.sourceline, f"{q.localname} on {_name(el)}")
 
 
 def _xml_lang(feed, root):
@@ -600,7 +679,7 @@ def _check_language(feed, el, value, what):
     ok = bool(re.fullmatch(r"[a-z]{1,3}", code)) if _LANGUAGES is None else code in _LANGUAGES
     if not ok:
         # InvalidLanguage: not an ISO 639 language code (with optional subtag)
-        feed.log("InvalidLanguage", el.sourceline, "{0} {1!r}".format(what, value))
+        feed.log("InvalidLanguage", el.sourceline, f"{what} {value!r}")
 
 
 def _check_uri(feed, el, value, what, full=False, iri=False, error="InvalidLink"):
@@ -614,24 +693,24 @@ def _check_uri(feed, el, value, what, full=False, iri=False, error="InvalidLink"
     if scheme == "tag":
         if not _TAG_URI.match(value):
             # InvalidTAG: a tag: URI that does not follow RFC 4151
-            feed.log("InvalidTAG", el.sourceline, "{0} {1!r}".format(what, value))
+            feed.log("InvalidTAG", el.sourceline, f"{what} {value!r}")
             return False
         return True
     if scheme == "urn":
         if value.lower().startswith("urn:uuid:") and not _UUID_URN.match(value):
             # InvalidUUID: a malformed urn:uuid:
-            feed.log("InvalidUUID", el.sourceline, "{0} {1!r}".format(what, value))
+            feed.log("InvalidUUID", el.sourceline, f"{what} {value!r}")
             return False
         if not _URN.match(value):
             # InvalidURN: a malformed URN
-            feed.log("InvalidURN", el.sourceline, "{0} {1!r}".format(what, value))
+            feed.log("InvalidURN", el.sourceline, f"{what} {value!r}")
             return False
         return True
     if not (_URI_FULL if full else _URI_REF).match(value):
         for c in value:
             if ord(c) < 128 and not _URI_ONE_CHAR.match(c):
                 # InvalidUriChar: an ASCII character that may not appear in a URI
-                feed.log("InvalidUriChar", el.sourceline, "{0} {1!r} has {2!r}".format(what, value, c))
+                feed.log("InvalidUriChar", el.sourceline, f"{what} {value!r} has {c!r}")
                 return False
         try:
             if (_URI_FULL if full else _URI_REF).match(value.encode("idna").decode("ascii")):
@@ -639,15 +718,15 @@ def _check_uri(feed, el, value, what, full=False, iri=False, error="InvalidLink"
         except UnicodeError:
             pass
         # InvalidLink / InvalidFullLink / InvalidIRI / UriNotIri: not a (full) URI
-        feed.log(error, el.sourceline, "{0} {1!r}".format(what, value))
+        feed.log(error, el.sourceline, f"{what} {value!r}")
         return False
     if scheme in ("http", "ftp") and not re.match(r"^\w+://[^/]", value):
         # InvalidLink / InvalidFullLink: http: or ftp: without a host
-        feed.log(error, el.sourceline, "{0} {1!r}".format(what, value))
+        feed.log(error, el.sourceline, f"{what} {value!r}")
         return False
     if ":" in value and scheme.isalpha() and scheme not in _IANA_SCHEMES:
         # SchemeNotIANARegistered: e.g. javascript: or a private scheme
-        feed.log("SchemeNotIANARegistered", el.sourceline, "{0} {1!r}".format(what, scheme))
+        feed.log("SchemeNotIANARegistered", el.sourceline, f"{what} {scheme!r}")
         return False
     return True
 
@@ -660,6 +739,7 @@ def _norm_escapes(part):
     def fix(m):
         char = chr(int(m.group(1), 16))
         return char if char in _UNRESERVED else "%" + m.group(1).upper()
+
     return re.sub(r"%([0-9A-Fa-f]{2})", fix, part)
 
 
@@ -703,14 +783,14 @@ def _canonical(uri):
 
 def _check_rfc822(feed, el):
     value = (el.text or "").strip()
-    where = "{0} {1!r}".format(_name(el), value)
+    where = f"{_name(el)} {value!r}"
     if _RFC2822.match(value):
         parsed = email.utils.parsedate_tz(value)
         try:
             day = datetime.date(*parsed[:3])
         except (TypeError, ValueError) as err:
             # InvalidRFC2822Date: a date that does not exist
-            feed.log("InvalidRFC2822Date", el.sourceline, "{0}: {1}".format(where, err))
+            feed.log("InvalidRFC2822Date", el.sourceline, f"{where}: {err}")
             return
         if "," in value and _DAYS.split("|")[day.weekday()] != value[:3]:
             # IncorrectDOW: the day name does not match the date
@@ -737,7 +817,7 @@ def _check_rfc822(feed, el):
 
 def _check_rfc3339(feed, el):
     value = el.text or ""
-    where = "{0} {1!r}".format(_name(el), value)
+    where = f"{_name(el)} {value!r}"
     if value != value.strip():
         # UnexpectedWhitespace: Atom dates and ids allow no surrounding whitespace
         feed.log("UnexpectedWhitespace", el.sourceline, _name(el))
@@ -769,18 +849,17 @@ def _check_plain(feed, el, value, message="ContainsHTML", rss2=False, what=None)
     tags = [t for t in _HTML_END_TAG.findall(value) if t.lower() in _HTML_TAGS]
     if tags:
         # ContainsHTML / ContainsUndeclaredHTML / NotInline: an HTML end tag in plain text
-        feed.log(message, el.sourceline, "{0} has </{1}>".format(what, tags[0]))
+        feed.log(message, el.sourceline, f"{what} has </{tags[0]}>")
         return
-    refs = [v for v in _ENTITY_LIKE.findall(value)
-            if v in _HTML4_ENTITIES or v == "apos" or not v.isalpha()]
+    refs = [v for v in _ENTITY_LIKE.findall(value) if v in _HTML4_ENTITIES or v == "apos" or not v.isalpha()]
     if refs:
         if not feed.line_has_hex_ref(el.sourceline):
             # ContainsHTML / ...: a character reference that survives decoding (double-escaped)
-            feed.log(message, el.sourceline, "{0} has &{1}".format(what, refs[0]))
+            feed.log(message, el.sourceline, f"{what} has &{refs[0]}")
         return
     if rss2 and re.search(r"&#[x0-9]|<[/a-zA-Z]", value) and not feed.line_has_hex_ref(el.sourceline):
         # CharacterData: RSS Profile, '<' or '&#' in plain text not written as &#x3C; / &#x26;
-        feed.log("CharacterData", el.sourceline, "{0} {1!r}".format(what, value[:60]))
+        feed.log("CharacterData", el.sourceline, f"{what} {value[:60]!r}")
 
 
 def _check_blank(feed, el, value, what=None):
@@ -792,7 +871,7 @@ def _check_blank(feed, el, value, what=None):
 def _count(feed, el, seen, name, message="DuplicateElement"):
     if name in seen:
         # DuplicateElement (or the class given): an element that may appear only once
-        feed.log(message, el.sourceline, "{0} in {1}".format(name, _name(el.getparent())))
+        feed.log(message, el.sourceline, f"{name} in {_name(el.getparent())}")
     seen.append(name)
 
 
@@ -809,10 +888,11 @@ def _check_email_with_name(feed, el):
     address = addresses[0][1] if len(addresses) == 1 else value
     if not _EMAIL.match(address or ""):
         # InvalidContact: author/managingEditor/webMaster must hold an e-mail address
-        feed.log("InvalidContact", el.sourceline, "{0} {1!r}".format(_name(el), value))
+        feed.log("InvalidContact", el.sourceline, f"{_name(el)} {value!r}")
 
 
 # --- HTML content -----------------------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=4096)
 def _parse_html(value):
@@ -826,8 +906,11 @@ def _parse_html(value):
     except ParseError as error:
         return str(error), ()
     # the fragment's own root is not an element of the value; a comment's tag is a function
-    elements = tuple((node.tag.split("}")[-1], tuple(node.attrib.items()))
-                     for node in fragment.iter() if node is not fragment and isinstance(node.tag, str))
+    elements = tuple(
+        (node.tag.split("}")[-1], tuple(node.attrib.items()))
+        for node in fragment.iter()
+        if node is not fragment and isinstance(node.tag, str)
+    )
     return None, elements
 
 
@@ -852,31 +935,31 @@ def _check_html(feed, el, value, what=None):
     line = el.sourceline
     if "<?import " in value.lower():
         # SecurityRisk: an <?import ...> processing instruction
-        feed.log("SecurityRisk", line, "{0} contains <?import".format(what))
+        feed.log("SecurityRisk", line, f"{what} contains <?import")
     error, elements = _parse_html(value)
     if error:
         # NotHtml "Invalid HTML": html5lib (strict) stops at the first parse error, and then
         # the service checks no element or attribute of this value
-        feed.log("NotHtml", line, "{0}: Invalid HTML: {1}".format(what, error))
+        feed.log("NotHtml", line, f"{what}: Invalid HTML: {error}")
         return
     for tag, attrs in elements:
         tag = tag.lower()
         if tag not in _HTML_TAGS:
             # NotHtml "Non-html tag": an element HTML does not have (svg, math, custom tags)
-            feed.log("NotHtml", line, "{0}: Non-html tag <{1}>".format(what, tag))
+            feed.log("NotHtml", line, f"{what}: Non-html tag <{tag}>")
         elif tag in _RISKY_TAGS:
             # SecurityRisk: script, style, iframe, object, embed, meta, link, ...
-            feed.log("SecurityRisk", line, "{0} should not contain <{1}>".format(what, tag))
+            feed.log("SecurityRisk", line, f"{what} should not contain <{tag}>")
         else:
             for attr, attr_value in attrs:
                 if attr == "style":
                     for evil in _check_css(attr_value or ""):
                         # DangerousStyleAttr: CSS outside the service's safe list
-                        feed.log("DangerousStyleAttr", line, "{0} <{1} style> has {2!r}".format(what, tag, evil))
+                        feed.log("DangerousStyleAttr", line, f"{what} <{tag} style> has {evil!r}")
                 elif attr not in _SAFE_ATTRIBUTES and not attr.startswith("data-"):
                     # SecurityRiskAttr: on* handlers, and any attribute off the service's
                     # list, role and aria-* included
-                    feed.log("SecurityRiskAttr", line, "{0} should not contain {1} attribute".format(what, attr))
+                    feed.log("SecurityRiskAttr", line, f"{what} should not contain {attr} attribute")
 
 
 _REL_ANCHOR = re.compile(r"""<a\s+href=(?:"(.*?)"|'(.*?)'|([\w-]+))[\s>]""", re.I)
@@ -892,6 +975,7 @@ def _unescape(text):
             except ValueError:
                 return m.group(0)
         return chr(html.entities.name2codepoint[ref]) if ref in html.entities.name2codepoint else m.group(0)
+
     return re.sub(r"&(#?\w+);", one, text)
 
 
@@ -905,20 +989,21 @@ def _check_relative_refs(feed, el, value):
             bad = [c for c in ref if ord(c) < 128 and not _URI_ONE_CHAR.match(c)]
             if bad:
                 # InvalidUriChar: a relative reference with a character URIs may not contain
-                feed.log("InvalidUriChar", el.sourceline, "{0} reference {1!r}".format(_name(el), ref))
+                feed.log("InvalidUriChar", el.sourceline, f"{_name(el)} reference {ref!r}")
             else:
                 # ContainsRelRef: relative URL in RSS HTML (xml:base does not help here)
-                feed.log("ContainsRelRef", el.sourceline, "{0} reference {1!r}".format(_name(el), ref))
+                feed.log("ContainsRelRef", el.sourceline, f"{_name(el)} reference {ref!r}")
 
 
 # --- links (atom:link in both formats) -------------------------------------------------------
+
 
 class _Link:
     def __init__(self, el):
         self.el = el
         self.rel = el.get("rel", "alternate")
         if self.rel.startswith("http://www.iana.org/assignments/relation/"):
-            self.rel = self.rel[len("http://www.iana.org/assignments/relation/"):]
+            self.rel = self.rel[len("http://www.iana.org/assignments/relation/") :]
         self.type = el.get("type", "")
         self.href = el.get("href", "")
         self.hreflang = el.get("hreflang", "")
@@ -940,28 +1025,43 @@ def _base_of(el, url):
 
 def _check_link(feed, el, parent_kind):
     link = _Link(el)
-    _check_attributes(feed, el, {"type", "title", "rel", "href", "length", "hreflang",
-                                 "{http://purl.org/syndication/thread/1.0}count",
-                                 "{http://purl.org/syndication/thread/1.0}updated"}, False)
+    _check_attributes(
+        feed,
+        el,
+        {
+            "type",
+            "title",
+            "rel",
+            "href",
+            "length",
+            "hreflang",
+            "{http://purl.org/syndication/thread/1.0}count",
+            "{http://purl.org/syndication/thread/1.0}updated",
+        },
+        False,
+    )
     if "rel" in el.attrib:
         rel = link.rel
         if rel not in _LINK_RELATIONS and not _URI_FULL.match(rel):
             # UnregisteredAtomLinkRel: rel neither registered nor an absolute URI
-            feed.log("UnregisteredAtomLinkRel", el.sourceline, "rel={0!r}".format(rel))
+            feed.log("UnregisteredAtomLinkRel", el.sourceline, f"rel={rel!r}")
         if not el.get("rel"):
             # AttrNotBlank: rel=""
             feed.log("AttrNotBlank", el.sourceline, "rel of " + _name(el))
         if rel in _RFC5005_RELATIONS and parent_kind == "entry":
             # FeedHistoryRelInEntry: RFC 5005 relations belong on the feed, not an entry
-            feed.log("FeedHistoryRelInEntry", el.sourceline, "rel={0!r} in an entry".format(rel))
+            feed.log("FeedHistoryRelInEntry", el.sourceline, f"rel={rel!r} in an entry")
     if "type" in el.attrib:
         if not _MIME.match(link.type):
             # InvalidMIMEType: type is not a media type
-            feed.log("InvalidMIMEType", el.sourceline, "type={0!r}".format(link.type))
+            feed.log("InvalidMIMEType", el.sourceline, f"type={link.type!r}")
         elif link.rel == "self" and link.type.split(";")[0] not in (
-                "application/atom+xml", "application/rss+xml", "application/rdf+xml"):
+            "application/atom+xml",
+            "application/rss+xml",
+            "application/rdf+xml",
+        ):
             # SelfNotAtom: the self link's type must be a feed type
-            feed.log("SelfNotAtom", el.sourceline, "type={0!r}".format(link.type))
+            feed.log("SelfNotAtom", el.sourceline, f"type={link.type!r}")
     if "title" in el.attrib:
         if not el.get("title"):
             # AttrNotBlank: title=""
@@ -974,19 +1074,18 @@ def _check_link(feed, el, parent_kind):
         _check_language(feed, el, link.hreflang, "hreflang")
     if "href" not in el.attrib:
         # MissingHref: atom:link without href
-        feed.log("MissingHref", el.sourceline, "rel={0!r}".format(link.rel))
+        feed.log("MissingHref", el.sourceline, f"rel={link.rel!r}")
     else:
         _check_uri(feed, el, link.href, "href", iri=True, error="InvalidIRI")
         if link.rel == "self" and parent_kind in ("feed", "channel"):
             base = _base_of(el, "")
             if not urlsplit(link.href).netloc and not urlsplit(base).netloc:
                 # RelativeSelf: the self link should be absolute
-                feed.log("RelativeSelf", el.sourceline, "href={0!r}".format(link.href))
+                feed.log("RelativeSelf", el.sourceline, f"href={link.href!r}")
             where = urljoin(_base_of(el, feed.url), link.href)
             if feed.url and _canonical(where) != _canonical(feed.url):
                 # SelfDoesntMatchLocation: rel=self is not the URL the feed is served at
-                feed.log("SelfDoesntMatchLocation", el.sourceline, "self {0} but served at {1}".format(
-                    link.href, feed.url))
+                feed.log("SelfDoesntMatchLocation", el.sourceline, f"self {link.href} but served at {feed.url}")
             feed.self_uris.append(where)
     if (el.text or "").strip() or len(el):
         # AtomLinkNotEmpty: atom:link carries everything in attributes
@@ -996,17 +1095,45 @@ def _check_link(feed, el, parent_kind):
 
 # --- RSS 2.0 --------------------------------------------------------------------------------
 
-_RSS_CHANNEL_ONCE = {"title", "link", "description", "language", "copyright", "managingEditor", "webMaster",
-                     "pubDate", "lastBuildDate", "generator", "docs", "cloud", "ttl", "image",
-                     "textInput", "skipHours", "skipDays"}
+_RSS_CHANNEL_ONCE = {
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "textInput",
+    "skipHours",
+    "skipDays",
+}
 _RSS_CHANNEL_METADATA = _RSS_CHANNEL_ONCE | {"category", "textinput", "atom:link"}
 _RSS_ITEM_ONCE = {"title", "link", "description", "author", "comments", "guid", "pubDate", "source"}
-_CHANNEL_PAIRS = [("managingEditor", "dc:creator"), ("language", "dc:language"),
-                  ("lastBuildDate", "dcterms:modified"), ("copyright", "dc:rights"), ("pubDate", "dc:date"),
-                  ("generator", "admin:generatorAgent"), ("category", "dc:subject"),
-                  ("webMaster", "dc:publisher")]
-_ITEM_PAIRS = [("author", "dc:creator"), ("category", "dc:subject"), ("pubDate", "dc:date"),
-               ("pubDate", "atom:published"), ("guid", "atom:id"), ("source", "dc:source")]
+_CHANNEL_PAIRS = [
+    ("managingEditor", "dc:creator"),
+    ("language", "dc:language"),
+    ("lastBuildDate", "dcterms:modified"),
+    ("copyright", "dc:rights"),
+    ("pubDate", "dc:date"),
+    ("generator", "admin:generatorAgent"),
+    ("category", "dc:subject"),
+    ("webMaster", "dc:publisher"),
+]
+_ITEM_PAIRS = [
+    ("author", "dc:creator"),
+    ("category", "dc:subject"),
+    ("pubDate", "dc:date"),
+    ("pubDate", "atom:published"),
+    ("guid", "atom:id"),
+    ("source", "dc:source"),
+]
 
 
 def _check_rss(feed, rss):
@@ -1018,7 +1145,7 @@ def _check_rss(feed, rss):
         version = "2.0"
     elif version not in ("0.91", "0.92", "2.0"):
         # InvalidRSSVersion: version other than 0.91, 0.92 or 2.0
-        feed.log("InvalidRSSVersion", rss.sourceline, "version {0!r}".format(version))
+        feed.log("InvalidRSSVersion", rss.sourceline, f"version {version!r}")
     _check_unexpected_text(feed, rss)
     _xml_lang(feed, rss)
     channels = []
@@ -1031,7 +1158,7 @@ def _check_rss(feed, rss):
             channels.append(child)
         elif not lxml.etree.QName(child).namespace:
             # UndefinedElement: an element RSS 2.0 does not define
-            feed.log("UndefinedElement", child.sourceline, "{0} in rss".format(name))
+            feed.log("UndefinedElement", child.sourceline, f"{name} in rss")
     if not channels:
         # MissingElement: rss without channel
         feed.log("MissingElement", rss.sourceline, "channel in rss")
@@ -1052,7 +1179,7 @@ def _check_channel(feed, channel, version):
         if name in _RSS_CHANNEL_METADATA and items_before:
             for item_line in items_before:
                 # MisplacedItem: channel metadata must come before the items
-                feed.log("MisplacedItem", item_line, "item before channel {0}".format(name))
+                feed.log("MisplacedItem", item_line, f"item before channel {name}")
             items_before = []
         if name == "item":
             items_before.append(child.sourceline)
@@ -1071,7 +1198,7 @@ def _check_channel(feed, channel, version):
         for core, ext in _CHANNEL_PAIRS:
             if name in (core, ext) and {core, ext} <= set(seen):
                 # DuplicateSemantics: both the core element and its module twin
-                feed.log("DuplicateSemantics", child.sourceline, "{0} and {1}".format(core, ext))
+                feed.log("DuplicateSemantics", child.sourceline, f"{core} and {ext}")
         if not q.namespace:
             _check_attributes(feed, child, {"domain"} if name == "category" else set(), True)
         if name == "title":
@@ -1093,7 +1220,7 @@ def _check_channel(feed, channel, version):
         elif name == "ttl":
             if not re.fullmatch(r"\s*\d+\s*", child.text or "") or int(child.text) <= 0:
                 # InvalidPositiveInteger: ttl is minutes, a positive integer
-                feed.log("InvalidPositiveInteger", child.sourceline, "ttl {0!r}".format(child.text))
+                feed.log("InvalidPositiveInteger", child.sourceline, f"ttl {child.text!r}")
         elif name in ("generator", "image", "textInput", "cloud", "rating", "skipHours", "skipDays"):
             pass  # accepted; their inner rules are out of scope (this blog writes none but generator)
         elif name == "textinput":
@@ -1102,8 +1229,19 @@ def _check_channel(feed, channel, version):
         elif name == "atom:link":
             link = _check_link(feed, child, "channel")
             has_self = has_self or link.rel == "self"
-        elif prefix == "atom" and q.localname in ("author", "category", "contributor", "generator", "id",
-                                                   "icon", "logo", "title", "subtitle", "rights", "updated"):
+        elif prefix == "atom" and q.localname in (
+            "author",
+            "category",
+            "contributor",
+            "generator",
+            "id",
+            "icon",
+            "logo",
+            "title",
+            "subtitle",
+            "rights",
+            "updated",
+        ):
             if q.localname == "updated":
                 _check_rfc3339(feed, child)
         elif prefix == "dc" and q.localname in _DC_ELEMENTS:
@@ -1113,7 +1251,7 @@ def _check_channel(feed, channel, version):
             pass  # RFC 5005 markers: allowed in an RSS channel; the service checks nothing more here
         else:
             # UndefinedElement: not an RSS 2.0 channel element (or a misplaced module element)
-            feed.log("UndefinedElement", child.sourceline, "{0} in channel".format(name))
+            feed.log("UndefinedElement", child.sourceline, f"{name} in channel")
     for required, cls in (("title", "MissingTitle"), ("link", "MissingLink"), ("description", "MissingDescription")):
         if required not in seen:
             # MissingTitle / MissingLink / MissingDescription: RSS 2.0's required channel elements
@@ -1127,7 +1265,7 @@ def _check_w3cdtf(feed, el):
     value = (el.text or "").strip()
     if not _W3CDTF.match(value):
         # InvalidW3CDTFDate: dc:date must be a W3C-DTF date
-        feed.log("InvalidW3CDTFDate", el.sourceline, "{0} {1!r}".format(_name(el), value))
+        feed.log("InvalidW3CDTFDate", el.sourceline, f"{_name(el)} {value!r}")
 
 
 def _check_item(feed, item, version, guids):
@@ -1147,8 +1285,14 @@ def _check_item(feed, item, version, guids):
         if name == "content:encoded" and rss2 and "description" not in seen:
             # NeedDescriptionBeforeContent: RSS Profile wants description before content:encoded
             feed.log("NeedDescriptionBeforeContent", child.sourceline, "content:encoded before description")
-        if name in _RSS_ITEM_ONCE or name in ("content:encoded", "atom:id", "atom:title", "atom:summary",
-                                               "atom:published", "atom:updated"):
+        if name in _RSS_ITEM_ONCE or name in (
+            "content:encoded",
+            "atom:id",
+            "atom:title",
+            "atom:summary",
+            "atom:published",
+            "atom:updated",
+        ):
             _count(feed, child, seen, name)
         elif name == "enclosure":
             _count(feed, child, seen, name, message="DuplicateEnclosure")
@@ -1157,10 +1301,14 @@ def _check_item(feed, item, version, guids):
         for core, ext in _ITEM_PAIRS:
             if name in (core, ext) and {core, ext} <= set(seen):
                 # DuplicateItemSemantics: both the core element and its module twin
-                feed.log("DuplicateItemSemantics", child.sourceline, "{0} and {1}".format(core, ext))
+                feed.log("DuplicateItemSemantics", child.sourceline, f"{core} and {ext}")
         if not q.namespace:
-            expected = {"guid": {"isPermaLink"}, "category": {"domain"}, "source": {"url"},
-                        "enclosure": {"url", "length", "type"}}.get(name, set())
+            expected = {
+                "guid": {"isPermaLink"},
+                "category": {"domain"},
+                "source": {"url"},
+                "enclosure": {"url", "length", "type"},
+            }.get(name, set())
             _check_attributes(feed, child, expected, True)
         value = (child.text or "").strip()
         if name == "title":
@@ -1208,7 +1356,7 @@ def _check_item(feed, item, version, guids):
             pass
         else:
             # UndefinedElement: not an RSS 2.0 item element (fh:archive in an item, for one)
-            feed.log("UndefinedElement", child.sourceline, "{0} in item".format(name))
+            feed.log("UndefinedElement", child.sourceline, f"{name} in item")
     if "title" not in seen and "description" not in seen:
         # ItemMustContainTitleOrDescription
         feed.log("ItemMustContainTitleOrDescription", item.sourceline, "item has neither")
@@ -1224,20 +1372,20 @@ def _check_guid(feed, el, guids):
     if flag is not None:
         if flag not in ("true", "false"):
             # InvalidBooleanAttribute: isPermaLink must be exactly "true" or "false"
-            feed.log("InvalidBooleanAttribute", el.sourceline, "isPermaLink={0!r}".format(flag))
+            feed.log("InvalidBooleanAttribute", el.sourceline, f"isPermaLink={flag!r}")
         permalink = flag == "true"
     if permalink:
         if _check_uri(feed, el, value, "guid", error="InvalidHttpGUID"):
             if value.lower().startswith(("tag:", "urn:uuid:")):
                 # InvalidPermalink: a tag: or urn:uuid: guid must say isPermaLink="false"
-                feed.log("InvalidPermalink", el.sourceline, "guid {0!r}".format(value))
+                feed.log("InvalidPermalink", el.sourceline, f"guid {value!r}")
     elif len(value) < 9 and value.isdigit():
         # NotSufficientlyUnique: a short number as guid
-        feed.log("NotSufficientlyUnique", el.sourceline, "guid {0!r}".format(value))
+        feed.log("NotSufficientlyUnique", el.sourceline, f"guid {value!r}")
     _check_blank(feed, el, value)
     if value in guids:
         # DuplicateValue: two items with the same guid
-        feed.log("DuplicateValue", el.sourceline, "guid {0}".format(value))
+        feed.log("DuplicateValue", el.sourceline, f"guid {value}")
     elif value:
         guids.append(value)
 
@@ -1249,32 +1397,48 @@ def _check_enclosure(feed, el):
         feed.log("MissingAttribute", el.sourceline, "enclosure length")
     elif not re.fullmatch(r"-?\d+", length.strip()):
         # InvalidIntegerAttribute: enclosure length must be an integer
-        feed.log("InvalidIntegerAttribute", el.sourceline, "enclosure length {0!r}".format(length))
+        feed.log("InvalidIntegerAttribute", el.sourceline, f"enclosure length {length!r}")
     elif int(length) < 0:
         # UseZeroForUnknown / InvalidNonNegativeInteger: negative length
-        feed.log("UseZeroForUnknown" if int(length) == -1 else "InvalidNonNegativeInteger",
-                 el.sourceline, "enclosure length {0!r}".format(length))
+        feed.log(
+            "UseZeroForUnknown" if int(length) == -1 else "InvalidNonNegativeInteger",
+            el.sourceline,
+            f"enclosure length {length!r}",
+        )
     kind = el.get("type")
     if kind is None:
         # MissingAttribute: enclosure needs type
         feed.log("MissingAttribute", el.sourceline, "enclosure type")
     elif not _MIME.match(kind):
         # InvalidMIMEAttribute: enclosure type is not a media type
-        feed.log("InvalidMIMEAttribute", el.sourceline, "enclosure type {0!r}".format(kind))
+        feed.log("InvalidMIMEAttribute", el.sourceline, f"enclosure type {kind!r}")
     url = el.get("url")
     if url is None:
         # MissingAttribute: enclosure needs url
         feed.log("MissingAttribute", el.sourceline, "enclosure url")
-    elif not re.match(r"^https?://(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*(?::\d+)?(?:/|$)",
-                      url, re.I) or not _URI_FULL.match(url):
+    elif not re.match(
+        r"^https?://(?:(?:[0-9]{1,3}\.){3}|(?:[A-Z0-9\-]+\.)+)[A-Z0-9][-A-Z0-9]*(?::\d+)?(?:/|$)", url, re.I
+    ) or not _URI_FULL.match(url):
         # InvalidURLAttribute: enclosure url must be a full http(s) URL
-        feed.log("InvalidURLAttribute", el.sourceline, "enclosure url {0!r}".format(url))
+        feed.log("InvalidURLAttribute", el.sourceline, f"enclosure url {url!r}")
 
 
 # --- Atom 1.0 ---------------------------------------------------------------------------------
 
-_ATOM_FEED_METADATA = {"author", "category", "contributor", "generator", "id", "icon", "link", "logo",
-                       "title", "subtitle", "rights", "updated"}
+_ATOM_FEED_METADATA = {
+    "author",
+    "category",
+    "contributor",
+    "generator",
+    "id",
+    "icon",
+    "link",
+    "logo",
+    "title",
+    "subtitle",
+    "rights",
+    "updated",
+}
 _ATOM_FEED_ONCE = {"generator", "id", "icon", "logo", "title", "subtitle", "rights", "updated"}
 _ATOM_ENTRY_ONCE = {"content", "id", "published", "rights", "source", "summary", "title", "updated"}
 
@@ -1292,7 +1456,7 @@ def _check_atom(feed, root):
         name = q.localname if q.namespace == ATOM else _name(child)
         if not q.namespace:
             # UndeterminableVocabulary: an element in no namespace inside an Atom feed
-            feed.log("UndeterminableVocabulary", child.sourceline, "{0} in feed".format(q.localname))
+            feed.log("UndeterminableVocabulary", child.sourceline, f"{q.localname} in feed")
             continue
         if q.namespace == ATOM and name == "entry":
             if not head_done:
@@ -1305,7 +1469,7 @@ def _check_atom(feed, root):
             continue
         if q.namespace == ATOM and name in _ATOM_FEED_METADATA and entries:
             # MisplacedMetadata: feed metadata after the first entry
-            feed.log("MisplacedMetadata", child.sourceline, "feed {0} after an entry".format(name))
+            feed.log("MisplacedMetadata", child.sourceline, f"feed {name} after an entry")
         if q.namespace == ATOM and name in _ATOM_FEED_ONCE:
             _count(feed, child, seen, name)
         else:
@@ -1315,13 +1479,13 @@ def _check_atom(feed, root):
         if q.namespace != ATOM:
             if prefix == "fh" and q.localname not in ("archive", "complete"):
                 # UndefinedElement: RFC 5005 defines only fh:archive and fh:complete
-                feed.log("UndefinedElement", child.sourceline, "{0} in feed".format(name))
+                feed.log("UndefinedElement", child.sourceline, f"{name} in feed")
             elif prefix == "dc" and q.localname not in _DC_ELEMENTS:
                 # UndefinedElement: a Dublin Core name DC does not define
-                feed.log("UndefinedElement", child.sourceline, "{0} in feed".format(name))
+                feed.log("UndefinedElement", child.sourceline, f"{name} in feed")
             elif prefix == "content":
                 # UndefinedElement: content: module elements belong in RSS items
-                feed.log("UndefinedElement", child.sourceline, "{0} in feed".format(name))
+                feed.log("UndefinedElement", child.sourceline, f"{name} in feed")
             continue
         if name == "id":
             _check_atom_id(feed, child)
@@ -1351,13 +1515,13 @@ def _check_atom(feed, root):
             _check_uri(feed, child, value.strip(), name)
         else:
             # UndefinedElement: not an Atom feed element
-            feed.log("UndefinedElement", child.sourceline, "{0} in feed".format(name))
+            feed.log("UndefinedElement", child.sourceline, f"{name} in feed")
     if not head_done:
         _check_feed_head(feed, root, head, links)
     if len(entries) > 9 and len(set(ids)) == 1:
         feed.found = [f for f in feed.found if f[0] != "DuplicateEntries"]
         # DuplicateIds: every entry has the same id
-        feed.log("DuplicateIds", root.sourceline, "all {0} entries share id {1}".format(len(entries), ids[0]))
+        feed.log("DuplicateIds", root.sourceline, f"all {len(entries)} entries share id {ids[0]}")
 
 
 def _check_feed_head(feed, root, head, links):
@@ -1368,7 +1532,7 @@ def _check_feed_head(feed, root, head, links):
     for required in ("title", "id", "updated"):
         if required not in head:
             # MissingElement: atom:feed needs title, id and updated (before the entries)
-            feed.log("MissingElement", root.sourceline, "feed has no {0}".format(required))
+            feed.log("MissingElement", root.sourceline, f"feed has no {required}")
     complete = "fh:complete" in head
     archive = "fh:archive" in head
     if complete:
@@ -1380,11 +1544,10 @@ def _check_feed_head(feed, root, head, links):
                 selves = feed.self_uris or []
                 if _canonical(here) not in {_canonical(u) for u in selves}:
                     # CurrentNotSelfInCompleteFeed: in an fh:complete feed, "current" may only be itself
-                    feed.log("CurrentNotSelfInCompleteFeed", link.el.sourceline, "current={0}".format(link.href))
+                    feed.log("CurrentNotSelfInCompleteFeed", link.el.sourceline, f"current={link.href}")
             else:
                 # FeedRelInCompleteFeed: an fh:complete feed has no other pages
-                feed.log("FeedRelInCompleteFeed", link.el.sourceline,
-                         "rel={0!r} in a complete feed".format(link.rel))
+                feed.log("FeedRelInCompleteFeed", link.el.sourceline, f"rel={link.rel!r} in a complete feed")
     if not any(link.rel == "self" for link in links):
         # MissingSelf: atom:feed without link rel="self" (before the entries)
         feed.log("MissingSelf", root.sourceline, "feed has no link rel=self")
@@ -1394,7 +1557,7 @@ def _check_feed_head(feed, root, head, links):
             beyond = "previous" if link.rel == "first" else "next"
             if any(other.rel == beyond for other in links):
                 # LinkPastEnd: the first page links to a previous one (or the last to a next)
-                feed.log("LinkPastEnd", link.el.sourceline, "{0} link in {1} page".format(beyond, link.rel))
+                feed.log("LinkPastEnd", link.el.sourceline, f"{beyond} link in {link.rel} page")
     alternates = {}
     for link in links:
         if link.rel != "alternate":
@@ -1409,8 +1572,9 @@ def _check_feed_head(feed, root, head, links):
         if not paged and not complete:
             # ArchiveIncomplete: an fh:archive document with neither prev-archive nor
             # next-archive (before the entries) and no fh:complete
-            feed.log("ArchiveIncomplete", root.sourceline,
-                     "fh:archive without prev-archive, next-archive or fh:complete")
+            feed.log(
+                "ArchiveIncomplete", root.sourceline, "fh:archive without prev-archive, next-archive or fh:complete"
+            )
         if not any(link.rel == "current" for link in links) and not complete:
             # MissingCurrentInArchive: an archive document should link to its subscription document
             feed.log("MissingCurrentInArchive", root.sourceline, "fh:archive without a current link")
@@ -1426,7 +1590,7 @@ def _check_atom_id(feed, el):
         canonical = _canonical(value)
         if canonical != value:
             # NonCanonicalURI: compare ids character by character, so write them normalised
-            feed.log("NonCanonicalURI", el.sourceline, "id {0!r} (canonical {1!r})".format(raw, canonical))
+            feed.log("NonCanonicalURI", el.sourceline, f"id {raw!r} (canonical {canonical!r})")
     return value
 
 
@@ -1442,7 +1606,7 @@ def _check_text_construct(feed, el, content=False):
             feed.log("AttrNotBlank", el.sourceline, "type of " + name)
     if not content and "/" in kind:
         # InvalidTextType: title/subtitle/summary/rights take text, html or xhtml
-        feed.log("InvalidTextType", el.sourceline, "{0} type={1!r}".format(name, kind))
+        feed.log("InvalidTextType", el.sourceline, f"{name} type={kind!r}")
     if content and kind == "multipart/alternative":
         # InvalidMIMEType: multipart/alternative is not allowed as Atom content
         feed.log("InvalidMIMEType", el.sourceline, "content type multipart/alternative")
@@ -1453,17 +1617,21 @@ def _check_text_construct(feed, el, content=False):
             feed.log("MissingTypeAttr", el.sourceline, "content src without type")
     if kind not in ("text", "html", "xhtml", "") and not _MIME.match(kind):
         # InvalidMIMEType: type is neither text/html/xhtml nor a media type
-        feed.log("InvalidMIMEType", el.sourceline, "{0} type={1!r}".format(name, kind))
+        feed.log("InvalidMIMEType", el.sourceline, f"{name} type={kind!r}")
     children = _children(el)
     xmlish = kind == "xhtml" or kind.endswith("+xml") or kind.endswith("/xml")
     if children and not xmlish:
         # UndefinedElement: markup inside a text/html construct must be escaped
-        feed.log("UndefinedElement", el.sourceline, "{0} inside {1}".format(_name(children[0]), name))
+        feed.log("UndefinedElement", el.sourceline, f"{_name(children[0])} inside {name}")
     value = el.text or ""
     if kind == "xhtml":
         div = children[0] if children else None
-        if div is None or lxml.etree.QName(div).namespace != XHTML or lxml.etree.QName(div).localname != "div" \
-                or (el.text or "").strip():
+        if (
+            div is None
+            or lxml.etree.QName(div).namespace != XHTML
+            or lxml.etree.QName(div).localname != "div"
+            or (el.text or "").strip()
+        ):
             # MissingXhtmlDiv: type="xhtml" content must be one xhtml:div
             feed.log("MissingXhtmlDiv", el.sourceline, name)
         else:
@@ -1479,6 +1647,7 @@ def _check_text_construct(feed, el, content=False):
     elif kind and "/" in kind and not (xmlish or kind.startswith("text/")):
         import base64
         import binascii
+
         try:
             base64.b64decode(value.encode("ascii"), validate=False)
         except (binascii.Error, UnicodeError):
@@ -1499,25 +1668,24 @@ def _check_xhtml(feed, div, what):
             continue
         if not q.namespace:
             # MissingNamespace: an unqualified element inside xhtml:div
-            feed.log("MissingNamespace", el.sourceline, "{0} in xhtml:div".format(q.localname))
+            feed.log("MissingNamespace", el.sourceline, f"{q.localname} in xhtml:div")
         elif q.namespace == XHTML:
             if q.localname not in _HTML_TAGS:
                 # NotHtml "Non-XHTML element"
-                feed.log("NotHtml", el.sourceline, "{0}: Non-XHTML element {1}".format(what, q.localname))
+                feed.log("NotHtml", el.sourceline, f"{what}: Non-XHTML element {q.localname}")
             elif q.localname in _RISKY_TAGS:
                 # SecurityRisk
-                feed.log("SecurityRisk", el.sourceline, "{0} should not contain <{1}>".format(what, q.localname))
+                feed.log("SecurityRisk", el.sourceline, f"{what} should not contain <{q.localname}>")
             for attr, value in el.attrib.items():
                 if lxml.etree.QName(attr).namespace:
                     continue
                 if attr == "style":
                     for evil in _check_css(value):
                         # DangerousStyleAttr
-                        feed.log("DangerousStyleAttr", el.sourceline, "{0} style {1!r}".format(what, evil))
+                        feed.log("DangerousStyleAttr", el.sourceline, f"{what} style {evil!r}")
                 elif attr.startswith("on"):
                     # SecurityRiskAttr: in xhtml content only event handlers are flagged
-                    feed.log("SecurityRiskAttr", el.sourceline, "{0} should not contain {1} attribute".format(
-                        what, attr))
+                    feed.log("SecurityRiskAttr", el.sourceline, f"{what} should not contain {attr} attribute")
 
 
 def _check_person(feed, el):
@@ -1539,7 +1707,7 @@ def _check_person(feed, el):
         elif q.localname == "email":
             if not _EMAIL.match(value.strip()):
                 # InvalidAddrSpec: atom:email must be an e-mail address
-                feed.log("InvalidAddrSpec", child.sourceline, "email {0!r}".format(value))
+                feed.log("InvalidAddrSpec", child.sourceline, f"email {value!r}")
         elif q.localname == "uri":
             _check_blank(feed, child, value.strip(), "uri")
             if value != value.strip():
@@ -1548,10 +1716,10 @@ def _check_person(feed, el):
             _check_uri(feed, child, value.strip(), "uri", iri=True, error="InvalidIRI")
         else:
             # UndefinedElement
-            feed.log("UndefinedElement", child.sourceline, "{0} in {1}".format(q.localname, _name(el)))
+            feed.log("UndefinedElement", child.sourceline, f"{q.localname} in {_name(el)}")
     if "name" not in names:
         # MissingElement: a person construct needs a name
-        feed.log("MissingElement", el.sourceline, "{0} has no name".format(lxml.etree.QName(el).localname))
+        feed.log("MissingElement", el.sourceline, f"{lxml.etree.QName(el).localname} has no name")
 
 
 def _check_category(feed, el):
@@ -1576,7 +1744,7 @@ def _check_entry(feed, entry, feed_head, ids, updated):
         prefix = _prefix(q.namespace)
         if not q.namespace:
             # UndeterminableVocabulary: an element in no namespace inside an Atom entry
-            feed.log("UndeterminableVocabulary", child.sourceline, "{0} in entry".format(q.localname))
+            feed.log("UndeterminableVocabulary", child.sourceline, f"{q.localname} in entry")
             continue
         if not prefix:
             continue
@@ -1584,7 +1752,7 @@ def _check_entry(feed, entry, feed_head, ids, updated):
             seen.append(_name(child))
             if prefix == "fh" or (prefix == "dc" and q.localname not in _DC_ELEMENTS) or prefix == "content":
                 # UndefinedElement: e.g. fh:archive inside an entry
-                feed.log("UndefinedElement", child.sourceline, "{0} in entry".format(_name(child)))
+                feed.log("UndefinedElement", child.sourceline, f"{_name(child)} in entry")
             continue
         name = q.localname
         if name in _ATOM_ENTRY_ONCE:
@@ -1595,7 +1763,7 @@ def _check_entry(feed, entry, feed_head, ids, updated):
             value = _check_atom_id(feed, child)
             if value in ids:
                 # DuplicateEntries: two entries with the same id
-                feed.log("DuplicateEntries", child.sourceline, "id {0}".format(value))
+                feed.log("DuplicateEntries", child.sourceline, f"id {value}")
             ids.append(value)
         elif name in ("updated", "published"):
             _check_rfc3339(feed, child)
@@ -1603,7 +1771,7 @@ def _check_entry(feed, entry, feed_head, ids, updated):
                 value = (child.text or "").strip()
                 if value in updated:
                     # DuplicateUpdated: two entries with the same atom:updated
-                    feed.log("DuplicateUpdated", child.sourceline, "updated {0}".format(value))
+                    feed.log("DuplicateUpdated", child.sourceline, f"updated {value}")
                 elif value:
                     updated.append(value)
         elif name in ("title", "summary", "rights"):
@@ -1621,11 +1789,11 @@ def _check_entry(feed, entry, feed_head, ids, updated):
             pass  # a copied feed head; its own rules are out of scope
         else:
             # UndefinedElement: not an Atom entry element
-            feed.log("UndefinedElement", child.sourceline, "{0} in entry".format(name))
+            feed.log("UndefinedElement", child.sourceline, f"{name} in entry")
     for required in ("title", "id", "updated"):
         if required not in seen:
             # MissingElement: atom:entry needs title, id and updated
-            feed.log("MissingElement", entry.sourceline, "entry has no {0}".format(required))
+            feed.log("MissingElement", entry.sourceline, f"entry has no {required}")
     if "author" not in seen and "author" not in feed_head:
         # MissingElement: an entry needs an author unless the feed (before its entries) has one
         feed.log("MissingElement", entry.sourceline, "entry has no author (and the feed has none)")
@@ -1633,7 +1801,8 @@ def _check_entry(feed, entry, feed_head, ids, updated):
         if "summary" not in seen:
             kind = content.get("type", "text")
             if content.get("src") is not None or (
-                    "/" in kind and not (kind.endswith("+xml") or kind.endswith("/xml") or kind.startswith("text/"))):
+                "/" in kind and not (kind.endswith("+xml") or kind.endswith("/xml") or kind.startswith("text/"))
+            ):
                 # MissingSummary: out-of-line or binary content needs a summary
                 feed.log("MissingSummary", entry.sourceline, "entry content is not textual")
     else:

@@ -13,6 +13,7 @@ from . import browser as web
 def chromium():
     """One Chromium for the whole session (Playwright for Python, Debian's binary)."""
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         instance = web.launch(playwright)
         yield instance

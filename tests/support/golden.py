@@ -58,8 +58,14 @@ def differences(actual, expected, limit=3, lines=12):
     changed = [p for p in sorted(set(actual) & set(expected)) if actual[p] != expected[p]]
     for path in changed[:limit]:
         try:
-            diff = difflib.unified_diff(expected[path].decode().splitlines(), actual[path].decode().splitlines(),
-                                        "golden/" + path, "build/" + path, lineterm="", n=1)
+            diff = difflib.unified_diff(
+                expected[path].decode().splitlines(),
+                actual[path].decode().splitlines(),
+                "golden/" + path,
+                "build/" + path,
+                lineterm="",
+                n=1,
+            )
             out.append("\n".join(list(diff)[:lines]))
         except UnicodeDecodeError:
             out.append("binary file differs: " + path)
@@ -76,7 +82,7 @@ def update():
             target = EXPECTED / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    print("wrote {0}; review it with git diff before committing".format(EXPECTED.relative_to(ROOT)))
+    print(f"wrote {EXPECTED.relative_to(ROOT)}; review it with git diff before committing")
 
 
 if __name__ == "__main__":

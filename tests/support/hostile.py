@@ -13,22 +13,52 @@ section links show them).
 import functools
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 FRAGMENTS = [
-    "</script><script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>",
-    "</title><script>alert(4)</script>", "</textarea>", "<!--", "-->", "]]>", "<![CDATA[", "&amp;",
-    "&lt;b&gt;", "&", "<", ">", '"', "'", "`", "\\", "{{ 7*7 }}", "{{% raw %}}", "{% if %}", "${x}",
-    "javascript:alert(5)", "\t", "\u202e", "\u200f", "\u2066", "\u05e9\u05dc\u05d5\u05dd",
-    "\u0645\u0631\u062d\u0628\u0627", "\U0001F389", "\U0001F1EE\U0001F1EA", "\u00e9", "\u2014",
+    "</script><script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "'><svg onload=alert(3)>",
+    "</title><script>alert(4)</script>",
+    "</textarea>",
+    "<!--",
+    "-->",
+    "]]>",
+    "<![CDATA[",
+    "&amp;",
+    "&lt;b&gt;",
+    "&",
+    "<",
+    ">",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "{{ 7*7 }}",
+    "{{% raw %}}",
+    "{% if %}",
+    "${x}",
+    "javascript:alert(5)",
+    "\t",
+    "\u202e",
+    "\u200f",
+    "\u2066",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "\u0645\u0631\u062d\u0628\u0627",
+    "\U0001f389",
+    "\U0001f1ee\U0001f1ea",
+    "\u00e9",
+    "\u2014",
 ]
 # Printable text: control characters are refused by the build (see
 # plugins/rules/metadata.py), and are tested as bad input elsewhere. Without
 # the surrogates (Cs) every character is UTF-8; Hypothesis's codec="utf-8"
 # would say so again, at 2.5 s per process the first time it runs.
 PRINTABLE = st.characters(exclude_categories=("Cs", "Cc", "Co", "Cn", "Zl", "Zp"), exclude_characters="\ufeff")
-TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(PRINTABLE, min_size=1, max_size=6)),
-                min_size=1, max_size=6).map("".join)
+TEXT = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(PRINTABLE, min_size=1, max_size=6)), min_size=1, max_size=6
+).map("".join)
 POSTS = 6
 # The hostile site's PROPOSE_CHANGE_URL (plugins/propose_change): each post links its source.
 PROPOSE_CHANGE_URL = "https://git.example.org/blog/_edit/main/{path}"
@@ -36,7 +66,7 @@ PROPOSE_CHANGE_URL = "https://git.example.org/blog/_edit/main/{path}"
 
 def _one_line(text, banned=""):
     """A metadata value: one line, no leading or trailing space, none of ``banned``."""
-    text = re.sub(r"[{0}]".format(re.escape(banned)), "", text) if banned else text
+    text = re.sub(rf"[{re.escape(banned)}]", "", text) if banned else text
     return " ".join(part for part in text.split(" ") if part.strip() or part == "\t").strip()
 
 
@@ -45,7 +75,7 @@ def escape_rest(text):
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
-@functools.lru_cache(maxsize=None)  # one draw per process: the site's builder and its readers ask
+@functools.cache  # one draw per process: the site's builder and its readers ask
 def drawn_texts(count):
     """``count`` hostile texts, the same on every run.
 
@@ -55,8 +85,9 @@ def drawn_texts(count):
     """
     drawn = []
 
-    @settings(derandomize=True, database=None, max_examples=count * 10,
-              suppress_health_check=list(HealthCheck), deadline=None)
+    @settings(
+        derandomize=True, database=None, max_examples=count * 10, suppress_health_check=list(HealthCheck), deadline=None
+    )
     @given(TEXT)
     def draw(text):
         if text.strip() and text not in drawn:
@@ -74,45 +105,49 @@ def post(number, text):
     value = _one_line(text) or "x"
     name = _one_line(text, ",") or "x"
     expected = {
-        "slug": "hostile-{0}".format(number),
-        "title": "{0} title{1}".format(value, number).strip(),
-        "tags": ["{0} tagone{1}".format(name, number).strip(), "tagtwo{0} {1}".format(number, name).strip()],
+        "slug": f"hostile-{number}",
+        "title": f"{value} title{number}".strip(),
+        "tags": [f"{name} tagone{number}".strip(), f"tagtwo{number} {name}".strip()],
         "category": "{0} category{1}".format(_one_line(text, ",/\\") or "x", number).strip(),
-        "author": "{0} author{1}".format(name, number).strip(),
-        "description": "{0} description{1}".format(value, number).strip(),
-        "sections": ["{0} {1}section{2}".format(" ".join(text.split()) or "x", word, number)
-                     for word in ("first", "second", "third")],
+        "author": f"{name} author{number}".strip(),
+        "description": f"{value} description{number}".strip(),
+        "sections": [
+            "{0} {1}section{2}".format(" ".join(text.split()) or "x", word, number)
+            for word in ("first", "second", "third")
+        ],
     }
     literal = " ".join(text.replace("`", "'").split()) or "x"
     expansion = " ".join(escape_rest(re.sub(r"[()`]", "", text)).split()) or "x"
     code = "\n".join("   " + line for line in text.replace("\t", "    ").splitlines() or ["x"])
-    source = "\n".join([
-        ".. title: " + expected["title"],
-        ".. slug: " + expected["slug"],
-        ".. date: 2021-0{0}-01 12:00:00+00:00".format(number % 9 + 1),
-        ".. tags: " + ", ".join(expected["tags"]),
-        ".. category: " + expected["category"],
-        ".. author: " + expected["author"],
-        ".. description: " + expected["description"],
-        "",
-        escape_rest(" ".join(text.split()) or "x") + " (paragraph)",
-        "",
-        ".. note::",
-        "",
-        "   " + escape_rest(" ".join(text.split()) or "x"),
-        "",
-        "An :abbr:`HX ({0})` and ``{1}``.".format(expansion, literal),
-        "",
-        ".. code-block:: html",
-        "",
-        code,
-        "",
-    ])
+    source = "\n".join(
+        [
+            ".. title: " + expected["title"],
+            ".. slug: " + expected["slug"],
+            f".. date: 2021-0{number % 9 + 1}-01 12:00:00+00:00",
+            ".. tags: " + ", ".join(expected["tags"]),
+            ".. category: " + expected["category"],
+            ".. author: " + expected["author"],
+            ".. description: " + expected["description"],
+            "",
+            escape_rest(" ".join(text.split()) or "x") + " (paragraph)",
+            "",
+            ".. note::",
+            "",
+            "   " + escape_rest(" ".join(text.split()) or "x"),
+            "",
+            f"An :abbr:`HX ({expansion})` and ``{literal}``.",
+            "",
+            ".. code-block:: html",
+            "",
+            code,
+            "",
+        ]
+    )
     for title, underline in zip(expected["sections"], "-~-", strict=True):
         # An underline longer than any title's width (wide characters take two columns).
         written = escape_rest(title)
         source += "\n".join(["", written, underline * (2 * len(written) + 4), "", "A section.", ""])
-    return "hostile-{0}.rst".format(number), source, expected
+    return f"hostile-{number}.rst", source, expected
 
 
 def posts(count=POSTS):

@@ -70,8 +70,8 @@ def load_module_line():
         return ""
     module = MODULES / BROTLI_STATIC
     if not module.is_file():
-        raise RuntimeError("nginx has no brotli_static module ({0} missing): {1}".format(module, INSTALL))
-    return "load_module {0};".format(module)
+        raise RuntimeError(f"nginx has no brotli_static module ({module} missing): {INSTALL}")
+    return f"load_module {module};"
 
 
 def free_port():
@@ -83,17 +83,28 @@ def free_port():
 def write_conf(tmp, root, port, blog_conf=BLOG_CONF):
     # As root, nginx would run its workers as `nobody`, who cannot read
     # pytest's private temporary folders: run them as the current user.
-    user = "user {0};".format(pwd.getpwuid(os.geteuid()).pw_name) if os.geteuid() == 0 else ""
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
     conf = Path(tmp) / "nginx.conf"
-    conf.write_text(CONF.format(load_module=load_module_line(), user=user, tmp=tmp, port=port,
-                                root=Path(root).absolute(), blog_conf=blog_conf))
+    conf.write_text(
+        CONF.format(
+            load_module=load_module_line(),
+            user=user,
+            tmp=tmp,
+            port=port,
+            root=Path(root).absolute(),
+            blog_conf=blog_conf,
+        )
+    )
     return conf
 
 
 def check_conf(conf):
     """``nginx -t`` on ``conf``: (ok, output)."""
-    proc = subprocess.run([nginx_binary(), "-t", "-q", "-p", str(conf.parent), "-e", str(conf.parent / "error.log"),
-                           "-c", str(conf)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [nginx_binary(), "-t", "-q", "-p", str(conf.parent), "-e", str(conf.parent / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -101,13 +112,13 @@ def _wait_for(port, proc, tmp, timeout=10):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("nginx exited with {0}:\n{1}".format(proc.returncode, _log(tmp)))
+            raise RuntimeError(f"nginx exited with {proc.returncode}:\n{_log(tmp)}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
         except OSError:
             time.sleep(0.01)
-    raise RuntimeError("nginx did not answer on port {0} within {1} s:\n{2}".format(port, timeout, _log(tmp)))
+    raise RuntimeError(f"nginx did not answer on port {port} within {timeout} s:\n{_log(tmp)}")
 
 
 def _log(tmp):
@@ -124,8 +135,12 @@ def serve(root, blog_conf=BLOG_CONF):
             port = free_port()
             conf = write_conf(tmp, root, port, blog_conf)
             with open(os.path.join(tmp, "stderr.log"), "wb") as stderr:
-                proc = subprocess.Popen([binary, "-p", tmp, "-e", tmp + "/error.log", "-c", str(conf)],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+                proc = subprocess.Popen(
+                    [binary, "-p", tmp, "-e", tmp + "/error.log", "-c", str(conf)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                )
             try:
                 _wait_for(port, proc, tmp)
                 break
@@ -134,7 +149,7 @@ def serve(root, blog_conf=BLOG_CONF):
                 if attempt == 2 or "Address already in use" not in _log(tmp):
                     raise
         try:
-            yield "http://127.0.0.1:{0}".format(port)
+            yield f"http://127.0.0.1:{port}"
         finally:
             _stop(proc)
 

@@ -38,8 +38,7 @@ ORIGINAL = {
 
 def differences(pairs):
     """[compared, [(input, ours, theirs) that differ]] for (input, ours(), theirs()) triples."""
-    found = [(repr(what)[:200], repr(ours)[:200], repr(theirs)[:200]) for what, ours, theirs in pairs
-             if ours != theirs]
+    found = [(repr(what)[:200], repr(ours)[:200], repr(theirs)[:200]) for what, ours, theirs in pairs if ours != theirs]
     return [len(pairs), found]
 
 
@@ -57,27 +56,44 @@ def main(root):
     report = {}
 
     tz = site.tzinfo
-    dates = sorted({post.meta[lang]["date"] for post in posts} | {
-        "2019-05-06 14:00:00+00:00", "2019-05-06T14:00:00Z", "2019-05-06 14:00", "2019-05-06",
-        "May 6, 2019 2:00 PM +0100", "2019-05-06 14:00:00.5-07:30"})
-    report["to_datetime"] = differences([
-        (d, nikola_post.to_datetime(d, tz), ORIGINAL["to_datetime"](d, tz)) for d in dates])
+    dates = sorted(
+        {post.meta[lang]["date"] for post in posts}
+        | {
+            "2019-05-06 14:00:00+00:00",
+            "2019-05-06T14:00:00Z",
+            "2019-05-06 14:00",
+            "2019-05-06",
+            "May 6, 2019 2:00 PM +0100",
+            "2019-05-06 14:00:00.5-07:30",
+        }
+    )
+    report["to_datetime"] = differences(
+        [(d, nikola_post.to_datetime(d, tz), ORIGINAL["to_datetime"](d, tz)) for d in dates]
+    )
 
     shuffled = posts[:]
     random.Random(7).shuffle(shuffled)
-    report["sort_posts_chronologically"] = differences([
-        (l, [p.source_path for p in site.sort_posts_chronologically(shuffled, l)],
-         [p.source_path for p in ORIGINAL["sort"](shuffled, l)]) for l in (None, lang)])
+    report["sort_posts_chronologically"] = differences(
+        [
+            (
+                language,
+                [p.source_path for p in site.sort_posts_chronologically(shuffled, language)],
+                [p.source_path for p in ORIGINAL["sort"](shuffled, language)],
+            )
+            for language in (None, lang)
+        ]
+    )
 
     pairs = []
     for post in posts:
-        for name, calls in (("permalink", [(lang,), (lang, True), (lang, False, ".xml")]),
-                            ("destination_path", [(lang,), (lang, ".xml")]),
-                            ("formatted_date", [("webiso",), (site.config["DATE_FORMAT"],)]),
-                            ("formatted_updated", [("webiso",)])):
+        for name, calls in (
+            ("permalink", [(lang,), (lang, True), (lang, False, ".xml")]),
+            ("destination_path", [(lang,), (lang, ".xml")]),
+            ("formatted_date", [("webiso",), (site.config["DATE_FORMAT"],)]),
+            ("formatted_updated", [("webiso",)]),
+        ):
             for args in calls:
-                pairs.append(((post.source_path, name, args), getattr(post, name)(*args),
-                              ORIGINAL[name](post, *args)))
+                pairs.append(((post.source_path, name, args), getattr(post, name)(*args), ORIGINAL[name](post, *args)))
     report["post_memos"] = differences(pairs)
 
     pairs = []
@@ -94,23 +110,34 @@ def main(root):
     for page in sorted((root / "output").rglob("*.html")):
         document = lxml.html.fromstring(page.read_bytes())
         for element in (document, *document.iter("article", "nav", "head")):
-            pairs.append(((page.name, element.tag), [(e.tag, a, link, pos) for e, a, link, pos in element.iterlinks()],
-                          [(e.tag, a, link, pos) for e, a, link, pos in ORIGINAL["iterlinks"](element)]))
+            pairs.append(
+                (
+                    (page.name, element.tag),
+                    [(e.tag, a, link, pos) for e, a, link, pos in element.iterlinks()],
+                    [(e.tag, a, link, pos) for e, a, link, pos in ORIGINAL["iterlinks"](element)],
+                )
+            )
     report["iterlinks"] = differences(pairs)
 
     def timeline():
-        return ([p.source_path for p in site.timeline], [p.source_path for p in site.posts],
-                {k: [p.source_path for p in v] for k, v in sorted(site.posts_per_tag.items())},
-                {k: [p.source_path for p in v] for k, v in sorted(site.posts_per_category.items())},
-                {str(k): [p.source_path for p in v] for k, v in sorted(site.posts_per_year.items())})
+        return (
+            [p.source_path for p in site.timeline],
+            [p.source_path for p in site.posts],
+            {k: [p.source_path for p in v] for k, v in sorted(site.posts_per_tag.items())},
+            {k: [p.source_path for p in v] for k, v in sorted(site.posts_per_category.items())},
+            {str(k): [p.source_path for p in v] for k, v in sorted(site.posts_per_year.items())},
+        )
 
     site.scan_posts(really=True)
     ours = timeline()
     ORIGINAL["scan_posts"](site, really=True)
     report["scan_posts"] = differences([("timeline, posts, tags, categories, years", ours, timeline())])
 
-    configs = [utils.config_changed({"a": 1, "b": [1, 2]}), utils.config_changed({"x": posts[0].title(lang)}),
-               utils.config_changed({"conf": site.config["BLOG_TITLE"]}, "named")]
+    configs = [
+        utils.config_changed({"a": 1, "b": [1, 2]}),
+        utils.config_changed({"x": posts[0].title(lang)}),
+        utils.config_changed({"conf": site.config["BLOG_TITLE"]}, "named"),
+    ]
     report["config_digest"] = differences([(c.config, c._calc_digest(), ORIGINAL["digest"](c)) for c in configs])
 
     def task_action(targets, dependencies):
@@ -121,10 +148,14 @@ def main(root):
             return True
 
     callables = [task_action, Callable(), site.scan_posts, print, len, utils.config_changed({"a": 1})]
-    report["signature"] = differences([
-        (c, str(doit.dependency.inspect.signature(c)), str(ORIGINAL["inspect"].signature(c)))
-        for c in callables if callable(c)] + [
-        ("twice", str(doit.dependency.inspect.signature(task_action)), str(inspect.signature(task_action)))])
+    report["signature"] = differences(
+        [
+            (c, str(doit.dependency.inspect.signature(c)), str(ORIGINAL["inspect"].signature(c)))
+            for c in callables
+            if callable(c)
+        ]
+        + [("twice", str(doit.dependency.inspect.signature(task_action)), str(inspect.signature(task_action)))]
+    )
 
     json.dump(report, sys.stdout, indent=1)
 

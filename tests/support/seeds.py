@@ -22,7 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -42,6 +42,7 @@ MAX_CHANGED_WORDS = 6
 
 # --- the feed seed --------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class FeedItem:
     title: str
@@ -55,7 +56,7 @@ class FeedItem:
     def slug(self) -> str:
         m = re.fullmatch(r"/posts/([^/]+)/", urlsplit(self.link).path)
         if not m:
-            raise ValueError("feed item link is not a /posts/<slug>/ URL: {0}".format(self.link))
+            raise ValueError(f"feed item link is not a /posts/<slug>/ URL: {self.link}")
         return m.group(1)
 
     @property
@@ -66,7 +67,7 @@ class FeedItem:
 def feed_seed() -> Path:
     found = sorted(DATA.glob("004_*.txt"))
     if len(found) != 1:
-        raise FileNotFoundError("expected one feed seed tests/data/004_*.txt, found {0}".format(found))
+        raise FileNotFoundError(f"expected one feed seed tests/data/004_*.txt, found {found}")
     return found[0]
 
 
@@ -88,10 +89,10 @@ def feed_items(text: str = None) -> list:
 
 def parse_fragment(html: str) -> Tag:
     """An HTML fragment as the <body> of its own tree."""
-    return BeautifulSoup("<body>{0}</body>".format(html), "lxml").body
+    return BeautifulSoup(f"<body>{html}</body>", "lxml").body
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seed_fragment(html: str) -> Tag:
     """parse_fragment, once per text, for reading only: every test that reads
     a feed item's body gets the same tree (as Site.soup does for pages)."""
@@ -109,12 +110,13 @@ def read_more_paragraph(body: Tag, link: str):
         return None
     a = last.find("a", href=True)
     if "more" in (last.get("class") or []) or (
-            a is not None and a["href"] == link and a.get_text().strip().startswith("Read more")):
+        a is not None and a["href"] == link and a.get_text().strip().startswith("Read more")
+    ):
         return last
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seed_body(item: FeedItem) -> Tag:
     """The post body the item carries: no preview figure, no "Read more" link.
 
@@ -149,6 +151,7 @@ def teaser_part(body: Tag, teaser: Tag) -> Tag:
     (plugins/rest_comments), so the break is found by the teaser's length;
     the tests comparing the two still see any block lost, added or changed.
     """
+
     def tags(node):
         return [n for n in node.children if isinstance(n, Tag)]
 
@@ -157,16 +160,18 @@ def teaser_part(body: Tag, teaser: Tag) -> Tag:
         shown = tags(shown[0])
     blocks, wanted = tags(body), len(shown)
     if len(blocks) < wanted:
-        raise ValueError("the post body has {0} blocks, fewer than its teaser's {1}".format(len(blocks), wanted))
+        raise ValueError(f"the post body has {len(blocks)} blocks, fewer than its teaser's {wanted}")
     return parse_fragment("".join(str(n) for n in blocks[:wanted]))
 
 
 # --- what a reader sees -------------------------------------------------------------
 
-BLOCK_TAGS = frozenset("""
+BLOCK_TAGS = frozenset(
+    """
     address article aside blockquote body br caption dd details div dl dt figcaption figure
     footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td
-    tfoot th thead tr ul""".split())
+    tfoot th thead tr ul""".split()
+)
 UNSEEN_TAGS = frozenset(("script", "style", "template", "head"))
 
 
@@ -232,12 +237,15 @@ def changed_runs(expected: str, actual: str, longer_than: int) -> list:
 
 def first_difference(expected: str, actual: str, width: int = 80) -> str:
     """A short quote of where two texts first differ, for assertion messages."""
-    i = next((k for k, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual)))
+    i = next(
+        (k for k, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual))
+    )
     start = max(0, i - width // 2)
-    return "expected ...{0!r}...\n  actual ...{1!r}...".format(expected[start:i + width], actual[start:i + width])
+    return f"expected ...{expected[start : i + width]!r}...\n  actual ...{actual[start : i + width]!r}..."
 
 
 # --- structure of a post body -------------------------------------------------------
+
 
 def section_ids(body: Tag) -> list:
     return [s["id"] for s in body.select("section[id]")]
@@ -253,8 +261,10 @@ def section_outline(body: Tag) -> list:
 
 
 def admonition_titles(body: Tag) -> list:
-    return [" ".join(t.get_text(" ").split()) if (t := a.select_one(".admonition-title")) else None
-            for a in body.select(".admonition")]
+    return [
+        " ".join(t.get_text(" ").split()) if (t := a.select_one(".admonition-title")) else None
+        for a in body.select(".admonition")
+    ]
 
 
 def label(node: Tag) -> str:
@@ -264,8 +274,9 @@ def label(node: Tag) -> str:
 
 def epigraph_attributions(body: Tag) -> list:
     """One entry per epigraph: its attribution text, or None."""
-    return [visible_text(a) if (a := q.select_one(".attribution")) else None
-            for q in body.select("blockquote.epigraph")]
+    return [
+        visible_text(a) if (a := q.select_one(".attribution")) else None for q in body.select("blockquote.epigraph")
+    ]
 
 
 def abbreviations(body: Tag) -> list:
@@ -282,6 +293,7 @@ def link_targets(body: Tag, base: str, hosts) -> Counter:
 
 
 # --- plain text in a page ------------------------------------------------------------
+
 
 @dataclass
 class ParagraphReport:
@@ -339,21 +351,22 @@ def has_teaser_end(path: Path) -> bool:
 
 # --- the plain-text seeds -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PlainPost:
-    seed: str          # file name in tests/data/
+    seed: str  # file name in tests/data/
     slug: str
-    title_line: str    # the seed line this post starts at
+    title_line: str  # the seed line this post starts at
     lines: tuple = field(repr=False)  # the seed's lines for this post, title line first
     paragraphs: tuple = field(repr=False)  # the seed's paragraphs for this post, normalised
     title: str = None  # the page title, when the title line is not in the text as it is
     omitted: tuple = ()  # ((paragraph, reason), ...) deliberately left out of the post
-    author: str = None     # a mail's sender, as its archive header names them
+    author: str = None  # a mail's sender, as its archive header names them
     date_line: str = None  # a mail's archive date line, "Thu Aug 14 08:05:21 UTC 2014"
 
     def sent(self) -> datetime:
         """The date of a mail, from its archive header line (always UTC)."""
-        return datetime.strptime(self.date_line, "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=timezone.utc)
+        return datetime.strptime(self.date_line, "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC)
 
     def expected_paragraphs(self) -> list:
         """The paragraphs the post's text must contain."""
@@ -402,7 +415,7 @@ def paragraphs(lines, mode: str, strip_quotes: bool = False) -> list:
             elif c:
                 block.append(c)
     else:
-        raise ValueError("paragraph mode is 'lines' or 'blocks', not {0!r}".format(mode))
+        raise ValueError(f"paragraph mode is 'lines' or 'blocks', not {mode!r}")
     # Text with no letter or digit ("." after inline code, "-----") proves nothing.
     return [p for p in found if re.search(r"\w", p)]
 
@@ -419,11 +432,11 @@ def split_posts(lines, starts) -> list:
         try:
             position = lines.index(start, position)
         except ValueError:
-            raise ValueError("start line {0!r} not found (in order) in the seed".format(start)) from None
+            raise ValueError(f"start line {start!r} not found (in order) in the seed") from None
         cuts.append(position)
         position += 1
-    if cuts and any(line.strip() for line in lines[:cuts[0]]):
-        raise ValueError("the seed has text before its first post: {0!r}".format(lines[:cuts[0]]))
+    if cuts and any(line.strip() for line in lines[: cuts[0]]):
+        raise ValueError(f"the seed has text before its first post: {lines[: cuts[0]]!r}")
     ends = cuts[1:] + [len(lines)]
     return [(lines[a], lines[a:b]) for a, b in zip(cuts, ends, strict=True)]
 
@@ -441,9 +454,17 @@ def plain_posts(config: dict = None) -> list:
         for start, part in split_posts(lines, [p["starts_at"] for p in seed["posts"]]):
             entry = by_start[start]
             omitted = tuple((clean_line(p, quotes), why) for p, why in entry.get("omitted", {}).items())
-            posts.append(PlainPost(
-                seed=name, slug=entry["slug"], title_line=start, lines=tuple(part),
-                paragraphs=tuple(paragraphs(part, seed["paragraphs"], quotes)),
-                title=entry.get("title"), omitted=omitted,
-                author=entry.get("author"), date_line=entry.get("date_line")))
+            posts.append(
+                PlainPost(
+                    seed=name,
+                    slug=entry["slug"],
+                    title_line=start,
+                    lines=tuple(part),
+                    paragraphs=tuple(paragraphs(part, seed["paragraphs"], quotes)),
+                    title=entry.get("title"),
+                    omitted=omitted,
+                    author=entry.get("author"),
+                    date_line=entry.get("date_line"),
+                )
+            )
     return posts

@@ -29,6 +29,7 @@ def shared_build(tmp_path_factory, name, make):
             data = json.loads(record.read_text(encoding="utf-8"))
             return Build(Path(data["root"]), data["returncode"], data["log"])
         build = make(folder)
-        record.write_text(json.dumps({"root": str(build.root), "returncode": build.returncode, "log": build.log}),
-                          encoding="utf-8")
+        record.write_text(
+            json.dumps({"root": str(build.root), "returncode": build.returncode, "log": build.log}), encoding="utf-8"
+        )
         return build

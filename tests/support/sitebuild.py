@@ -21,17 +21,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a site is made of; everything else in the repository is not the site.
-SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "posts", "pages",
-              "images", "files", "listings", "redirects.txt")
+SITE_PARTS = (
+    "conf.py",
+    "docutils.conf",
+    "plugins",
+    "themes",
+    "posts",
+    "pages",
+    "images",
+    "files",
+    "listings",
+    "redirects.txt",
+)
 NIKOLA = str(Path(sys.executable).with_name("nikola"))
 TIMEOUT = 900
 
 
 @dataclass
 class Build:
-    root: Path        # the site's sources
+    root: Path  # the site's sources
     returncode: int
-    log: str          # stdout and stderr of `nikola build`
+    log: str  # stdout and stderr of `nikola build`
 
     @property
     def output(self) -> Path:
@@ -77,7 +87,7 @@ def copy_site(dest: Path, overlay: Path = None, with_posts=True, media=(), setti
         with open(dest / "conf.py", "a", encoding="utf-8") as conf:
             conf.write("\n# Set by the test suite (tests/support/sitebuild.py).\n")
             for name, value in settings.items():
-                conf.write("{0} = {1!r}\n".format(name, value))
+                conf.write(f"{name} = {value!r}\n")
     if TEMPLATE_CACHE is not None:
         (dest / "cache").mkdir(exist_ok=True)
         (dest / "cache" / "jinja").symlink_to(TEMPLATE_CACHE, target_is_directory=True)
@@ -100,6 +110,7 @@ _builder = None
 def _builder_module():
     """plugins/preview/builder.py, by path: sitebuild also runs where ``plugins`` is not importable."""
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("preview_builder", ROOT / "plugins" / "preview" / "builder.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -111,8 +122,15 @@ def nikola(site: Path, *args, env=None, served=False) -> Build:
     global _builder
     run_env = _environment(env, served)
     if os.environ.get("SITEBUILD_SUBPROCESS"):
-        proc = subprocess.run([NIKOLA, *args], cwd=site, env=run_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
+        proc = subprocess.run(
+            [NIKOLA, *args],
+            cwd=site,
+            env=run_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=TIMEOUT,
+        )
         return Build(Path(site), proc.returncode, proc.stdout)
     if _builder is None:  # one per test process, started on first use
         # Python may cache the fixture sites' compiled plugins (in their temporary
@@ -148,4 +166,4 @@ def differences(got, want, limit=6):
     out = ["only in the incremental build: " + p for p in sorted(set(got) - set(want))]
     out += ["only in the clean build: " + p for p in sorted(set(want) - set(got))]
     out += ["differs: " + p for p in sorted(set(got) & set(want)) if got[p] != want[p]]
-    return out[:limit] + (["... {0} more".format(len(out) - limit)] if len(out) > limit else [])
+    return out[:limit] + ([f"... {len(out) - limit} more"] if len(out) > limit else [])

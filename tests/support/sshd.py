@@ -94,15 +94,18 @@ class Unavailable(Exception):
 
 @dataclass
 class Server:
-    host: str        # the client's name for it (ssh_config's Host)
-    ssh: str         # the client command, for DEPLOY_SSH
+    host: str  # the client's name for it (ssh_config's Host)
+    ssh: str  # the client command, for DEPLOY_SSH
     user: str
-    log: Path        # sshd's own log (-e): why a login was refused
+    log: Path  # sshd's own log (-e): why a login was refused
 
 
 def _keygen(path):
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deploy-test", "-f", str(path)],
-                   check=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deploy-test", "-f", str(path)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _privsep_dir():
@@ -111,25 +114,25 @@ def _privsep_dir():
     try:
         PRIVSEP.mkdir(mode=0o755)
     except OSError as error:
-        raise Unavailable("sshd runs as root here and needs {0}, which cannot be made: {1}".format(PRIVSEP, error))
+        raise Unavailable(f"sshd runs as root here and needs {PRIVSEP}, which cannot be made: {error}") from error
 
 
 def _wait_for(server, proc, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("sshd exited with {0}:\n{1}".format(proc.returncode, server.log.read_text()))
+            raise RuntimeError(f"sshd exited with {proc.returncode}:\n{server.log.read_text()}")
         probe = subprocess.run(shlex.split(server.ssh) + [server.host, "true"], capture_output=True, text=True)
         if probe.returncode == 0:
             return
         if "account is locked" in server.log.read_text():
             raise Unavailable(
-                "sshd runs, but admits no login as {0}, even with a key: \"User {0} not allowed because account "
-                "is locked\" ({1}). Without PAM, sshd refuses an account it reads as locked; run the tests as "
-                "an account that can log in".format(server.user, server.log))
+                f"sshd runs, but admits no login as {server.user}, even with a key: "
+                f'"User {server.user} not allowed because account is locked" ({server.log}). '
+                "Without PAM, sshd refuses an account it reads as locked; run the tests as an account that can log in"
+            )
         time.sleep(0.1)
-    raise RuntimeError("no login to sshd within {0} s ({1}):\n{2}".format(
-        timeout, probe.stderr.strip(), server.log.read_text()))
+    raise RuntimeError(f"no login to sshd within {timeout} s ({probe.stderr.strip()}):\n{server.log.read_text()}")
 
 
 @contextlib.contextmanager
@@ -144,20 +147,26 @@ def serve(tmp):
     _keygen(tmp / "user_key")
     shutil.copy(tmp / "user_key.pub", tmp / "authorized_keys")
     host_key = (tmp / "host_key.pub").read_text().split()
-    (tmp / "known_hosts").write_text("{0} {1} {2}\n".format(HOST, host_key[0], host_key[1]))
+    (tmp / "known_hosts").write_text(f"{HOST} {host_key[0]} {host_key[1]}\n")
     for attempt in range(3):  # another process may take the free port first
         port = free_port()
         (tmp / "sshd_config").write_text(SSHD_CONFIG.format(port=port, tmp=tmp, user=user))
-        (tmp / "ssh_config").write_text(SSH_CONFIG.format(
-            host=HOST, port=port, user=user, tmp=tmp, python=sys.executable, cut_link=CUT_LINK,
-            cut_after=CUT_AFTER))
+        (tmp / "ssh_config").write_text(
+            SSH_CONFIG.format(
+                host=HOST, port=port, user=user, tmp=tmp, python=sys.executable, cut_link=CUT_LINK, cut_after=CUT_AFTER
+            )
+        )
         server = Server(HOST, "ssh -F {0}".format(shlex.quote(str(tmp / "ssh_config"))), user, tmp / "sshd.log")
         test = subprocess.run([SSHD, "-t", "-f", str(tmp / "sshd_config")], capture_output=True, text=True)
         if test.returncode != 0:
             raise RuntimeError("sshd -t refused the test config:\n" + test.stderr)
         with open(server.log, "wb") as log:
-            proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(tmp / "sshd_config")],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [SSHD, "-D", "-e", "-f", str(tmp / "sshd_config")],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             _wait_for(server, proc)
             break

@@ -21,8 +21,8 @@ sys.path.insert(0, str(BENCH))
 import goals  # noqa: E402
 import report  # noqa: E402
 
-
 # --- the verdicts (fast, no build) ------------------------------------------------------------
+
 
 def test_verdict_is_met_up_to_the_target_and_says_by_how_much_it_is_not():
     assert goals.judge(3.99, 4.0) == "met"
@@ -38,20 +38,37 @@ def _st(value):
 
 def _summary(n, edit, over_edit, preview, peak):
     """A summary file's data as bench/report.py loads it, with only the numbers some goals read."""
-    build = {"edit": _st(edit), "edit_peak_mb": _st(peak), "full_peak_mb": _st(peak),
-             "new": _st(edit * over_edit), "new_over_edit": _st(over_edit)}
+    build = {
+        "edit": _st(edit),
+        "edit_peak_mb": _st(peak),
+        "full_peak_mb": _st(peak),
+        "new": _st(edit * over_edit),
+        "new_over_edit": _st(over_edit),
+    }
     return {"posts": n, "summary": {"ours_n2": build, "ours": {"preview_settled": _st(preview)}}}
 
 
 @pytest.mark.parametrize("n", [1000, 10000])
 def test_goal_rows_just_under_and_just_over_each_goal(n):
     t = goals.TARGETS[n]
-    under = {n: ("under.json", _summary(n, t["edit"] - 0.01, goals.OVER_EDIT - 0.01, t["preview_settled"] - 0.01,
-                                        t["edit_peak_mb"] - 1))}
-    over = {n: ("over.json", _summary(n, t["edit"] * 1.1, goals.OVER_EDIT * 1.1, t["preview_settled"] * 1.1,
-                                      t["edit_peak_mb"] * 1.1))}
-    wanted = ["one-post body edit, `make site`", "new post / body edit, `make site`",
-              "preview: save until the whole site is up to date", "peak memory, largest process, edits"]
+    under = {
+        n: (
+            "under.json",
+            _summary(n, t["edit"] - 0.01, goals.OVER_EDIT - 0.01, t["preview_settled"] - 0.01, t["edit_peak_mb"] - 1),
+        )
+    }
+    over = {
+        n: (
+            "over.json",
+            _summary(n, t["edit"] * 1.1, goals.OVER_EDIT * 1.1, t["preview_settled"] * 1.1, t["edit_peak_mb"] * 1.1),
+        )
+    }
+    wanted = [
+        "one-post body edit, `make site`",
+        "new post / body edit, `make site`",
+        "preview: save until the whole site is up to date",
+        "peak memory, largest process, edits",
+    ]
     for summaries, verdict, data in ((under, "met", "under.json"), (over, "not met by 10%", "over.json")):
         rows = {r.goal: r for r in goals.rows(summaries)}
         for goal in wanted:
@@ -62,8 +79,10 @@ def test_goal_rows_just_under_and_just_over_each_goal(n):
 
 def test_edit_at_ten_thousand_against_one_thousand_names_both_files():
     for large, verdict in ((2.0 * 1.5 - 0.01, "met"), (2.0 * 1.5 * 1.5, "not met by 50%")):
-        summaries = {1000: ("a.json", _summary(1000, 1.5, 1.0, 1.0, 100)),
-                     10000: ("b.json", _summary(10000, large, 1.0, 1.0, 100))}
+        summaries = {
+            1000: ("a.json", _summary(1000, 1.5, 1.0, 1.0, 100)),
+            10000: ("b.json", _summary(10000, large, 1.0, 1.0, 100)),
+        }
         (row,) = [r for r in goals.rows(summaries) if r.goal == "one-post edit at 10,000 / at 1,000"]
         assert row.verdict == verdict and row.data == "b.json, a.json"
     (line,) = [x for x in goals.table(summaries) if "at 10,000 / at 1,000" in x]
@@ -91,13 +110,28 @@ def test_profile_gives_each_phase_its_share_of_the_build():
     import profile_build
 
     def timed(wall):
-        return {"wall": wall, "process_wall": wall + 0.1, "startup": 1.0, "exit": 0.5,
-                "phases": [["posts", 2.0], ["render", wall / 2]], "inner": {"docutils (compiling posts)": 1.0}}
+        return {
+            "wall": wall,
+            "process_wall": wall + 0.1,
+            "startup": 1.0,
+            "exit": 0.5,
+            "phases": [["posts", 2.0], ["render", wall / 2]],
+            "inner": {"docutils (compiling posts)": 1.0},
+        }
+
     cprofile = {"total": 1.0, "process_wall": 1.0, "cum": [], "own": []}
-    text = profile_build.render({
-        "posts": 10, "date": "2026-12-06", "machine": "m", "nproc": 2, "load": ["1.0", "2.0"],
-        "source": {"commit": "abc", "uncommitted": []}, "cprofile": {"full": cprofile, "edit": cprofile},
-        "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]}})
+    text = profile_build.render(
+        {
+            "posts": 10,
+            "date": "2026-12-06",
+            "machine": "m",
+            "nproc": 2,
+            "load": ["1.0", "2.0"],
+            "source": {"commit": "abc", "uncommitted": []},
+            "cprofile": {"full": cprofile, "edit": cprofile},
+            "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]},
+        }
+    )
     # full: start-up 10% of 10 s, 5% of 20 s; render is half of every build; the rest is unaccounted for
     assert "| start-up: Python, Nikola, conf.py, plugins | 10.0% (5.0-10.0) | 1.00 s | 25.0% | 1.00 s |" in text
     assert "| planner: render | 50.0% | 5.00 s (5.00-10.00) | 50.0% | 2.00 s |" in text

@@ -12,7 +12,6 @@ import jinja2
 import nikola
 import pytest
 from nikola.plugins.template.jinja import JinjaTemplates
-
 from support.sitebuild import ROOT
 
 from plugins.build_speed import build_speed
@@ -42,14 +41,19 @@ def test_a_theme_templates_dependencies_are_nikolas(name):
 
 
 def test_an_import_named_by_a_variable_follows_the_context(tmp_path):
-    for name, text in {"page.tmpl": "{% extends 'base.tmpl' %}{% import 'helper_%s.tmpl' % kind as h %}",
-                       "base.tmpl": "{% include 'footer.tmpl' %}", "footer.tmpl": "",
-                       "helper_a.tmpl": "{% import 'macros.tmpl' as m %}", "helper_b.tmpl": "",
-                       "macros.tmpl": ""}.items():
+    for name, text in {
+        "page.tmpl": "{% extends 'base.tmpl' %}{% import 'helper_%s.tmpl' % kind as h %}",
+        "base.tmpl": "{% include 'footer.tmpl' %}",
+        "footer.tmpl": "",
+        "helper_a.tmpl": "{% import 'macros.tmpl' as m %}",
+        "helper_b.tmpl": "",
+        "macros.tmpl": "",
+    }.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     loader = jinja2.FileSystemLoader(str(tmp_path))
     text = (tmp_path / "page.tmpl").read_text(encoding="utf-8")
     for kind in ("a", "b", "a"):  # the second "a" comes from the parse kept by the first
         nikola, ours = templates(JinjaTemplates, loader), templates(Faster, loader)
-        assert sorted(ours.get_string_deps(text, {"kind": kind})) == \
-            sorted(nikola.get_string_deps(text, {"kind": kind}))
+        assert sorted(ours.get_string_deps(text, {"kind": kind})) == sorted(
+            nikola.get_string_deps(text, {"kind": kind})
+        )

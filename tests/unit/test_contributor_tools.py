@@ -47,14 +47,14 @@ def named_commands(text):
             words = snippet.split()
         for i, word in enumerate(words):
             if word == "make":
-                for arg in words[i + 1:]:
+                for arg in words[i + 1 :]:
                     if arg.startswith("-") or "=" in arg:
                         continue
                     target = TARGET.match(arg.rstrip(":,;)."))
                     if target:
                         found.add(("make", target.group(0)))
                     break
-            elif word == "tox" and words[i + 1:i + 2] == ["-e"] and i + 2 < len(words):
+            elif word == "tox" and words[i + 1 : i + 2] == ["-e"] and i + 2 < len(words):
                 found.update(("tox", env) for env in words[i + 2].rstrip(".,;)").split(",") if env)
     return found
 
@@ -94,16 +94,24 @@ def test_every_make_target_and_tox_env_the_documents_name_exists():
             for command in named_commands(doc.read_text(encoding="utf-8")):
                 named.setdefault(command, doc.name)
     assert {tool for tool, _ in named} == {"make", "tox"} and len(named) > 15, named  # it read the documents
-    missing = sorted("{0} ({1} {2})".format(doc, *command) for command, doc in named.items()
-                     if command in unknown(named))
+    missing = sorted(
+        "{0} ({1} {2})".format(doc, *command) for command, doc in named.items() if command in unknown(named)
+    )
     assert missing == []
 
 
 def test_a_made_up_name_is_caught():
-    text = ("Run `make site` and `make no-such-target POST=x`, then:\n\n"
-            "    tox -e py3,no-such-env\n    JOBS=1 make test-fast\n")
-    assert named_commands(text) == {("make", "site"), ("make", "no-such-target"), ("make", "test-fast"),
-                                    ("tox", "py3"), ("tox", "no-such-env")}
+    text = (
+        "Run `make site` and `make no-such-target POST=x`, then:\n\n"
+        "    tox -e py3,no-such-env\n    JOBS=1 make test-fast\n"
+    )
+    assert named_commands(text) == {
+        ("make", "site"),
+        ("make", "no-such-target"),
+        ("make", "test-fast"),
+        ("tox", "py3"),
+        ("tox", "no-such-env"),
+    }
     assert unknown(named_commands(text)) == {("make", "no-such-target"), ("tox", "no-such-env")}
 
 

@@ -18,10 +18,9 @@ def test_no_location_in_blog_conf_adds_headers_of_its_own():
         if re.match(r"\s*location\b", code):
             depth_of_location.append(depth)
         if "add_header" in code and depth_of_location:
-            found.append("blog.conf:{0}: {1}".format(number, line.strip()))
+            found.append(f"blog.conf:{number}: {line.strip()}")
         for char in code:
             depth += {"{": 1, "}": -1}.get(char, 0)
             if char == "}" and depth_of_location and depth == depth_of_location[-1]:
                 depth_of_location.pop()
     assert depth == 0 and found == []
-

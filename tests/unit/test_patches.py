@@ -10,7 +10,6 @@ loaded stops the build is tests/build/test_stops_the_build.py's.)
 import re
 
 import pytest
-
 from support.sitebuild import ROOT
 
 from plugins import patches
@@ -30,7 +29,7 @@ def plugin_sources():
 
 def test_every_registered_plugin_checks_its_patches_first():
     registered = {p.plugin for p in patches.PATCHES}
-    checking = {plugin for plugin, text in plugin_sources() if 'patches.require("{0}")'.format(plugin) in text}
+    checking = {plugin for plugin, text in plugin_sources() if f'patches.require("{plugin}")' in text}
     assert checking == registered
 
 
@@ -41,8 +40,9 @@ def test_no_plugin_patches_without_registering():
     suspicious = {}
     for plugin, text in plugin_sources():
         code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-        found = [m.group(0).strip() for m in ASSIGNS_ELSEWHERE.finditer(code)
-                 if not m.group(0).strip().startswith(PUBLIC)]
+        found = [
+            m.group(0).strip() for m in ASSIGNS_ELSEWHERE.finditer(code) if not m.group(0).strip().startswith(PUBLIC)
+        ]
         found += [m.group(0) for m in PRIVATE.finditer(code)]
         if found and plugin not in registered and plugin not in ("rules", "patches.py"):
             suspicious[plugin] = found[:3]
@@ -50,8 +50,11 @@ def test_no_plugin_patches_without_registering():
 
 
 def test_the_installed_packages_are_the_versions_the_patches_were_written_for():
-    assert [(p.plugin, p.package, p.version, patches.installed(p.package))
-            for p in patches.PATCHES if patches.installed(p.package) != p.version] == []
+    assert [
+        (p.plugin, p.package, p.version, patches.installed(p.package))
+        for p in patches.PATCHES
+        if patches.installed(p.package) != p.version
+    ] == []
 
 
 def test_another_version_stops_the_build_naming_the_patch(capsys):

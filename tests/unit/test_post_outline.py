@@ -8,7 +8,6 @@ order. tests/build/test_sections.py checks the blog's built pages and feeds.
 import importlib.util
 
 from bs4 import BeautifulSoup
-
 from support.sitebuild import ROOT
 
 spec = importlib.util.spec_from_file_location("outline", ROOT / "plugins" / "post_outline" / "outline.py")
@@ -18,7 +17,7 @@ outline = outline_module.outline
 
 
 def section(ident, level, title, inner=""):
-    return '<section id="{0}"><h{1}>{2}</h{1}><p>text</p>{3}</section>'.format(ident, level, title, inner)
+    return f'<section id="{ident}"><h{level}>{title}</h{level}><p>text</p>{inner}</section>'
 
 
 def test_every_h2_and_h3_section_gets_a_link_to_its_own_id():
@@ -30,10 +29,12 @@ def test_every_h2_and_h3_section_gets_a_link_to_its_own_id():
 
 
 def test_a_title_is_read_as_text_without_markup_or_footnote_references():
-    title = ('A &lt;b&gt; &amp; "q" <code>x</code> <abbr title="y">Z</abbr>'
-             '<a class="brackets" href="#footnote-1" id="footnote-reference-1" role="doc-noteref">'
-             '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>')
-    result = outline('<section id="s"><span id="alias"></span><h2>{0}</h2></section>'.format(title))
+    title = (
+        'A &lt;b&gt; &amp; "q" <code>x</code> <abbr title="y">Z</abbr>'
+        '<a class="brackets" href="#footnote-1" id="footnote-reference-1" role="doc-noteref">'
+        '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>'
+    )
+    result = outline(f'<section id="s"><span id="alias"></span><h2>{title}</h2></section>')
     assert [(s.id, s.title) for s in result.sections] == [("s", 'A <b> & "q" x Z')]
     (link,) = BeautifulSoup(result.html, "lxml").select("h2 > a.section-link")
     assert link["aria-label"] == 'Link to section: A <b> & "q" x Z'
@@ -49,4 +50,3 @@ def test_contents_from_three_sections_with_h3_under_their_h2():
 def test_html_without_sections_is_left_as_it_is():
     html = '<p>No <em>sections</em>.</p><aside class="footnote-list"><p>a footnote</p></aside>'
     assert outline(html).html == html and outline(html).sections == []
-

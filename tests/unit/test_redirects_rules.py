@@ -25,19 +25,21 @@ def test_percent_escapes_are_compared_decoded():
 
 
 def test_each_mistake_is_named_at_its_line():
-    text = "\n".join([
-        "302 /a/ /b/",                      # 1: unknown status
-        "301 /a/",                          # 2: no target
-        "410 /a/ /b/",                      # 3: a target for a removal
-        "301 /a/ https://elsewhere.example/",  # 4: another origin
-        "301 /a/ //elsewhere.example/b/",   # 5: scheme-relative
-        "410 posts/a/",                     # 6: not from the root
-        "301 /x/ /x/index.html",            # 7: to itself
-        "410 /q/?page=2",                   # 8: a query
-        "410 /y/",                          # 9: fine
-        "410 /y/",                          # 10: twice
-        "410 /../etc/",                     # 11: dot segments
-    ])
+    text = "\n".join(
+        [
+            "302 /a/ /b/",  # 1: unknown status
+            "301 /a/",  # 2: no target
+            "410 /a/ /b/",  # 3: a target for a removal
+            "301 /a/ https://elsewhere.example/",  # 4: another origin
+            "301 /a/ //elsewhere.example/b/",  # 5: scheme-relative
+            "410 posts/a/",  # 6: not from the root
+            "301 /x/ /x/index.html",  # 7: to itself
+            "410 /q/?page=2",  # 8: a query
+            "410 /y/",  # 9: fine
+            "410 /y/",  # 10: twice
+            "410 /../etc/",  # 11: dot segments
+        ]
+    )
     records, problems = parse(text)
     assert [r.line for r in records] == [9]
     assert [p.split(":")[1] for p in problems] == [str(n) for n in (1, 2, 3, 4, 5, 6, 7, 8, 10, 11)]
@@ -57,13 +59,27 @@ def test_check_against_the_site_about_to_be_published():
 
 
 def test_served_urls_of_a_built_folder(tmp_path):
-    for name in ("index.html", "index.html.gz", "posts/a/index.html", "rss.xml", "rss.xml.br",
-                 "pagefind/pagefind.js", "files/Designate Workshop.pdf", "x.gz"):
+    for name in (
+        "index.html",
+        "index.html.gz",
+        "posts/a/index.html",
+        "rss.xml",
+        "rss.xml.br",
+        "pagefind/pagefind.js",
+        "files/Designate Workshop.pdf",
+        "x.gz",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert redirects.served_urls(tmp_path) == {
-        "/", "/index.html", "/posts/a/", "/posts/a/index.html", "/rss.xml",
-        "/files/Designate Workshop.pdf", "/x.gz"}
+        "/",
+        "/index.html",
+        "/posts/a/",
+        "/posts/a/index.html",
+        "/rss.xml",
+        "/files/Designate Workshop.pdf",
+        "/x.gz",
+    }
 
 
 def test_dropped_urls_say_what_answers_for_them():
@@ -71,7 +87,11 @@ def test_dropped_urls_say_what_answers_for_them():
     before = {"/a/", "/a/index.html", "/c/", "/d/", "/b/"}
     after = {"/b/"}
     assert redirects.dropped(before, after, records) == [
-        ("/a/", records[0]), ("/a/index.html", records[0]), ("/c/", records[1]), ("/d/", None)]
+        ("/a/", records[0]),
+        ("/a/index.html", records[0]),
+        ("/c/", records[1]),
+        ("/d/", None),
+    ]
 
 
 def test_a_changed_guid_is_found_through_a_move():
@@ -92,9 +112,11 @@ def test_a_changed_guid_is_found_through_a_move():
 def test_feed_items_read_every_rss_file(tmp_path):
     (tmp_path / "feeds").mkdir()
     (tmp_path / "rss.xml").write_text(
-        "<rss><channel><item><guid>g1</guid><link>http://h/posts/a/</link></item></channel></rss>")
+        "<rss><channel><item><guid>g1</guid><link>http://h/posts/a/</link></item></channel></rss>"
+    )
     (tmp_path / "feeds" / "1.xml").write_text(
-        "<rss><channel><item><guid>g2</guid><link>https://other/posts/b%20c/</link></item></channel></rss>")
+        "<rss><channel><item><guid>g2</guid><link>https://other/posts/b%20c/</link></item></channel></rss>"
+    )
     (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>http://h/</loc></url></urlset>")
     assert redirects.feed_items(tmp_path) == {"g1": "/posts/a/", "g2": "/posts/b c/"}
 

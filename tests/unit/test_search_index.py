@@ -25,29 +25,29 @@ def date(text):
 
 # --- which bundle a post is in ---------------------------------------------------
 
+
 def test_a_small_site_is_one_bundle():
     dates = {"a": date("2016-01-01T10:00:00+00:00"), "b": date("2019-05-01T10:00:00+00:00")}
     assert bundles.assign(dates, max_pages=2) == {"a": "all", "b": "all"}
 
 
 def test_a_larger_site_is_split_by_year_and_a_busy_year_by_half_quarter_or_month():
-    dates = {"y{0}".format(i): date("2015-03-{0:02d}T10:00:00+00:00".format(i % 28 + 1)) for i in range(3)}
-    dates.update({"h{0}".format(i): date("2016-{0:02d}-10T10:00:00+00:00".format(i * 5 % 12 + 1)) for i in range(5)})
-    dates.update({"q{0}".format(i): date("2017-{0:02d}-10T10:00:00+00:00".format(i % 12 + 1)) for i in range(12)})
-    dates.update({"m{0}".format(i): date("2018-{0:02d}-10T10:00:00+00:00".format(i % 12 + 1)) for i in range(13)})
+    dates = {f"y{i}": date(f"2015-03-{i % 28 + 1:02d}T10:00:00+00:00") for i in range(3)}
+    dates.update({f"h{i}": date(f"2016-{i * 5 % 12 + 1:02d}-10T10:00:00+00:00") for i in range(5)})
+    dates.update({f"q{i}": date(f"2017-{i % 12 + 1:02d}-10T10:00:00+00:00") for i in range(12)})
+    dates.update({f"m{i}": date(f"2018-{i % 12 + 1:02d}-10T10:00:00+00:00") for i in range(13)})
     found = bundles.assign(dates, max_pages=3)
     assert {found[k] for k in dates if k.startswith("y")} == {"2015"}
     assert {found[k] for k in dates if k.startswith("h")} == {"2016-h1", "2016-h2"}
     assert {found[k] for k in dates if k.startswith("q")} == {"2017-q1", "2017-q2", "2017-q3", "2017-q4"}
-    assert {found[k] for k in dates if k.startswith("m")} == {"2018-{0:02d}".format(m) for m in range(1, 13)}
+    assert {found[k] for k in dates if k.startswith("m")} == {f"2018-{m:02d}" for m in range(1, 13)}
     # Names sort as the periods do.
     assert sorted(set(found.values())) == sorted(set(found.values()), key=lambda n: (n[:4], n[5:]))
 
 
 def test_a_post_moves_only_with_its_own_year():
     rng = random.Random(3)
-    dates = {i: date("{0}-{1:02d}-15T12:00:00+00:00".format(rng.choice((2015, 2016, 2017)), rng.randint(1, 12)))
-             for i in range(40)}
+    dates = {i: date(f"{rng.choice((2015, 2016, 2017))}-{rng.randint(1, 12):02d}-15T12:00:00+00:00") for i in range(40)}
     before = bundles.assign(dates, max_pages=5)
     dates[40] = date("2017-06-01T12:00:00+00:00")
     after = bundles.assign(dates, max_pages=5)
@@ -62,33 +62,43 @@ def test_chunks_shrink_with_the_number_of_bundles(count, chunk):
 
 # --- Pagefind's output, made reproducible ------------------------------------------
 
-PAGE = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>'
-        '<article data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>'
-        '<span hidden data-pagefind-sort="date:{date}"></span>'
-        '<a href="/categories/{tag}/" data-pagefind-filter="tag">{tag}</a>'
-        '<a href="/categories/{other}/" data-pagefind-filter="tag">{other}</a>'
-        '<span data-pagefind-filter="author">{author}</span>'
-        '<p>{text}</p></article></body></html>')
+PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+    '<article data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>'
+    '<span hidden data-pagefind-sort="date:{date}"></span>'
+    '<a href="/categories/{tag}/" data-pagefind-filter="tag">{tag}</a>'
+    '<a href="/categories/{other}/" data-pagefind-filter="tag">{other}</a>'
+    '<span data-pagefind-filter="author">{author}</span>'
+    "<p>{text}</p></article></body></html>"
+)
 WORDS = "zone record pool designate keystone oslo summit tenant quota region forum goal".split()
 TAGS = ("dns", "ptg", "tc", "summit", "release", "python")
 AUTHORS = ("Ann Example", "Bo Sample", "Cy Test")
 
 
 def page(i, rng):
-    text = " ".join(rng.choice(WORDS) for _ in range(40)) + " unique{0}word".format(i)
-    return PAGE.format(title="Post {0} about {1}".format(i, rng.choice(WORDS)), text=text,
-                       date="2016-01-{0:02d}T10:00:00+00:00".format(i % 28 + 1),
-                       tag=rng.choice(TAGS), other=rng.choice(TAGS), author=rng.choice(AUTHORS)).encode()
+    text = " ".join(rng.choice(WORDS) for _ in range(40)) + f" unique{i}word"
+    return PAGE.format(
+        title=f"Post {i} about {rng.choice(WORDS)}",
+        text=text,
+        date=f"2016-01-{i % 28 + 1:02d}T10:00:00+00:00",
+        tag=rng.choice(TAGS),
+        other=rng.choice(TAGS),
+        author=rng.choice(AUTHORS),
+    ).encode()
 
 
 def pages(n, seed=1):
     rng = random.Random(seed)
-    return [("posts/post-{0:03d}/index.html".format(i), page(i, rng)) for i in range(n)]
+    return [(f"posts/post-{i:03d}/index.html", page(i, rng)) for i in range(n)]
 
 
 def tree(top):
-    return {os.path.relpath(os.path.join(root, name), top): open(os.path.join(root, name), "rb").read()
-            for root, _, names in os.walk(top) for name in names}
+    return {
+        os.path.relpath(os.path.join(root, name), top): open(os.path.join(root, name), "rb").read()
+        for root, _, names in os.walk(top)
+        for name in names
+    }
 
 
 def test_the_same_pages_give_the_same_bytes_in_any_order_and_either_way_pagefind_reads_them(tmp_path):
@@ -96,9 +106,11 @@ def test_the_same_pages_give_the_same_bytes_in_any_order_and_either_way_pagefind
     some = pages(12)
     shuffled = list(some)
     random.Random(7).shuffle(shuffled)
-    hubs = [pagefind_run.index(some, str(tmp_path / "a"), 1000),
-            pagefind_run.index(shuffled, str(tmp_path / "b"), 1000),
-            pagefind_run.index(some, str(tmp_path / "c"), 1000, use_cli=False)]
+    hubs = [
+        pagefind_run.index(some, str(tmp_path / "a"), 1000),
+        pagefind_run.index(shuffled, str(tmp_path / "b"), 1000),
+        pagefind_run.index(some, str(tmp_path / "c"), 1000, use_cli=False),
+    ]
     first = tree(tmp_path / "a")
     assert any(name.startswith("filter/") for name in first) and any(name.startswith("index/") for name in first)
     assert tree(tmp_path / "b") == first
@@ -112,16 +124,18 @@ def test_a_filter_file_lists_its_values_in_order_whatever_order_pagefind_wrote(t
     before = tree(out)
     # Write one filter file as a run of Pagefind might have: values in another order, another name.
     path = next((out / "filter").iterdir())
-    values = cbor2.loads(gzip.decompress(path.read_bytes())[len(pagefind_run.SIGNATURE):])
+    values = cbor2.loads(gzip.decompress(path.read_bytes())[len(pagefind_run.SIGNATURE) :])
     assert len(values[1]) > 1
     values[1].reverse()
     path.unlink()
     scrambled = out / "filter" / "en_0000000.pf_filter"
     scrambled.write_bytes(gzip.compress(pagefind_run.SIGNATURE + cbor2.dumps(values)))
     meta = next(out.glob("pagefind.*.pf_meta"))
-    data = cbor2.loads(gzip.decompress(meta.read_bytes())[len(pagefind_run.SIGNATURE):])
-    data[3] = [[name, "en_0000000" if "filter/" + h + ".pf_filter" == path.relative_to(out).as_posix() else h]
-               for name, h in data[3]]
+    data = cbor2.loads(gzip.decompress(meta.read_bytes())[len(pagefind_run.SIGNATURE) :])
+    data[3] = [
+        [name, "en_0000000" if "filter/" + h + ".pf_filter" == path.relative_to(out).as_posix() else h]
+        for name, h in data[3]
+    ]
     meta.write_bytes(gzip.compress(pagefind_run.SIGNATURE + cbor2.dumps(data)))
     pagefind_run.canonicalise(str(out))
     assert tree(out) == before
@@ -132,11 +146,12 @@ def test_the_hub_is_an_index_of_no_pages_beside_pagefinds_runtime(tmp_path):
     assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(hub)
     meta = [name for name in hub if name.endswith(".pf_meta")]
     assert len(meta) == 1
-    assert cbor2.loads(gzip.decompress(hub[meta[0]])[len(pagefind_run.SIGNATURE):])[1:] == [[], [], [], [], []]
+    assert cbor2.loads(gzip.decompress(hub[meta[0]])[len(pagefind_run.SIGNATURE) :])[1:] == [[], [], [], [], []]
     assert not (tmp_path / "a" / "pagefind.js").exists()  # the bundle holds its index alone
 
 
 # --- keeping output/pagefind up to date -------------------------------------------
+
 
 class Site:
     """An output folder with post pages, indexed with plugins/search_index's update_index."""
@@ -147,10 +162,10 @@ class Site:
         self.dates = {}
         rng = random.Random(5)
         for i in range(n):
-            self.write(i, "{0}-{1:02d}-10T10:00:00+00:00".format(2014 + i % 3, i % 12 + 1), rng)
+            self.write(i, f"{2014 + i % 3}-{i % 12 + 1:02d}-10T10:00:00+00:00", rng)
 
     def write(self, i, when, rng=None):
-        rel = "posts/post-{0:03d}/index.html".format(i)
+        rel = f"posts/post-{i:03d}/index.html"
         path = self.output / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(page(i, rng or random.Random(i)))
@@ -166,6 +181,7 @@ class Site:
             def info(self, message):
                 if logs is not None:
                     logs.append(message)
+
         cwd = os.getcwd()
         os.chdir(self.root)  # the plugin keeps its record in cache/, as Nikola runs from the site's folder
         try:

@@ -8,7 +8,6 @@ broken copy, so a passing fidelity test means the post says what the seed said.
 """
 
 import pytest
-
 from support import seeds
 from support.seeds import MAX_CHANGED_WORDS, MIN_SIMILARITY, SEED_HOST, visible_text
 
@@ -17,14 +16,14 @@ PLAIN_POSTS = seeds.plain_posts()
 
 
 def plain_id(post):
-    return "{0}:{1}".format(post.seed[:3], post.slug)
+    return f"{post.seed[:3]}:{post.slug}"
 
 
 @pytest.mark.parametrize("post", PLAIN_POSTS, ids=plain_id)
 def test_plain_seed_omissions_are_real(post):
     """Every paragraph plain_seeds.json says was left out is really in the seed."""
     stale = [p for p, _ in post.omitted if p not in post.paragraphs]
-    assert not stale, "plain_seeds.json omits paragraphs that are not in {0}: {1}".format(post.seed, stale)
+    assert not stale, f"plain_seeds.json omits paragraphs that are not in {post.seed}: {stale}"
 
 
 def test_feed_seed_is_read_whole():
@@ -38,7 +37,10 @@ def test_preview_figure_is_not_body_but_other_images_are():
     body = seeds.seed_body(item)
     assert seeds.preview_image(item) == SEED_HOST + "images/me.jpg"
     assert seeds.image_sources(body, item.link, [SEED_HOST]) == [
-        "/images/oct-2016-projects-prod.jpg", "/images/ATL.jpg", "/images/mid-cycle.jpg"]
+        "/images/oct-2016-projects-prod.jpg",
+        "/images/ATL.jpg",
+        "/images/mid-cycle.jpg",
+    ]
 
 
 def test_a_lost_sentence_is_caught_though_similarity_stays_high():
@@ -55,9 +57,11 @@ def test_a_lost_sentence_is_caught_though_similarity_stays_high():
 def test_structure_differences_are_seen():
     item = next(i for i in ITEMS if i.slug == "equal-opportunities-for-all-openstack-projects")
     seed = seeds.seed_body(item)
-    broken = seeds.parse_fragment(item.description
-                                  .replace("\u2014(Paraphrase from", "\u2014(Quote from")
-                                  .replace('<section id="grenade">', '<section id="grende">'))
+    broken = seeds.parse_fragment(
+        item.description.replace("\u2014(Paraphrase from", "\u2014(Quote from").replace(
+            '<section id="grenade">', '<section id="grende">'
+        )
+    )
     assert seeds.epigraph_attributions(broken) != seeds.epigraph_attributions(seed)
     assert seeds.section_ids(broken) != seeds.section_ids(seed)
 
@@ -73,7 +77,9 @@ def test_paragraphs_are_found_in_order_and_urls_by_their_link():
 
 def test_plain_seed_lines_are_cleaned_not_loosened():
     assert seeds.paragraphs(["CI", "==", "", "> >From what", "________________", "- item"], "lines", True) == [
-        "CI", "From what", "item"]
+        "CI",
+        "From what",
+        "item",
+    ]
     assert seeds.paragraphs(["one", "two", "", "three"], "blocks") == ["one two", "three"]
     assert [p.slug for p in PLAIN_POSTS].count("the-big-rename") == 1
-

@@ -12,7 +12,6 @@ import traceback
 import jinja2
 import pytest
 from jinja2 import pass_context
-
 from support.sitebuild import ROOT
 
 from plugins.build_speed import build_speed
@@ -39,8 +38,9 @@ def counted():
 
 def environment(templates, cache, **settings):
     settings = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, **settings}
-    return Counting(loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=TemplateCache(str(cache)),
-                    **settings)
+    return Counting(
+        loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=TemplateCache(str(cache)), **settings
+    )
 
 
 def copy_theme(dest):
@@ -93,11 +93,15 @@ def test_an_edited_template_is_compiled_again(tmp_path, counted):
     assert counted.compiled == 2
 
 
-@pytest.mark.parametrize("settings", [
-    {"autoescape": False},                         # compiled without escaping: never for the site
-    {"trim_blocks": False},
-    {"filters": {"shout": pass_context(lambda context, value: value.upper())}},
-], ids=["autoescape", "trim_blocks", "filter-called-with-context"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"autoescape": False},  # compiled without escaping: never for the site
+        {"trim_blocks": False},
+        {"filters": {"shout": pass_context(lambda context, value: value.upper())}},
+    ],
+    ids=["autoescape", "trim_blocks", "filter-called-with-context"],
+)
 def test_code_compiled_with_other_settings_is_not_reused(tmp_path, counted, settings):
     cache = tmp_path / "cache"
     cache.mkdir()

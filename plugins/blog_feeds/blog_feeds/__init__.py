@@ -55,8 +55,10 @@ class BlogFeeds(Task):
                 posts = {p.source_path: p for p in spec.posts}
                 for rel_path, laid_out, fmt in collect.documents(site, spec, spec.posts):
                     target = os.path.join(out, rel_path)
-                    if deciding and (planner.plan.keeps(os.path.normpath(target)) or not planner.plan.wants(
-                            os.path.normpath(target), *planner.signer.feed(target, laid_out, fmt))):
+                    if deciding and (
+                        planner.plan.keeps(os.path.normpath(target))
+                        or not planner.plan.wants(os.path.normpath(target), *planner.signer.feed(target, laid_out, fmt))
+                    ):
                         continue
                     for post in laid_out.entries:
                         if post.source_path not in entries:
@@ -67,11 +69,16 @@ class BlogFeeds(Task):
                         "name": target,
                         "targets": [target],
                         # The compiled posts whose HTML the document carries.
-                        "file_dep": sorted({posts[e.source].translated_base_path(lang) for e in doc.entries}
-                                           if doc.with_content else ()),
-                        "uptodate": [utils.config_changed(
-                            {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR},
-                            "blog_feeds:" + target)],
+                        "file_dep": sorted(
+                            {posts[e.source].translated_base_path(lang) for e in doc.entries}
+                            if doc.with_content
+                            else ()
+                        ),
+                        "uptodate": [
+                            utils.config_changed(
+                                {"doc": repr(doc), "fmt": fmt, "version": writer.GENERATOR}, "blog_feeds:" + target
+                            )
+                        ],
                         "actions": [(self.write_feed, (target, doc, fmt, posts, lang))],
                         "clean": True,
                     }
@@ -85,8 +92,13 @@ class BlogFeeds(Task):
                 self._html[source, lang] = collect.content(self.site, posts[source], lang)
             return self._html[source, lang]
 
-        full = doc if not doc.with_content else dataclasses.replace(doc, entries=[
-            dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries])
+        full = (
+            doc
+            if not doc.with_content
+            else dataclasses.replace(
+                doc, entries=[dataclasses.replace(e, content_html=html(e.source)) for e in doc.entries]
+            )
+        )
         files.write_atomically(target, writer.render(full, fmt))
 
     def _opml_files(self, lang, listing):
@@ -109,7 +121,8 @@ class BlogFeeds(Task):
         context = {
             "title": "Feeds",
             "description": "Every RSS and Atom feed of {0}, with its post count.".format(
-                site.config["BLOG_TITLE"](lang)),
+                site.config["BLOG_TITLE"](lang)
+            ),
             "permalink": "/feeds/",
             "pagekind": ["feeds_page"],
             "feeds": listing,
@@ -117,7 +130,6 @@ class BlogFeeds(Task):
             "groups": [{"kind": g.kind, "heading": g.heading, "opml": "/" + opml.path(g.slug)} for g in opml.GROUPS],
             "opml_all": "/" + opml.path(opml.ALL),
         }
-        task = site.generic_renderer(lang, output_name, "feeds.tmpl", site.config["FILTERS"],
-                                     context=context)
+        task = site.generic_renderer(lang, output_name, "feeds.tmpl", site.config["FILTERS"], context=context)
         task["basename"] = self.name
         return task

@@ -4,7 +4,6 @@ import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
-from typing import List, Optional
 from urllib.parse import urljoin
 
 import lxml.html
@@ -23,33 +22,50 @@ TAXONOMIES = (
 
 @dataclass
 class FeedSpec:
-    kind: str                  # index, category, tag or author
-    name: Optional[str]        # the classification, None for the whole blog
+    kind: str  # index, category, tag or author
+    name: str | None  # the classification, None for the whole blog
     title: str
     description: str
-    page: str                  # absolute URL of the page this feed follows
-    rss_path: str              # output-relative paths
+    page: str  # absolute URL of the page this feed follows
+    rss_path: str  # output-relative paths
     atom_path: str
-    posts: list                # Nikola posts, newest first
+    posts: list  # Nikola posts, newest first
 
     def archive_path(self, number, fmt):
         stem = self.rss_path.rsplit(".", 1)[0]
         return "feeds/archive/{0}/{1}.{2}".format(stem, number, "xml" if fmt == "rss" else "atom")
 
     def summary(self):
-        return {"kind": self.kind, "name": self.name, "title": self.title, "page": self.page,
-                "rss": "/" + self.rss_path, "atom": "/" + self.atom_path, "count": len(self.posts)}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.title,
+            "page": self.page,
+            "rss": "/" + self.rss_path,
+            "atom": "/" + self.atom_path,
+            "count": len(self.posts),
+        }
 
 
-def feed_specs(site, lang) -> List[FeedSpec]:
+def feed_specs(site, lang) -> list[FeedSpec]:
     blog = site.config["BLOG_TITLE"](lang)
 
     def url(path):
         return urljoin(site.config["SITE_URL"], path)
 
     public = publication.published(site)
-    specs = [FeedSpec("index", None, blog, site.config["BLOG_DESCRIPTION"](lang), url("/"),
-                      site.path("index_rss", None, lang), site.path("index_atom", None, lang), public)]
+    specs = [
+        FeedSpec(
+            "index",
+            None,
+            blog,
+            site.config["BLOG_DESCRIPTION"](lang),
+            url("/"),
+            site.path("index_rss", None, lang),
+            site.path("index_atom", None, lang),
+            public,
+        )
+    ]
     for kind, title, description in TAXONOMIES:
         if kind == "author" and not publication.author_pages(site):
             continue
@@ -58,15 +74,18 @@ def feed_specs(site, lang) -> List[FeedSpec]:
             posts = classified[name]
             if not posts:
                 continue
-            specs.append(FeedSpec(
-                kind, name,
-                "{0} ({1})".format(blog, title.format(name)),
-                description.format(name, blog),
-                url(site.link(kind, name, lang)),
-                site.path(kind + "_rss", name, lang),
-                site.path(kind + "_atom", name, lang),
-                sorted(posts, key=lambda p: p.date, reverse=True),
-            ))
+            specs.append(
+                FeedSpec(
+                    kind,
+                    name,
+                    f"{blog} ({title.format(name)})",
+                    description.format(name, blog),
+                    url(site.link(kind, name, lang)),
+                    site.path(kind + "_rss", name, lang),
+                    site.path(kind + "_atom", name, lang),
+                    sorted(posts, key=lambda p: p.date, reverse=True),
+                )
+            )
     return specs
 
 
@@ -104,11 +123,17 @@ def entry(site, post, lang) -> Entry:
     """
     guid, guid_is_link = _guid(site, post, lang)
     return Entry(
-        guid=guid, link=post.permalink(lang, absolute=True), title=post.title(lang),
-        published=post.date, updated=post.updated or post.date,
-        author=post.author(lang), tags=tuple(post.tags_for_language(lang)),
-        summary=post.description(lang), content_html="",
-        guid_is_link=guid_is_link, source=post.source_path,
+        guid=guid,
+        link=post.permalink(lang, absolute=True),
+        title=post.title(lang),
+        published=post.date,
+        updated=post.updated or post.date,
+        author=post.author(lang),
+        tags=tuple(post.tags_for_language(lang)),
+        summary=post.description(lang),
+        content_html="",
+        guid_is_link=guid_is_link,
+        source=post.source_path,
     )
 
 
@@ -117,7 +142,7 @@ def content(site, post, lang) -> str:
     html = post.text(lang, teaser_only=False, strip_html=False, show_read_more_link=False)
     preview = post.meta[lang].get("previewimage")
     if preview:
-        html = '<figure><img src="{0}" alt=""></figure> {1}'.format(html_lib.escape(preview, quote=True), html)
+        html = f'<figure><img src="{html_lib.escape(preview, quote=True)}" alt=""></figure> {html}'
     # Nikola's url_replacer also resolves its link:// URLs (listings, :doc:).
     return feed_html(html, lambda url: site.url_replacer(post.permalink(lang), url, lang, "absolute"))
 
@@ -125,8 +150,7 @@ def content(site, post, lang) -> str:
 def site_url(base, path):
     """``urljoin(base, path)``, without urljoin's parsing for the usual case (a base ending in "/" and a
     plain relative path: 48,000 of them for a 10,000-post site's feeds)."""
-    if base.endswith("/") and path and path[0] not in "/." and ":" not in path and "?" not in path \
-            and "#" not in path:
+    if base.endswith("/") and path and path[0] not in "/." and ":" not in path and "?" not in path and "#" not in path:
         return base + path
     return urljoin(base, path)
 
@@ -156,20 +180,43 @@ def documents(site, spec: FeedSpec, entries):
     result = []
     for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
         newest_archive = spec.archive_path(len(archive), fmt) if archive else None
-        result.append((path, Document(
-            title=spec.title, description=spec.description, page=spec.page, url=url(path),
-            language=lang_code, entries=entries[:size], complete=not archive,
-            prev_archive=url(newest_archive) if newest_archive else None), fmt))
+        result.append(
+            (
+                path,
+                Document(
+                    title=spec.title,
+                    description=spec.description,
+                    page=spec.page,
+                    url=url(path),
+                    language=lang_code,
+                    entries=entries[:size],
+                    complete=not archive,
+                    prev_archive=url(newest_archive) if newest_archive else None,
+                ),
+                fmt,
+            )
+        )
         for number, chunk in enumerate(archive, 1):
             own = spec.archive_path(number, fmt)
-            result.append((own, Document(
-                # Not "of N": a new post would change every archive page's title, and an archive
-                # document is stable (RFC 5005 4): only the newest page grows.
-                title="{0}, archive {1}".format(spec.title, number),
-                description=spec.description, page=spec.page, url=url(own),
-                language=lang_code, entries=chunk, archive=True, current=url(path),
-                prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
-                next_archive=url(spec.archive_path(number + 1, fmt)) if number < len(archive) else None,
-                with_content=spec.kind == "index",
-            ), fmt))
+            result.append(
+                (
+                    own,
+                    Document(
+                        # Not "of N": a new post would change every archive page's title, and an archive
+                        # document is stable (RFC 5005 4): only the newest page grows.
+                        title=f"{spec.title}, archive {number}",
+                        description=spec.description,
+                        page=spec.page,
+                        url=url(own),
+                        language=lang_code,
+                        entries=chunk,
+                        archive=True,
+                        current=url(path),
+                        prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
+                        next_archive=url(spec.archive_path(number + 1, fmt)) if number < len(archive) else None,
+                        with_content=spec.kind == "index",
+                    ),
+                    fmt,
+                )
+            )
     return result

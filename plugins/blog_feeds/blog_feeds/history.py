@@ -47,7 +47,7 @@ class HistoryExtension(BaseExtension):
 
     def link(self, rel, href, type_):
         if rel not in RELS:
-            raise ValueError("not an RFC 5005 relation: {0!r}".format(rel))
+            raise ValueError(f"not an RFC 5005 relation: {rel!r}")
         self._links.append((rel, href, type_))
 
     def _markers(self, parent):

@@ -23,9 +23,9 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class Group:
-    kind: str      # the FeedSpec kind it holds
-    slug: str      # feeds/<slug>.opml
-    heading: str   # the folder's name, as on the Feeds page
+    kind: str  # the FeedSpec kind it holds
+    slug: str  # feeds/<slug>.opml
+    heading: str  # the folder's name, as on the Feeds page
 
 
 GROUPS = (
@@ -38,7 +38,7 @@ GROUPS = (
 
 def path(slug):
     """The output-relative path of an OPML file (``ALL`` or a group's slug)."""
-    return "feeds/{0}.opml".format(slug)
+    return f"feeds/{slug}.opml"
 
 
 def files(listing, blog_title, site_url):
@@ -49,10 +49,9 @@ def files(listing, blog_title, site_url):
     """
     groups = [(g, [f for f in listing if f["kind"] == g.kind]) for g in GROUPS]
     groups = [(g, feeds) for g, feeds in groups if feeds]
-    result = [(path(ALL), render("{0}: every feed".format(blog_title), groups, site_url))]
+    result = [(path(ALL), render(f"{blog_title}: every feed", groups, site_url))]
     for group, feeds in groups:
-        result.append((path(group.slug), render("{0}: {1}".format(blog_title, group.heading.lower()),
-                                                [(group, feeds)], site_url)))
+        result.append((path(group.slug), render(f"{blog_title}: {group.heading.lower()}", [(group, feeds)], site_url)))
     return result
 
 
@@ -67,7 +66,16 @@ def render(title, groups, site_url):
         folder = lxml.etree.SubElement(body, "outline", text=group.heading, title=group.heading)
         for feed in feeds:
             name = feed["title"]
-            lxml.etree.SubElement(folder, "outline", type="rss", version="RSS2", text=name, title=name,
-                                  xmlUrl=urljoin(site_url, feed["rss"].lstrip("/")), htmlUrl=feed["page"])
+            lxml.etree.SubElement(
+                folder,
+                "outline",
+                type="rss",
+                version="RSS2",
+                text=name,
+                title=name,
+                xmlUrl=urljoin(site_url, feed["rss"].lstrip("/")),
+                htmlUrl=feed["page"],
+            )
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + lxml.etree.tostring(
-        opml, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+        opml, xml_declaration=False, encoding="UTF-8", pretty_print=True
+    )

@@ -9,7 +9,6 @@ entry's date.
 import html
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional, Tuple
 
 from feedgen.feed import FeedGenerator
 
@@ -21,34 +20,35 @@ TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 @dataclass(frozen=True)
 class Entry:
-    guid: str                 # permanent, never changes
-    link: str                 # the post's page
+    guid: str  # permanent, never changes
+    link: str  # the post's page
     title: str
-    published: datetime       # timezone-aware
+    published: datetime  # timezone-aware
     updated: datetime
     author: str
-    tags: Tuple[str, ...]
-    summary: str              # plain text (the post's description)
-    content_html: str         # full post, every URL absolute
+    tags: tuple[str, ...]
+    summary: str  # plain text (the post's description)
+    content_html: str  # full post, every URL absolute
     guid_is_link: bool = True
-    source: str = ""          # which post this is (not written to the feed)
+    source: str = ""  # which post this is (not written to the feed)
 
 
 @dataclass
 class Document:
     """One feed file: a current feed, or one of its RFC 5005 archives."""
+
     title: str
     description: str
-    page: str                 # the HTML page this feed follows
-    url: str                  # this document's own URL
+    page: str  # the HTML page this feed follows
+    url: str  # this document's own URL
     language: str
-    entries: List[Entry]      # newest first
+    entries: list[Entry]  # newest first
     archive: bool = False
-    complete: bool = False              # the whole history is in this document (RFC 5005 2)
-    current: Optional[str] = None       # the current feed (archives only)
-    prev_archive: Optional[str] = None  # older archive
-    next_archive: Optional[str] = None  # newer archive
-    with_content: bool = True           # False: entries without the post's HTML (see collect.documents)
+    complete: bool = False  # the whole history is in this document (RFC 5005 2)
+    current: str | None = None  # the current feed (archives only)
+    prev_archive: str | None = None  # older archive
+    next_archive: str | None = None  # newer archive
+    with_content: bool = True  # False: entries without the post's HTML (see collect.documents)
 
 
 def newest(entries):
@@ -61,7 +61,7 @@ def _generator(doc: Document, fmt: str) -> FeedGenerator:
     fg.register_extension("history", HistoryExtension, HistoryEntry)
     fg.id(doc.url)
     fg.title(doc.title)
-    fg.description(doc.description)   # RSS description, Atom subtitle
+    fg.description(doc.description)  # RSS description, Atom subtitle
     fg.language(doc.language)
     fg.generator(GENERATOR)
     # feedgen makes the RSS channel <link> the last link added: the page.
@@ -73,8 +73,7 @@ def _generator(doc: Document, fmt: str) -> FeedGenerator:
         fg.lastBuildDate(stamp)
     fg.history.archive(doc.archive)
     fg.history.complete(doc.complete)
-    for rel, href in (("current", doc.current), ("prev-archive", doc.prev_archive),
-                      ("next-archive", doc.next_archive)):
+    for rel, href in (("current", doc.current), ("prev-archive", doc.prev_archive), ("next-archive", doc.next_archive)):
         if href and fmt == "rss":
             fg.history.link(rel, href, TYPES[fmt])  # as atom:link in the channel
         elif href:
@@ -120,5 +119,5 @@ def pages(entries_newest_first, size):
     page is returned newest first, as feeds list their entries.
     """
     oldest_first = list(reversed(entries_newest_first))
-    chunks = [oldest_first[i:i + size] for i in range(0, len(oldest_first), size)]
+    chunks = [oldest_first[i : i + size] for i in range(0, len(oldest_first), size)]
     return [list(reversed(chunk)) for chunk in chunks]
