@@ -11,6 +11,7 @@ works on a copy (sitebuild.copy_built).
 """
 
 import gc
+import pickle
 import shutil
 from pathlib import Path
 
@@ -115,12 +116,15 @@ def hostile_site(tmp_path_factory):
     def make(folder):
         root = copy_site(folder, with_posts=False, settings={"PROPOSE_CHANGE_URL": hostile.PROPOSE_CHANGE_URL})
         hostile.write_posts(root / "posts")
+        # What the posts say, kept beside them: the worker that reads the build may not be the one
+        # that wrote it, and Hypothesis's draw is not promised to be the same in every process.
+        (folder / "expected.pickle").write_bytes(pickle.dumps(hostile.expected_values()))
         return nikola_build(root)
 
     build = shared_build(tmp_path_factory, "hostile", make)
     assert build.returncode == 0, build.log
     assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
-    return Site(build.output), hostile.expected_values()
+    return Site(build.output), pickle.loads((build.root / "expected.pickle").read_bytes())
 
 
 def pytest_collection_finish(session):
