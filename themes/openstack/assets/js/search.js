@@ -210,15 +210,17 @@ async function newestFirst(search, { filters }) {
   return { count: all.results.length, top: picked.slice(0, shown) };
 }
 
-function debounce(fn, ms) {
-  let timer;
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
-}
+// Typing searches once the reader pauses; Enter searches at once and drops the
+// pending search (else a second search of the same words would replace the
+// results a moment later, or a slow one land after the next query's).
+let typing;
+function searchSoon() { clearTimeout(typing); typing = setTimeout(run, 250); }
+function searchNow() { clearTimeout(typing); run(); }
 
 const params = new URLSearchParams(location.search);
 input.value = params.get("q") || "";
 for (const kind of kinds) form.elements[kind].value = params.get(kind) || "";
-form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-input.addEventListener("input", debounce(run, 250));
-for (const kind of kinds) form.elements[kind].addEventListener("change", run);
+form.addEventListener("submit", (event) => { event.preventDefault(); searchNow(); });
+input.addEventListener("input", searchSoon);
+for (const kind of kinds) form.elements[kind].addEventListener("change", searchNow);
 run().catch((error) => { status.textContent = "Search is not available: " + error.message; });

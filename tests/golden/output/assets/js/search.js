@@ -15,5 +15,6 @@ function folded(text){return text.toLowerCase().normalize("NFD").replace(/\p{M}+
 function indexedWords(token){const parts=folded(token).split(/[^\p{L}\p{N}]+/u).filter(Boolean);return parts.length>1?[...parts,parts.join("")]:parts;}
 async function newestFirst(search,{filters}){const all=await search.pagefind.search(null,{filters});const picked=[];for(const{name}of search.bundles){if(picked.length>=shown)break;const part=await search.pagefind.search(null,{filters:{...filters,bundle:name},sort:{date:"desc"}});picked.push(...part.results);}
 return{count:all.results.length,top:picked.slice(0,shown)};}
-function debounce(fn,ms){let timer;return()=>{clearTimeout(timer);timer=setTimeout(fn,ms);};}
-const params=new URLSearchParams(location.search);input.value=params.get("q")||"";for(const kind of kinds)form.elements[kind].value=params.get(kind)||"";form.addEventListener("submit",(event)=>{event.preventDefault();run();});input.addEventListener("input",debounce(run,250));for(const kind of kinds)form.elements[kind].addEventListener("change",run);run().catch((error)=>{status.textContent="Search is not available: "+error.message;});
+let typing;function searchSoon(){clearTimeout(typing);typing=setTimeout(run,250);}
+function searchNow(){clearTimeout(typing);run();}
+const params=new URLSearchParams(location.search);input.value=params.get("q")||"";for(const kind of kinds)form.elements[kind].value=params.get(kind)||"";form.addEventListener("submit",(event)=>{event.preventDefault();searchNow();});input.addEventListener("input",searchSoon);for(const kind of kinds)form.elements[kind].addEventListener("change",searchNow);run().catch((error)=>{status.textContent="Search is not available: "+error.message;});
