@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# What our site is made of, minus its posts (see tests/sitebuild.py); pages/ (search,
+# What our site is made of, minus its posts (see tests/support/sitebuild.py); pages/ (search,
 # 404) are part of the frame.
 SITE_PARTS = ("conf.py", "docutils.conf", "plugins", "themes", "pages", "images", "files", "listings")
 DEFAULT_SEED = 20180308

@@ -22,7 +22,7 @@ with the edit uncommitted in its working tree. Each repeat:
   then an incremental build of ``plain/`` and a review of ``reviewed/``.
 
 Raw numbers go to bench/work/review-<N>.json (``--results``). Nothing here
-asserts; tests/test_review.py runs it at N = 3 so that it keeps working.
+asserts; tests/build/test_review.py runs it at N = 3 so that it keeps working.
 """
 
 import argparse

@@ -10,7 +10,7 @@ code depends on (delimiters and whitespace rules, extensions, autoescaping,
 only if its source is unchanged (Jinja checks a checksum of the text). So a
 copy of the site in another folder, or another site with the same theme,
 can share the compiled templates: the test suite builds some thirty copies
-(tests/sitebuild.py), and compiling the theme was a third of each small
+(tests/support/sitebuild.py), and compiling the theme was a third of each small
 build. A template loaded from the cache names its own file in tracebacks.
 What else is worked out from a template's text alone (plugins/build_speed:
 the templates it refers to) is kept beside it, by the same rules.

@@ -41,7 +41,7 @@ Both kinds of target run the same commands (mkdir, readlink, ls, find, rsync,
 mv, ln, rm) with the same arguments: locally through subprocess, remotely as
 ``ssh HOST '<command>'``, with rsync's remote paths written ``HOST:path``.
 The ssh command is DEPLOY_SSH if set (``DEPLOY_SSH="ssh -F deploy/ssh_config"``),
-else ``ssh``; rsync gets the same command as its ``-e``. tests/test_deploy.py
+else ``ssh``; rsync gets the same command as its ``-e``. tests/e2e/test_deploy.py
 runs both paths, the SSH one against OpenSSH's sshd on 127.0.0.1.
 """
 

@@ -7,7 +7,7 @@ or Porter2, algorithm) to tell a bundle's real matches from Pagefind's
 fallback (assets/js/search.js, fellBack). The site is built without npm, so
 the stemmer is kept in the theme: this is the package's ``dist/index.js``
 (porter2 1.1.0, MIT, pinned in package.json) made an ES module, with its
-licence on top. tests/test_vendored.py checks that the file is exactly what
+licence on top. tests/unit/test_vendored.py checks that the file is exactly what
 this writes.
 """
 

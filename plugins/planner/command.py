@@ -3,7 +3,7 @@
 A Nikola Command plugin named ``build`` takes the place of the ``build``
 command Nikola makes of doit's ``run`` (Nikola 8.3.3's ``DoitNikola.get_cmds``
 puts the site's commands after doit's): ``make site``, the preview
-(plugins/preview/builder.py) and the tests (tests/sitebuild.py) all run
+(plugins/preview/builder.py) and the tests (tests/support/sitebuild.py) all run
 ``nikola build``. It takes Nikola's build's options, so any command line
 parses as before. With no task named and no option set but ``-n``, ``-P``
 and ``-v``, it runs the planned build in this process and returns its

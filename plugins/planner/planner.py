@@ -10,7 +10,7 @@ one learned; with task names or any other option (``-a``, ``--strict``,
 ``-q``, ...) Nikola's own ``build`` runs, as before. The rule that keeps it
 honest: what is kept is a cache, and the output of a build is the output
 of a clean build of the same sources, byte for byte (the property tests in
-tests/test_planner.py compare them after random edits, kills and builds run
+tests/build/test_planner.py compare them after random edits, kills and builds run
 at once).
 
 What is kept, in ``cache/planner/<output folder>/`` (plugins/planner/state.py; the

@@ -8,7 +8,7 @@ this matters there first, and for any server reading output/ during a
 build. Nikola's method is called for what it computes (the template with
 the global context) and the rest, the link rewriting and the writing, is
 Nikola's own code with the write replaced by plugins/rules/files.py
-(temporary file, then rename). The bytes are the same (tests/test_golden.py).
+(temporary file, then rename). The bytes are the same (tests/build/test_golden.py).
 Registered in plugins/patches.py.
 """
 

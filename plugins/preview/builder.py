@@ -16,7 +16,7 @@ path, and the site's ``plugins`` package is imported in each fork, from the
 site being built.
 
 ``nikola preview`` builds with it after every save (plugins/preview/session.py),
-and so does the test suite (tests/sitebuild.py), for every fixture site.
+and so does the test suite (tests/support/sitebuild.py), for every fixture site.
 
 Protocol: JSON lines. A request on the builder's stdin,
 ``{"id", "site", "args", "env", "log"}``, is answered on its stdout, when

@@ -7,7 +7,7 @@ targets would cost as much as planning the build again (seconds at 1,000
 posts), so the pages, lists and feeds are named from the posts and their
 classifications, the way the plugins that write them name them; the copied
 files (theme assets, files/, images/, listings/) come from those plugins'
-own generators, which only list files. tests/test_redirects_build.py
+own generators, which only list files. tests/build/test_redirects_build.py
 compares this set with what a build writes, for the blog and the fixture
 sites.
 

@@ -1,7 +1,7 @@
 """Pagefind over one bundle's pages, giving the same bytes every time.
 
 Two things make Pagefind 1.5's output differ between runs on the same pages
-(tests/test_search_index.py shows both):
+(tests/unit/test_search_index.py shows both):
 
 * page numbers follow the order in which it finds the pages, which for
   ``pagefind --site`` is the order the file system lists a folder in (on

@@ -16,7 +16,7 @@ into the base, and builds the base from there, so the base costs what the
 change's difference costs, not a clean build. The planner's rule makes that
 safe: its kept state is a cache keyed by file digests, settings and code,
 and a build from a copy equals a clean build byte for byte
-(tests/test_planner.py; tests/sitebuild.copy_built does the same).
+(tests/build/test_planner.py; tests/support/sitebuild.copy_built does the same).
 """
 
 import os
