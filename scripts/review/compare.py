@@ -326,9 +326,12 @@ def compare(base_out, head_out, head_root, state_dir=None, base_root=None):
 
     records, problems = redirects.read(head_root)
     report.errors.extend(problems)
-    before = {(r.status, r.old, r.new) for r in redirects.read(base_root or os.path.dirname(base_out))[0]}
+    base_records = redirects.read(base_root or os.path.dirname(base_out))[0]
+    before = {(r.status, r.old, r.new) for r in base_records}
     report.records = [record for record in records if (record.status, record.old, record.new) not in before]
-    base_urls, head_urls = redirects.urls_of_files(diff.base), redirects.urls_of_files(diff.head)
+    # The base's own redirect pages are moves it already recorded, not pages this change could drop.
+    base_urls = redirects.without_redirect_pages(redirects.urls_of_files(diff.base), base_records)
+    head_urls = redirects.urls_of_files(diff.head)
     # URLs a record answers for: the change's build may serve a redirect page there, which is not a page.
     covered = {url for url in base_urls | head_urls if redirects.covering(url, records) is not None}
     live = head_urls - covered

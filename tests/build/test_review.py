@@ -450,3 +450,11 @@ def test_the_review_benchmark_runs(tmp_path):
     numbers = json.loads(results.read_text())
     assert numbers["posts"] == 3 and len(numbers["runs"]) == 1
     assert set(numbers["runs"][0]) == {"clean_build", "review_from_nothing", "incremental_build", "review_of_edit"}
+
+
+def test_a_move_the_base_already_recorded_is_not_dropped_again(review):
+    """The base's own redirect page (its redirects.txt has the 301) is not a page the change drops."""
+    moved = review("move")
+    head = Path(moved.head_output)
+    report = compare.compare(head, head, head.parent, base_root=head.parent)
+    assert report.dropped == [] and report.errors == []
