@@ -439,7 +439,7 @@ class Build:
         result.extra["compiled"] = {}
         timeline, site.timeline = site.timeline, list(posts)
         try:
-            tasks = [t for t in _flatten(plugin.gen_tasks()) if t.get("actions") and t.get("name") in by_dest]
+            tasks = [t for t in flatten(plugin.gen_tasks()) if t.get("actions") and t.get("name") in by_dest]
         finally:
             site.timeline = timeline
         for task in tasks:
@@ -519,7 +519,7 @@ class Build:
                     for info in site.plugin_manager.get_plugins_of_category(category):
                         if info.plugin_object.name in (OWN if category == "Task" else LATE_OWN):
                             continue
-                        for task in _flatten(info.plugin_object.gen_tasks()):
+                        for task in flatten(info.plugin_object.gen_tasks()):
                             self._one(task, digests, result, building, output_prefix)
                         if share is None and info.plugin_object.name == "render_pages":
                             self.start_search()
@@ -641,10 +641,10 @@ class _Failed(Exception):
     """A task failed: the stage stops; its failures are in the Result."""
 
 
-def _flatten(tasks):
+def flatten(tasks):
     """Nikola's generators yield tasks and lists of them (Nikola.gen_tasks's flatten)."""
     if isinstance(tasks, dict):
         yield tasks
         return
     for task in tasks:
-        yield from _flatten(task)
+        yield from flatten(task)

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from nikola import utils
 
 from plugins.blog_feeds.blog_feeds import collect, opml
+from plugins.planner.planner import flatten
 from plugins.rules import publication
 from plugins.rules import redirects as rules
 
@@ -35,14 +36,6 @@ FIXED = ("sitemap.xml", "robots.txt")
 def _path(link):
     """The decoded site path of a link Nikola gives (absolute or root-relative)."""
     return unquote(urlsplit(link).path)
-
-
-def _flatten(tasks):
-    if isinstance(tasks, dict):
-        yield tasks
-        return
-    for task in tasks:
-        yield from _flatten(task)
 
 
 @contextlib.contextmanager
@@ -66,7 +59,7 @@ def file_targets(site):
             info = site.plugin_manager.get_plugin_by_name(name, "Task")
             if info is None or name in site.config.get("DISABLED_PLUGINS", ()):
                 continue
-            for task in _flatten(info.plugin_object.gen_tasks()):
+            for task in flatten(info.plugin_object.gen_tasks()):
                 for target in task.get("targets") or ():
                     rel = os.path.relpath(os.path.normpath(target), out)
                     if not rel.startswith(".."):

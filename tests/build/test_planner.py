@@ -36,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from support.sitebuild import NIKOLA, copy_site, differences, nikola_build, tree
+from support.sitebuild import NIKOLA, SITE_PARTS, copy_site, differences, nikola_build, tree
 
 EXAMPLES = int(os.environ.get("PLANNER_EXAMPLES", "3"))
 STEPS = int(os.environ.get("PLANNER_STEPS", "5"))
@@ -166,18 +166,7 @@ class Site:
 
     def copy_sources(self, dest):
         dest = Path(dest)
-        for part in (
-            "conf.py",
-            "docutils.conf",
-            "plugins",
-            "themes",
-            "posts",
-            "pages",
-            "images",
-            "files",
-            "listings",
-            "redirects.txt",
-        ):
+        for part in SITE_PARTS:
             src = self.root / part
             if src.is_dir():
                 shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))

@@ -8,13 +8,13 @@ must be recorded with its title, and every post of the feeds must be in its
 cache. The files themselves are tests/build/test_opml.py's.
 """
 
-import os
 import shutil
 import sqlite3
 import subprocess
 
 import lxml.etree
 import pytest
+from support import newsboat
 from support.opml import feeds_of, local_file, read
 
 from sitecheck.site_model import SITE_URL
@@ -35,16 +35,8 @@ def test_newsboat_imports_the_opml_and_loads_every_feed(built, site_url, tmp_pat
                 outline.set(attr, site_url + "/" + outline.get(attr)[len(SITE_URL) :])
     local = tmp_path / "feeds.opml"
     local.write_bytes(lxml.etree.tostring(opml, xml_declaration=True, encoding="UTF-8"))
-    config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
-    config.write_text("reload-threads 4\n", encoding="utf-8")
-    urls.write_text("", encoding="utf-8")
-    env = dict(
-        os.environ,
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
-        LANG="C.UTF-8",
-    )
+    config, urls, cache = newsboat.files(tmp_path, config="reload-threads 4\n")
+    env = newsboat.environment(tmp_path)
     base = ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache)]
     for args in (["-i", str(local)], ["-x", "reload"]):
         proc = subprocess.run(

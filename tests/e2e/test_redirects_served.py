@@ -7,12 +7,12 @@ with its 301 and its old GUID kept) and which withdrew a post (410); its build-t
 rules are tested in tests/build/test_redirects_build.py.
 """
 
-import os
 import shutil
 import sqlite3
 import subprocess
 
 import pytest
+from support import newsboat as newsboat_files
 from support import nginx
 from support.nginx import request
 from support.redirects_site import GUID, SITES, before_the_move, site_with
@@ -55,16 +55,8 @@ def test_nginx_answers_a_removal_with_410_and_the_gone_page(moved_url, path):
 
 def newsboat(tmp_path, feed_url):
     """newsboat fetches ``feed_url`` into its cache (kept in ``tmp_path``); the GUIDs it holds."""
-    config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
-    config.write_text("", encoding="utf-8")
-    urls.write_text(feed_url + "\n", encoding="utf-8")
-    env = dict(
-        os.environ,
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
-        LANG="C.UTF-8",
-    )
+    config, urls, cache = newsboat_files.files(tmp_path, urls=feed_url + "\n")
+    env = newsboat_files.environment(tmp_path)
     proc = subprocess.run(
         ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache), "-x", "reload"],
         env=env,
