@@ -145,19 +145,19 @@ def serve(root, blog_conf=BLOG_CONF):
                 _wait_for(port, proc, tmp)
                 break
             except RuntimeError:
-                _stop(proc)
+                stop(proc)
                 if attempt == 2 or "Address already in use" not in _log(tmp):
                     raise
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
-            _stop(proc)
+            stop(proc)
 
 
-def _stop(proc):
-    """Stop nginx by its process id: QUIT lets open responses finish."""
+def stop(proc, sig=signal.SIGQUIT):
+    """Stop a server by its process id (nginx: QUIT lets open responses finish); KILL after 10 s."""
     if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGQUIT)
+        os.kill(proc.pid, sig)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

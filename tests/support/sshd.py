@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .nginx import free_port
+from .nginx import free_port, stop
 
 SSHD = os.environ.get("SSHD", "/usr/sbin/sshd")  # absolute: sshd re-executes itself by this path
 PRIVSEP = Path("/run/sshd")
@@ -171,10 +171,10 @@ def serve(tmp):
             _wait_for(server, proc)
             break
         except Unavailable:
-            _stop(proc)
+            stop(proc, signal.SIGTERM)
             raise
         except RuntimeError:
-            _stop(proc)
+            stop(proc, signal.SIGTERM)
             if attempt == 2 or "Address already in use" not in server.log.read_text():
                 raise
     try:
@@ -182,15 +182,4 @@ def serve(tmp):
     finally:
         for host in (HOST, HOST + "-cut"):  # the shared connections, each a process of its own
             subprocess.run(shlex.split(server.ssh) + ["-O", "exit", host], capture_output=True)
-        _stop(proc)
-
-
-def _stop(proc):
-    """Stop the listening sshd by its process id (its sessions end with their clients)."""
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc, signal.SIGTERM)  # the listening sshd; its sessions end with their clients
