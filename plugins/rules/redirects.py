@@ -153,7 +153,7 @@ def check(records, served, path=FILE):
     move at the final page); a recorded URL must not be served any more.
     """
     served = {_folder(url) for url in served}
-    moved = {_folder(record.old) for record in records}
+    recorded = {_folder(record.old): record for record in records}
     problems = []
     for record in records:
 
@@ -165,8 +165,14 @@ def check(records, served, path=FILE):
             problem(f"{record.old} is recorded as {what}, but the site still serves it: remove the line or the page")
         if record.status != MOVED:
             continue
-        if _folder(record.new) in moved:
+        target = recorded.get(_folder(record.new))
+        if target is not None and target.status == MOVED:
             problem(f"{record.old} moves to {record.new}, which is itself moved: point it at the final page")
+        elif target is not None:
+            problem(
+                f"{record.old} moves to {record.new}, which is gone (line {target.line}): "
+                f"record {record.old} as gone too"
+            )
         elif _folder(record.new) not in served:
             problem(f"{record.old} moves to {record.new}, which the site does not serve")
     return problems

@@ -145,3 +145,9 @@ def test_a_built_folders_redirect_pages_are_not_its_content():
 
 def test_the_web_servers_rules_are_not_a_url():
     assert redirects.urls_of_files([".nginx/redirects.conf", "index.html"]) == {"/index.html", "/"}
+
+
+def test_a_move_to_a_removed_url_says_it_is_gone():
+    records, _ = parse("410 /gone/\n301 /old/ /gone/\n")
+    (problem,) = redirects.check(records, set())
+    assert "redirects.txt:2:" in problem and "which is gone (line 1)" in problem
