@@ -55,6 +55,10 @@ CONTENT_FOOTER = (
 )
 # One archive page listing every post by year, instead of a page per year.
 CREATE_SINGLE_ARCHIVE = True
+# The home page shows the newest posts and links the older ones by the period they were
+# published in (/2016/; plugins/period_index), not by Nikola's pages numbered by count,
+# which a deleted or back-dated post shifted all at once. Nikola's own are off.
+DISABLE_INDEXES = True
 # One stylesheet, written by hand: no bundling step and no webassets.
 USE_BUNDLES = False
 # The theme's CSS and JavaScript are shipped minified (plugins/minify.py: rcssmin and

@@ -16,13 +16,13 @@ itself are not in the set: they answer for URLs the content no longer serves.
 """
 
 import contextlib
-import math
 import os
 from urllib.parse import unquote, urlsplit
 
 from nikola import utils
 
 from plugins.blog_feeds.blog_feeds import collect, opml
+from plugins.period_index import period_index
 from plugins.planner.planner import flatten
 from plugins.rules import publication
 from plugins.rules import redirects as rules
@@ -67,11 +67,10 @@ def file_targets(site):
     return found
 
 
-def _index_pages(site, lang, count):
-    """index.html and the older pages (index-1.html...), as Nikola's indexes task numbers them."""
-    per_page = site.config["INDEX_DISPLAY_POST_COUNT"]
-    pages = max(1, math.ceil(count / per_page))
-    return [_path(site.link("index", number, lang)) for number in range(pages)]
+def _index_pages(site, posts):
+    """The home page and the older posts' period pages (plugins/period_index)."""
+    _home, by_period, _first = period_index.site_pages(site, posts)
+    return ["/"] + [period_index.period_link(period) for period, _posts in by_period]
 
 
 def site_urls(site):
@@ -82,7 +81,7 @@ def site_urls(site):
         if not publication.why_unpublished(post):
             urls.add(_path(post.permalink(lang)))
     public = publication.published(site)
-    urls.update(_index_pages(site, lang, len(public)))
+    urls.update(_index_pages(site, public))
     if site.config.get("CREATE_SINGLE_ARCHIVE"):
         urls.add(_path(site.link("archive", None, lang)))
     urls.add(_path(site.link("tag_index", None, lang)))

@@ -3,12 +3,11 @@
 Pagefind cannot update an index: it reads every page again (about 1.4 ms a
 page here, bench/RESULTS.md). So the index of a site with more than
 ``max_pages`` posts is split into bundles by date, and a build re-indexes only
-the bundles whose pages changed. A bundle is one year of posts, or, for a
-year with more than ``max_pages`` posts, its halves, quarters or months: the
-split of a year depends only on how many posts that year has, so an edit
-never moves posts between bundles it did not touch, and the bundles are the
-same whatever the order of the builds that led to them. A smaller site is one
-bundle, ``all``. The date is the post's own (as written and shown), which is
+the bundles whose pages changed. A bundle is one period of posts
+(plugins/rules/periods.py: a year, or, for a year with more than
+``max_pages`` posts, its halves, quarters or months), so an edit never moves
+posts between bundles it did not touch. A smaller site is one bundle,
+``all``. The date is the post's own (as written and shown), which is
 also the order of the ``date`` sort key Pagefind keeps (the ISO text of that
 date).
 
@@ -20,7 +19,7 @@ every bundle is re-indexed) only when the number of bundles crosses one
 (measured: bench/RESULTS.md, "Search").
 """
 
-from collections import Counter
+from plugins.rules import periods
 
 # Posts above which a site, and then a year, is split (conf.py's
 # SEARCH_BUNDLE_POSTS). Pagefind takes ~0.7 s for 500 post pages here: the
@@ -32,32 +31,11 @@ DEFAULT_CHUNK = 20000
 MIN_CHUNK = 250
 
 
-def _part(date, level):
-    if level == "year":
-        return f"{date.year:04d}"
-    if level == "half":
-        return f"{date.year:04d}-h{1 if date.month <= 6 else 2}"
-    if level == "quarter":
-        return f"{date.year:04d}-q{(date.month - 1) // 3 + 1}"
-    return f"{date.year:04d}-{date.month:02d}"
-
-
-def _level(count, max_pages):
-    if count <= max_pages:
-        return "year"
-    if count <= 2 * max_pages:
-        return "half"
-    if count <= 4 * max_pages:
-        return "quarter"
-    return "month"
-
-
 def assign(dates, max_pages=MAX_PAGES):
     """``{item: bundle key}`` for ``{item: date}``; keys sort by period ("2019", "2020-h1", ...)."""
     if len(dates) <= max_pages:
         return {item: WHOLE_SITE for item in dates}
-    per_year = Counter(date.year for date in dates.values())
-    return {item: _part(date, _level(per_year[date.year], max_pages)) for item, date in dates.items()}
+    return periods.assign(dates, max_pages)
 
 
 def chunk_size(bundles):

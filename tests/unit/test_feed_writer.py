@@ -45,29 +45,75 @@ def read(data):
     return feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
 
 
-def test_a_new_post_changes_only_the_newest_archive_pages():
-    """RFC 5005 4: an archive document is stable. A new post changes the current feeds and the newest
-    archive page (which gains a next-archive link, or the post), never the older pages (their titles
-    once said "archive 3 of 100", so every page of every feed of the post changed with it)."""
+def _archive_documents(posts, most):
+    """{path: Document} of a blog feed of ``posts`` (dates), three a current feed, ``most`` an archive period."""
     import types
 
     from plugins.blog_feeds.blog_feeds import collect
 
-    site = types.SimpleNamespace(config={"DEFAULT_LANG": "en", "FEED_LENGTH": 3, "SITE_URL": "https://example.org/"})
+    site = types.SimpleNamespace(
+        config={"DEFAULT_LANG": "en", "FEED_LENGTH": 3, "FEED_ARCHIVE_POSTS": most, "SITE_URL": "https://example.org/"}
+    )
     spec = collect.FeedSpec("index", None, "Blog", "All posts", "https://example.org/", "rss.xml", "atom.xml", [])
+    entries = [types.SimpleNamespace(date=when, name=str(when)) for when in sorted(posts, reverse=True)]
+    return {path: doc for path, doc, _fmt in collect.documents(site, spec, entries)}
 
-    def documents(count):  # entries newest first
-        return {path: doc for path, doc, _fmt in collect.documents(site, spec, list(range(count, 0, -1)))}
 
-    for count in (12, 13):  # a new archive page, or the newest one growing
-        before, after = documents(count), documents(count + 1)
-        changed = {path for path in after if before.get(path) != after[path]}
-        newest = (count + 1 + 2) // 3  # archive pages hold every entry, oldest first, three a page
-        assert {"rss.xml", "atom.xml"} <= changed
-        assert {path.rsplit("/", 1)[1] for path in changed if "archive" in path} <= {
-            f"{n}.{ext}" for n in (newest - 1, newest) for ext in ("xml", "atom")
-        }
-        assert len(after) > 2 + 2 * (newest - 2)  # older pages exist, and stayed as they were
+def _changed(before, after):
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+# Two posts a month from 2015 to 2017: 24 a year.
+HISTORY = [datetime(year, month, day, 9, tzinfo=UTC) for year in (2015, 2016, 2017) for month in range(1, 13)
+           for day in (3, 17)]
+
+
+def test_archive_documents_are_cut_by_period_and_hold_the_whole_history():
+    docs = _archive_documents(HISTORY, most=24)  # a year of 24 posts is one period
+    archives = sorted(path for path in docs if "archive" in path)
+    assert archives == sorted(f"feeds/archive/rss/{y}.{ext}" for y in (2015, 2016, 2017) for ext in ("xml", "atom"))
+    held = [e.date for path in archives if path.endswith(".xml") for e in docs[path].entries]
+    assert sorted(held) == sorted(HISTORY)
+    assert docs["feeds/archive/rss/2016.xml"].title == "Blog, archive 2016"
+    assert docs["feeds/archive/rss/2016.xml"].prev_archive == "https://example.org/feeds/archive/rss/2015.xml"
+    assert docs["feeds/archive/rss/2016.xml"].next_archive == "https://example.org/feeds/archive/rss/2017.xml"
+    assert docs["rss.xml"].prev_archive == "https://example.org/feeds/archive/rss/2017.xml"
+    assert not docs["rss.xml"].complete and docs["feeds/archive/rss/2015.xml"].prev_archive is None
+
+
+def test_a_busy_year_is_cut_into_halves_quarters_or_months():
+    docs = _archive_documents(HISTORY, most=12)
+    assert "feeds/archive/rss/2016-h2.xml" in docs and docs["feeds/archive/rss/2016-h2.xml"].title.endswith(
+        "archive July to December 2016"
+    )
+    docs = _archive_documents(HISTORY, most=2)
+    assert "feeds/archive/rss/2016-03.xml" in docs and len(docs["feeds/archive/rss/2016-03.xml"].entries) == 2
+
+
+def test_a_deleted_or_back_dated_post_changes_only_its_own_period_and_its_neighbours_links():
+    """RFC 5005 4: an archive document is stable. Cut by count from the oldest post, a post deleted from the
+    middle shifted every newer archive document of the feed; cut by period, only its own changes (and, when
+    the period empties or appears, the links of the two beside it)."""
+    before = _archive_documents(HISTORY, most=30)
+    deleted = _archive_documents([d for d in HISTORY if d != datetime(2016, 5, 3, 9, tzinfo=UTC)], most=30)
+    assert _changed(before, deleted) == {"feeds/archive/rss/2016.xml", "feeds/archive/rss/2016.atom"}
+    back_dated = _archive_documents(HISTORY + [datetime(2015, 6, 1, tzinfo=UTC)], most=30)
+    assert _changed(before, back_dated) == {"feeds/archive/rss/2015.xml", "feeds/archive/rss/2015.atom"}
+    # A year that grows past the most a period holds is cut again: that year's documents, and its neighbour's link.
+    crossed = _archive_documents(HISTORY + [datetime(2015, 6, 1, tzinfo=UTC)], most=24)
+    assert {p.rsplit("/", 1)[1].split(".")[0] for p in _changed(_archive_documents(HISTORY, most=24), crossed)} == {
+        "2015", "2015-h1", "2015-h2", "2016"
+    }
+    # A post in a year that had none: its archive appears, and the links of the years beside it change.
+    sparse = [d for d in HISTORY if d.year != 2016]
+    grown = _archive_documents(sparse + [datetime(2016, 6, 1, tzinfo=UTC)], most=24)
+    assert {p.rsplit("/", 1)[1] for p in _changed(_archive_documents(sparse, most=24), grown)} == {
+        f"{y}.{ext}" for y in (2015, 2016, 2017) for ext in ("xml", "atom")
+    }
+    # A new post (the newest) changes the current feeds and the newest period's archive only.
+    newest = _archive_documents(HISTORY + [datetime(2017, 12, 30, tzinfo=UTC)], most=30)
+    assert _changed(before, newest) == {"rss.xml", "atom.xml", "feeds/archive/rss/2017.xml",
+                                        "feeds/archive/rss/2017.atom"}
 
 
 # Any character XML 1.0 can carry, weighted towards the awkward ones (no

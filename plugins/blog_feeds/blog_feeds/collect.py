@@ -8,9 +8,12 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from plugins.rules import publication
+from plugins.rules import periods, publication
 
-from .writer import Document, Entry, pages
+from .writer import Document, Entry
+
+# Entries above which a year's archive is cut into halves, quarters or months (conf.py can set FEED_ARCHIVE_POSTS).
+ARCHIVE_POSTS = 50
 
 TAXONOMIES = (
     # kind, channel title suffix, description
@@ -31,9 +34,10 @@ class FeedSpec:
     atom_path: str
     posts: list  # Nikola posts, newest first
 
-    def archive_path(self, number, fmt):
+    def archive_path(self, period, fmt):
+        """The archive document of ``period`` (plugins/rules/periods.py): feeds/archive/rss/2016.xml."""
         stem = self.rss_path.rsplit(".", 1)[0]
-        return "feeds/archive/{0}/{1}.{2}".format(stem, number, "xml" if fmt == "rss" else "atom")
+        return "feeds/archive/{0}/{1}.{2}".format(stem, period, "xml" if fmt == "rss" else "atom")
 
     def summary(self):
         return {
@@ -155,31 +159,44 @@ def site_url(base, path):
     return urljoin(base, path)
 
 
+def archives(entries, most):
+    """``[(period, entries newest first)]``, oldest period first: a feed's whole history by period."""
+    assigned = periods.assign({i: e.date for i, e in enumerate(entries)}, most)
+    found = {}
+    for i, entry in enumerate(entries):
+        found.setdefault(assigned[i], []).append(entry)
+    return sorted(found.items())
+
+
 def documents(site, spec: FeedSpec, entries):
-    """(output path, Document, format) for the current feeds and every archive page.
+    """(output path, Document, format) for the current feeds and every archive document.
 
     A feed whose whole history fits in one document is a complete feed
     (RFC 5005 2): ``fh:complete``, no archives. Otherwise the current feed
-    holds the newest entries and links the newest archive page; archive
-    pages hold the whole history, oldest first (see :func:`.writer.pages`).
+    holds the newest entries and links the newest archive document; the
+    archive documents hold the whole history, one period each
+    (plugins/rules/periods.py: a year, or part of a year with more than
+    ``FEED_ARCHIVE_POSTS`` entries), so a deleted or back-dated post changes
+    the archive of its own period and the links of the two beside it, never
+    the rest (an archive document is stable, RFC 5005 4).
 
     Every current feed carries each post in full, and so do the blog's own
-    archive pages, RSS and Atom: the whole text of every post is there. The
-    archive pages of a category, tag or author feed carry each entry's
-    title, link, GUID, dates, author, tags and summary, not the post's
-    HTML: a post is in one category, two to four tags and one author feed,
-    so in full it was written into twelve archive documents, which made the
-    archives 110 of the 135 MB of a 1,000-post site (bench/RESULTS.md,
+    archive documents, RSS and Atom: the whole text of every post is there.
+    The archive documents of a category, tag or author feed carry each
+    entry's title, link, GUID, dates, author, tags and summary, not the
+    post's HTML: a post is in one category, two to four tags and one author
+    feed, so in full it was written into twelve archive documents, which made
+    the archives 110 of the 135 MB of a 1,000-post site (bench/RESULTS.md,
     "Output size"). A subscriber who backfills a tag's history gets every
     entry, and its link to the full post.
     """
     lang_code = site.config["DEFAULT_LANG"]
-    size = site.config["FEED_LENGTH"]  # posts in a current feed and in each archive page
-    archive = pages(entries, size) if len(entries) > size else []
+    size = site.config["FEED_LENGTH"]  # posts in a current feed
+    history = archives(entries, site.config.get("FEED_ARCHIVE_POSTS", ARCHIVE_POSTS)) if len(entries) > size else []
     url = functools.partial(site_url, site.config["SITE_URL"])
     result = []
     for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
-        newest_archive = spec.archive_path(len(archive), fmt) if archive else None
+        newest_archive = spec.archive_path(history[-1][0], fmt) if history else None
         result.append(
             (
                 path,
@@ -190,21 +207,21 @@ def documents(site, spec: FeedSpec, entries):
                     url=url(path),
                     language=lang_code,
                     entries=entries[:size],
-                    complete=not archive,
+                    complete=not history,
                     prev_archive=url(newest_archive) if newest_archive else None,
                 ),
                 fmt,
             )
         )
-        for number, chunk in enumerate(archive, 1):
-            own = spec.archive_path(number, fmt)
+        for number, (period, chunk) in enumerate(history):
+            own = spec.archive_path(period, fmt)
+            older = history[number - 1][0] if number > 0 else None
+            newer = history[number + 1][0] if number + 1 < len(history) else None
             result.append(
                 (
                     own,
                     Document(
-                        # Not "of N": a new post would change every archive page's title, and an archive
-                        # document is stable (RFC 5005 4): only the newest page grows.
-                        title=f"{spec.title}, archive {number}",
+                        title=f"{spec.title}, archive {periods.label(period)}",
                         description=spec.description,
                         page=spec.page,
                         url=url(own),
@@ -212,8 +229,8 @@ def documents(site, spec: FeedSpec, entries):
                         entries=chunk,
                         archive=True,
                         current=url(path),
-                        prev_archive=url(spec.archive_path(number - 1, fmt)) if number > 1 else None,
-                        next_archive=url(spec.archive_path(number + 1, fmt)) if number < len(archive) else None,
+                        prev_archive=url(spec.archive_path(older, fmt)) if older else None,
+                        next_archive=url(spec.archive_path(newer, fmt)) if newer else None,
                         with_content=spec.kind == "index",
                     ),
                     fmt,

@@ -109,15 +109,3 @@ def render(doc: Document, fmt: str) -> bytes:
     if fmt == "rss":
         return fg.rss_str(pretty=True)
     return fg.atom_str(pretty=True)
-
-
-def pages(entries_newest_first, size):
-    """Split a feed's whole history into RFC 5005 archive pages.
-
-    Page 1 holds the oldest ``size`` entries, page 2 the next, and so on, so
-    a page never changes once it is full; only the newest page grows. Each
-    page is returned newest first, as feeds list their entries.
-    """
-    oldest_first = list(reversed(entries_newest_first))
-    chunks = [oldest_first[i : i + size] for i in range(0, len(oldest_first), size)]
-    return [list(reversed(chunk)) for chunk in chunks]
