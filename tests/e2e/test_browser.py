@@ -43,7 +43,7 @@ FOOTNOTES = PAGES["post-note-footnotes"]
 # One page of every other kind the theme renders (posts with off-site photos
 # are left out: their images are third-party requests by design).
 OTHER_PAGES = {
-    "older-posts": "/index-1.html",
+    "older-posts": "/2016/",
     "post-epigraph": "/posts/equal-opportunities-for-all-openstack-projects/",
     "post-abbr-admonitions": "/posts/new-open-infrastructure-projects/",
     "post-literal-code": "/posts/minidns-tcp-and-the-internet/",
