@@ -36,7 +36,12 @@ OVER_EDIT = 2.0  # a title and tags change, a new post, a deleted post / the bod
 SCALE = 2.0  # the edit at 10,000 posts / the edit at 1,000
 SEARCH_OVER_ONE = 1.0  # search work from nothing in bundles / one index of every page
 QUERY_OVER_ONE = 1.5  # bytes a reader downloads for one query, bundles / one index
-SCENARIOS = (("retitle", "title and tags change"), ("new", "new post"), ("delete", "deleted post"))
+SCENARIOS = (
+    ("retitle", "title and tags change"),
+    ("new", "new post"),
+    ("delete", "deleted post"),
+    ("backdated", "back-dated post"),
+)
 
 Row = namedtuple("Row", "n goal target measured shown data verdict")
 

@@ -18,6 +18,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import generate  # noqa: E402
 import goals  # noqa: E402
 import report  # noqa: E402
 
@@ -75,6 +76,17 @@ def test_goal_rows_just_under_and_just_over_each_goal(n):
             assert rows[goal].verdict == verdict and rows[goal].data == data and rows[goal].n == n
         # goals whose numbers are missing (Hugo, Pelican, search) are left out, not guessed
         assert set(rows) == set(wanted) | ({"peak memory, largest process, clean build"} if n == 10000 else set())
+
+
+def test_back_dated_post_falls_in_the_middle_of_the_history():
+    for n in (5, 1000, 10000):
+        posts = generate.make_posts(n)
+        when = generate.backdated_date(posts)
+        middle = generate.edit_target(n)
+        assert posts[middle].date < when < posts[middle + 1].date, n
+        text = generate.new_post(generate.nikola_post(posts[middle]), "bench-backdated-post", when, "Back")
+        assert "\n.. slug: bench-backdated-post\n" in text and text.startswith(".. title: Back\n")
+        assert "\n.. date: " + when.strftime("%Y-%m-%d %H:%M:%S+00:00") + "\n" in text
 
 
 def test_edit_at_ten_thousand_against_one_thousand_names_both_files():
