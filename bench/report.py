@@ -247,7 +247,7 @@ def render_markdown(summaries, log=""):
             " compare ratios measured together, not seconds across days. Where our build's time goes:"
             " bench/PROFILE.md.",
             "",
-            "## Goals (issues 19 and 20)",
+            "## Goals (issues 19, 20 and 30)",
             "",
             "A goal is met when the measured value is at most the target (the median of the runs; for memory,"
             " the largest of them).",
