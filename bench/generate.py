@@ -509,6 +509,13 @@ def edit_target(n):
     return n // 2
 
 
+def backdated_date(posts):
+    """When the back-dated post (an imported old post, a corrected date) is dated: a minute after the
+    post in the middle of the corpus, so that half the history is newer than it. Posts are hours apart
+    at every N the benchmark runs (5 at 10,000), so it falls before the next one."""
+    return posts[edit_target(len(posts))].date + dt.timedelta(minutes=1)
+
+
 EDIT_PARAGRAPH = "\nAn edit made by the benchmark: one more paragraph at the end of the body.\n"
 
 
@@ -523,12 +530,12 @@ def retitle(text):
     return "\n".join(lines)
 
 
-def new_post(text, slug, when):
+def new_post(text, slug, when, title="A new post written for the benchmark"):
     """A new post made from another's source: its own slug and title, dated ``when``."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.startswith(".. title: "):
-            lines[i] = ".. title: A new post written for the benchmark"
+            lines[i] = ".. title: " + title
         elif line.startswith(".. slug: "):
             lines[i] = ".. slug: " + slug
         elif line.startswith(".. date: "):

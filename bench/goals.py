@@ -1,42 +1,54 @@
-"""The benchmark's goals (issues 19 and 20), judged from its summaries: met, or not met by how much.
+"""The benchmark's goals (issues 19, 20 and 30), judged from its summaries: met, or not met by how much.
 
 Every verdict in bench/RESULTS.md's goal table comes from :func:`judge`, on the
 numbers of the summary file named in the same row; nothing in that table is
 written by hand. A goal is "at most the target": the measured value is the
 median of the repeats (a single run is its own median), a peak of memory the
-largest of the repeats.
+largest of the repeats. Where two issues set a goal on the same measurement,
+the stricter target is kept, and a comment says which issue it comes from.
 """
 
 from collections import namedtuple
 
-# Per N: seconds, megabytes, or a ratio ("x"). None: no goal at that N.
+# Per N: seconds, megabytes, or a ratio ("x"). None: no goal at that N. Issues 19 and 20 unless
+# a comment says otherwise.
 TARGETS = {
     1000: {
         "edit": 2.0,
+        "over_hugo": 0.8,  # our edit / Hugo's CLI edit: issue 30 (issues 19 and 20: 1.0x)
         "preview_settled": 2.0,
         "edit_peak_mb": 150.0,
         "full_peak_mb": None,
-        "floor": 2.0,
+        "floor": 2.0,  # `make site` (`-n 2`) / the docutils floor
+        "one_process_floor": 1.6,  # one process / the docutils floor: issue 30
         "search_edit": 0.3,
         "search_peak_mb": 100.0,
     },
     10000: {
         "edit": 4.0,
+        "over_hugo": 0.35,  # issue 30 (issues 19 and 20: 1.0x)
         "preview_settled": 4.0,
-        "edit_peak_mb": 500.0,
-        "full_peak_mb": 1000.0,
+        "edit_peak_mb": 400.0,  # issue 30 (issues 19 and 20: 500 MB)
+        "full_peak_mb": 500.0,  # issue 30 (issues 19 and 20: 1000 MB)
         "floor": None,
+        "one_process_floor": None,
         "search_edit": 1.0,
         "search_peak_mb": 300.0,
     },
 }
-OVER_HUGO = 1.0  # our edit / Hugo's CLI edit
-OVER_PELICAN = 1.0  # our clean build / Pelican's
-OVER_EDIT = 2.0  # a title and tags change, a new post, a deleted post / the body edit
+OVER_PELICAN = 1.0  # our clean build (`make site`) / Pelican's: issues 19, 20 and 30 alike
+# A title and tags change, a new post (issues 19 and 20), a deleted post (issues 19, 20 and 30), a
+# back-dated post (issue 30) / the body edit: the same target from each.
+OVER_EDIT = 2.0
 SCALE = 2.0  # the edit at 10,000 posts / the edit at 1,000
 SEARCH_OVER_ONE = 1.0  # search work from nothing in bundles / one index of every page
 QUERY_OVER_ONE = 1.5  # bytes a reader downloads for one query, bundles / one index
-SCENARIOS = (("retitle", "title and tags change"), ("new", "new post"), ("delete", "deleted post"))
+SCENARIOS = (
+    ("retitle", "title and tags change"),
+    ("new", "new post"),
+    ("delete", "deleted post"),
+    ("backdated", "back-dated post"),
+)
 
 Row = namedtuple("Row", "n goal target measured shown data verdict")
 
@@ -78,8 +90,8 @@ def _size_goals(n, summary):
         ratio = edit["median"] / hugo["edit"]["median"]
         yield (
             "one-post body edit / Hugo's CLI edit",
-            f"<= {OVER_HUGO}x",
-            OVER_HUGO,
+            "<= {0}x".format(t["over_hugo"]),
+            t["over_hugo"],
             ratio,
             "{0:.2f}x ({1:.1f} s / {2:.1f} s)".format(ratio, edit["median"], hugo["edit"]["median"]),
         )
@@ -118,6 +130,15 @@ def _size_goals(n, summary):
             "clean build, `make site` / docutils floor",
             "<= {0}x".format(t["floor"]),
             t["floor"],
+            st["median"],
+            fmt(st, "x", 2),
+        )
+    if t["one_process_floor"] and summary.get("full_over_floor"):
+        st = summary["full_over_floor"]
+        yield (
+            "clean build, one process / docutils floor",
+            "<= {0}x".format(t["one_process_floor"]),
+            t["one_process_floor"],
             st["median"],
             fmt(st, "x", 2),
         )

@@ -9,7 +9,9 @@ first, so drift on a shared machine hits both alike):
 
 * ours: ``nikola build`` in a fresh copy (full clean build), again with
   nothing changed (no-op), then after appending a paragraph to one post
-  (one-post edit); the same three with ``nikola build -n 2`` (what
+  (one-post edit), then after each of what else authors do
+  (``Ours.scenarios``: a title and tags change, a new post, a deleted post,
+  a back-dated post); the same with ``nikola build -n 2`` (what
   ``make site`` runs on two cores); then the preview (``nikola preview``,
   what ``make serve`` runs): five saves of that post, each timed from the
   save until its URL serves the new text, and until the background build
@@ -494,10 +496,10 @@ class Engine:
         m["files_written_by_folder"] = w["by_folder"]
         return m
 
-    def cycle(self, edit_slug, typical_slug, preview=False, delete_slug=None):
+    def cycle(self, edit_slug, typical_slug, preview=False, delete_slug=None, backdated_when=None):
         """Full clean build, no-op rebuild, one-post edit (ours: then a title and tags change, a new
-        post, a deleted post); page weight and size after the full build; with ``preview``, the
-        preview's saves after the edit."""
+        post, a deleted post, a back-dated post); page weight and size after the full build; with
+        ``preview``, the preview's saves after the edit."""
         self.fresh_copy()
         full = self.build()
         out = self.work / self.output_dir
@@ -510,7 +512,7 @@ class Engine:
             f.write(generate.EDIT_PARAGRAPH)
         result["edit"] = self.build()
         if isinstance(self, Ours):
-            result["scenarios"] = self.scenarios(edit_slug, delete_slug)
+            result["scenarios"] = self.scenarios(edit_slug, delete_slug, backdated_when)
         if preview:
             result["preview"] = self.preview(edit_slug)
         return result
@@ -534,9 +536,13 @@ class Ours(Engine):
     def post_source(self, slug):
         return self.work / "posts" / (slug + ".rst")
 
-    def scenarios(self, edit_slug, delete_slug):
-        """What else authors do, each then the same build: the edited post's title and tags changed,
-        a new post (dated an hour ago), another post deleted."""
+    def scenarios(self, edit_slug, delete_slug, backdated_when):
+        """What else authors do, each then the same build, in this order (each on the site the one
+        before left): the edited post's title and tags changed; a new post (dated an hour ago, the
+        newest); another post, from a third of the way in, deleted; a new post dated in the middle
+        of the history at ``backdated_when`` (an imported old post, a corrected date). The back-dated
+        post comes last so that the three before it are measured on the same site as before it was
+        added, and comparable with older runs."""
         source = self.post_source(edit_slug)
         text = source.read_text(encoding="utf-8")
         source.write_text(generate.retitle(text), encoding="utf-8")
@@ -546,6 +552,11 @@ class Ours(Engine):
         done["new"] = self.build()
         self.post_source(delete_slug).unlink()
         done["delete"] = self.build()
+        self.post_source("bench-backdated-post").write_text(
+            generate.new_post(text, "bench-backdated-post", backdated_when, "A back-dated post for the benchmark"),
+            encoding="utf-8",
+        )
+        done["backdated"] = self.build()
         return done
 
     def preview(self, slug):
@@ -741,6 +752,7 @@ def bench(
         edit_slug = posts[generate.edit_target(n)].slug
         typical_slug = posts[generate.edit_target(n)].slug
         delete_slug = posts[generate.delete_target(posts)].slug
+        backdated_when = generate.backdated_date(posts)
         runs = {"ours": [], "ours_n2": [], "pelican": [], "hugo": [], "floor": [], "search": []}
         for r in range(repeats):
             engines = [Ours(corpus / "ours", work / "run" / "ours", n)]
@@ -759,6 +771,7 @@ def bench(
                     typical_slug,
                     preview=preview and engine.name in ("ours", "hugo"),
                     delete_slug=delete_slug,
+                    backdated_when=backdated_when,
                 )
                 log(
                     "  full {0:.1f}s  noop {1:.1f}s  edit {2:.1f}s  peak {3:.0f} MB  files {4}".format(

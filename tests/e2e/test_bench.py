@@ -4,8 +4,8 @@
 These run bench/run.py at N = 5 (our build only):
 generate the corpus, build it fresh, rebuild with nothing changed, rebuild
 after an edit, weigh the pages, run the docutils floor, change a title and
-tags, add a post, delete one, run the preview and save a post five times,
-measure precompression and the output's size, set search in bundles against
+tags, add a post, delete one, add one dated in the middle of the history,
+run the preview and save a post five times, measure precompression and the output's size, set search in bundles against
 one index (bench/search.py, in Chromium), write the raw run, its summary and
 the report, so that the code path cannot rot. Nothing here times anything:
 speed is measured by `bench/run.py` and reported in bench/RESULTS.md.
@@ -96,7 +96,8 @@ def test_benchmark_reports_every_measurement(bench_run):
         assert ours["scenarios"][name]["rc"] == 0 and ours["scenarios"][name]["files_written"] > 0
         assert summary["ours"][name + "_over_edit"]["median"] > 0
     (search,) = size["runs"]["search"]
-    assert search["posts"] == N and search["bundles"] >= 1
+    # search runs on the site the scenarios left: a new post and a back-dated one added, one deleted
+    assert search["posts"] == N + 1 and search["bundles"] >= 1
     assert list(search["queries"]) == ["title"]
     for query in search["queries"].values():
         assert query["bundled"] > 0 and query["single"] > 0 and query["found"][0] == query["found"][1] > 0
@@ -123,3 +124,5 @@ def test_benchmark_build_produced_every_post(bench_run):
     page = (output / "posts" / edited / "index.html").read_text()
     assert "An edit made by the benchmark" in page and "(revised)</h1>" in page.replace("\n", "")
     assert (output / "posts" / "bench-new-post" / "index.html").is_file()
+    backdated = (output / "posts" / "bench-backdated-post" / "index.html").read_text()
+    assert generate.backdated_date(posts).strftime('datetime="%Y-%m-%dT%H:%M:00Z"') in backdated

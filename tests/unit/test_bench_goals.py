@@ -18,6 +18,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import generate  # noqa: E402
 import goals  # noqa: E402
 import report  # noqa: E402
 
@@ -75,6 +76,108 @@ def test_goal_rows_just_under_and_just_over_each_goal(n):
             assert rows[goal].verdict == verdict and rows[goal].data == data and rows[goal].n == n
         # goals whose numbers are missing (Hugo, Pelican, search) are left out, not guessed
         assert set(rows) == set(wanted) | ({"peak memory, largest process, clean build"} if n == 10000 else set())
+
+
+# Issue 30's targets, written out here so that a weakened target in bench/goals.py fails.
+ISSUE_30 = {
+    1000: {"over_pelican": 1.0, "over_hugo": 0.8, "one_process_floor": 1.6, "over_edit": 2.0},
+    10000: {"over_pelican": 1.0, "over_hugo": 0.35, "over_edit": 2.0, "edit_peak_mb": 400.0, "full_peak_mb": 500.0},
+}
+
+
+def _issue_30_summary(n, factor):
+    """A summary with every number issue 30 judges at ``factor`` times its target (the rest under theirs)."""
+    t, ours_edit, hugo_edit = ISSUE_30[n], 1.0, 1.0 / (ISSUE_30[n]["over_hugo"] * factor)
+    edit_peak = t.get("edit_peak_mb", goals.TARGETS[n]["edit_peak_mb"] / 2)
+    build = {
+        "edit": _st(ours_edit),
+        # the largest of the edits' peaks is judged: here the back-dated post's
+        "edit_peak_mb": _st(edit_peak / 2),
+        "backdated_peak_mb": _st(edit_peak * factor if "edit_peak_mb" in t else edit_peak),
+        "full_peak_mb": _st(t.get("full_peak_mb", 100.0) * factor),
+    }
+    for name in ("delete", "backdated"):
+        build[name] = _st(ours_edit * t["over_edit"] * factor)
+        build[name + "_over_edit"] = _st(t["over_edit"] * factor)
+    summary = {
+        "ours_n2": build,
+        "ours": dict(build),
+        "hugo": {"edit": _st(hugo_edit)},
+        "ratio_default_pelican": {"full": _st(t["over_pelican"] * factor)},
+        # one process at 10,000 has no goal: its data must not make a row
+        "full_over_floor": _st(t.get("one_process_floor", 5.0) * factor),
+    }
+    return {"posts": n, "summary": summary}
+
+
+@pytest.mark.parametrize("n", [1000, 10000])
+def test_issue_30_goals_just_under_and_just_over_their_targets(n):
+    wanted = {
+        "clean build, `make site` / Pelican": "<= 1.0x",
+        "one-post body edit / Hugo's CLI edit": "<= {0}x".format(ISSUE_30[n]["over_hugo"]),
+        "deleted post / body edit, `make site`": "<= 2.0x",
+        "back-dated post / body edit, `make site`": "<= 2.0x",
+    }
+    if n == 1000:
+        wanted["clean build, one process / docutils floor"] = "<= 1.6x"
+    else:
+        wanted["peak memory, largest process, edits"] = "<= 400 MB"
+        wanted["peak memory, largest process, clean build"] = "<= 500 MB"
+    for factor, verdict in ((0.99, "met"), (1.01, "not met by 1.0%")):
+        rows = {r.goal: r for r in goals.rows({n: ("f.json", _issue_30_summary(n, factor))})}
+        for goal, target in wanted.items():
+            assert (rows[goal].target, rows[goal].verdict) == (target, verdict), goal
+        assert ("clean build, one process / docutils floor" in rows) == (n == 1000)
+
+
+def test_both_floor_goals_are_kept_each_on_its_own_build():
+    summary = _issue_30_summary(1000, 1.0)
+    summary["summary"]["full_n2_over_floor"] = _st(2.5)
+    rows = {r.goal: r for r in goals.rows({1000: ("f.json", summary)})}
+    assert (
+        rows["clean build, `make site` / docutils floor"].target,
+        rows["clean build, `make site` / docutils floor"].verdict,
+    ) == ("<= 2.0x", "not met by 25%")
+    assert rows["clean build, one process / docutils floor"].verdict == "met"
+
+
+def test_a_summary_from_before_the_back_dated_post_and_without_one_process_leaves_their_rows_out():
+    summary = _issue_30_summary(10000, 1.01)
+    for key in ("backdated", "backdated_over_edit", "backdated_peak_mb"):
+        del summary["summary"]["ours_n2"][key]
+    del summary["summary"]["ours"]
+    goal_names = {r.goal for r in goals.rows({10000: ("f.json", summary)})}
+    assert "deleted post / body edit, `make site`" in goal_names
+    assert not any("back-dated" in g for g in goal_names)
+    # the edits' peak is now the body edit's alone: under 400 MB
+    (peak,) = [r for r in goals.rows({10000: ("f.json", summary)}) if r.goal == "peak memory, largest process, edits"]
+    assert peak.verdict == "met"
+    weight = {
+        "page": "index.html",
+        "html": 1,
+        "css": 1,
+        "js": 0,
+        "total": 2,
+        "total_gzip": 1,
+        "files": [],
+        "external": [],
+    }
+    for engine in summary["summary"].values():
+        if "edit" in engine:
+            engine.update(weight_home=weight, weight_post=weight)
+    size = "\n".join(report._size_section("f.json", {**summary, "repeats": 1}))
+    assert "deleted post (`build`)" in size and "back-dated" not in size
+
+
+def test_back_dated_post_falls_in_the_middle_of_the_history():
+    for n in (5, 1000, 10000):
+        posts = generate.make_posts(n)
+        when = generate.backdated_date(posts)
+        middle = generate.edit_target(n)
+        assert posts[middle].date < when < posts[middle + 1].date, n
+        text = generate.new_post(generate.nikola_post(posts[middle]), "bench-backdated-post", when, "Back")
+        assert "\n.. slug: bench-backdated-post\n" in text and text.startswith(".. title: Back\n")
+        assert "\n.. date: " + when.strftime("%Y-%m-%d %H:%M:%S+00:00") + "\n" in text
 
 
 def test_edit_at_ten_thousand_against_one_thousand_names_both_files():
