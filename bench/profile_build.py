@@ -278,12 +278,19 @@ def render(report):
             report["machine"],
         ),
         "",
-        "**Measured under load**: the machine was shared with other engineers' builds and tests (load "
-        "average {0} at the start, {1} at the end, on {2} cores), so the seconds are noisy and the shares "
+        "{5}load average {0} at the start, {1} at the end, on {2} cores. The shares "
         "(%) of each build are what to compare: the median of {3} timed runs with their (min-max) range. "
         "Each build is a plain `nikola build` (the planner's path, one process, no `-n`) in a fresh "
         "process, on bench/generate.py's corpus: the clean build starts from nothing, the edit appends a "
-        "paragraph to the post in the middle.".format(report["load"][0], report["load"][1], report["nproc"], runs),
+        "paragraph to the post in the middle.".format(
+            report["load"][0],
+            report["load"][1],
+            report["nproc"],
+            runs,
+            "**Measured under load** (the machine was shared with other work, so the seconds are noisy): "
+            if max(float(value) for value in report["load"]) > report["nproc"]
+            else "Measured on a quiet machine: ",
+        ),
         "",
         "The profile that plugins/build_speed's patches came from (2026-11-29, before the build planner, "
         "when doit ran every task) is in git history: `git show 0a9aff7:bench/PROFILE.md`.",
