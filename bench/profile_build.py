@@ -278,7 +278,7 @@ def render(report):
             report["machine"],
         ),
         "",
-        "{5}load average {0} at the start, {1} at the end, on {2} cores. The shares "
+        "{4}load average {0} at the start, {1} at the end, on {2} cores. The shares "
         "(%) of each build are what to compare: the median of {3} timed runs with their (min-max) range. "
         "Each build is a plain `nikola build` (the planner's path, one process, no `-n`) in a fresh "
         "process, on bench/generate.py's corpus: the clean build starts from nothing, the edit appends a "

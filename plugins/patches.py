@@ -136,7 +136,7 @@ PATCHES = (
         "utils.config_changed._calc_digest, post.to_datetime, rest.doc._find_post, "
         "Nikola.sort_posts_chronologically, Post.reading_time, JinjaTemplates.get_string_deps, "
         "Post.permalink, Post.formatted_date, Post.formatted_updated, Post.destination_path, "
-        "Nikola.scan_posts (a copy of 8.3.3's, changed)",
+        "Nikola.scan_posts (a copy of 8.3.3's, changed), Post.text (the whole text kept per process)",
         "the same computation done thousands of times (bench/PROFILE.md)",
     ),
     Patch(

@@ -40,6 +40,7 @@ def report(built):
         ("sort_posts_chronologically", 2),
         ("post_memos", 100),
         ("reading_time", 15),
+        ("text", 90),
         ("iterlinks", 50),
         ("scan_posts", 1),
         ("config_digest", 3),

@@ -12,7 +12,9 @@ import inspect
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import doit.dependency
@@ -31,6 +33,7 @@ ORIGINAL = {
     "formatted_date": nikola_post.Post.formatted_date,
     "formatted_updated": nikola_post.Post.formatted_updated,
     "iterlinks": lxml.html.HtmlMixin.iterlinks,
+    "text": nikola_post.Post.text,
     "digest": utils.config_changed._calc_digest,
     "inspect": doit.dependency.inspect,
 }
@@ -105,6 +108,32 @@ def main(root):
         post._reading_time = None
         pairs.append((post.source_path, ours, ORIGINAL["reading_time"].fget(post)))
     report["reading_time"] = differences(pairs)
+
+    # The kept whole text against Nikola's (rest_comments' marker removal applied to both), asked
+    # twice (the second is the kept one), after the compiled file changed (it must be read again),
+    # and a teaser (never kept).
+    from plugins.rest_comments import rest_comments
+
+    original = rest_comments.make_text(ORIGINAL["text"], site.config.get("TEASER_REGEXP", nikola_post.TEASER_REGEXP))
+    pairs = []
+    for post in posts:
+        path = post.translated_base_path(lang)
+        if not os.path.isfile(path):
+            continue
+        for args in [(lang,), (lang,), (lang, False, True), (lang, True)]:
+            pairs.append(((post.source_path, args), post.text(*args), original(post, *args)))
+        # The compiled file changed in place (a copy: the build is shared with other tests).
+        copy = Path(tempfile.mkdtemp()) / "post.html"
+        shutil.copy2(path, copy)
+        post._translated_file_path = lambda _lang, copy=copy: (str(copy), lang)
+        pairs.append(((post.source_path, "copy"), post.text(lang), original(post, lang)))
+        stat = copy.stat()
+        copy.write_text(copy.read_text(encoding="utf-8") + "<p>One more paragraph.</p>", encoding="utf-8")
+        os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))
+        pairs.append(((post.source_path, "changed"), post.text(lang), original(post, lang)))
+        del post._translated_file_path
+        shutil.rmtree(copy.parent)
+    report["text"] = differences(pairs)
 
     pairs = []
     for page in sorted((root / "output").rglob("*.html")):

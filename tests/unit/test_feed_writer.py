@@ -64,8 +64,12 @@ def _changed(before, after):
 
 
 # Two posts a month from 2015 to 2017: 24 a year.
-HISTORY = [datetime(year, month, day, 9, tzinfo=UTC) for year in (2015, 2016, 2017) for month in range(1, 13)
-           for day in (3, 17)]
+HISTORY = [
+    datetime(year, month, day, 9, tzinfo=UTC)
+    for year in (2015, 2016, 2017)
+    for month in range(1, 13)
+    for day in (3, 17)
+]
 
 
 def test_archive_documents_are_cut_by_period_and_hold_the_whole_history():
@@ -102,7 +106,10 @@ def test_a_deleted_or_back_dated_post_changes_only_its_own_period_and_its_neighb
     # A year that grows past the most a period holds is cut again: that year's documents, and its neighbour's link.
     crossed = _archive_documents(HISTORY + [datetime(2015, 6, 1, tzinfo=UTC)], most=24)
     assert {p.rsplit("/", 1)[1].split(".")[0] for p in _changed(_archive_documents(HISTORY, most=24), crossed)} == {
-        "2015", "2015-h1", "2015-h2", "2016"
+        "2015",
+        "2015-h1",
+        "2015-h2",
+        "2016",
     }
     # A post in a year that had none: its archive appears, and the links of the years beside it change.
     sparse = [d for d in HISTORY if d.year != 2016]
@@ -112,8 +119,12 @@ def test_a_deleted_or_back_dated_post_changes_only_its_own_period_and_its_neighb
     }
     # A new post (the newest) changes the current feeds and the newest period's archive only.
     newest = _archive_documents(HISTORY + [datetime(2017, 12, 30, tzinfo=UTC)], most=30)
-    assert _changed(before, newest) == {"rss.xml", "atom.xml", "feeds/archive/rss/2017.xml",
-                                        "feeds/archive/rss/2017.atom"}
+    assert _changed(before, newest) == {
+        "rss.xml",
+        "atom.xml",
+        "feeds/archive/rss/2017.xml",
+        "feeds/archive/rss/2017.atom",
+    }
 
 
 # Any character XML 1.0 can carry, weighted towards the awkward ones (no
