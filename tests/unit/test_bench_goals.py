@@ -223,23 +223,30 @@ def test_profile_gives_each_phase_its_share_of_the_build():
         }
 
     cprofile = {"total": 1.0, "process_wall": 1.0, "cum": [], "own": []}
-    text = profile_build.render(
-        {
-            "posts": 10,
-            "date": "2026-12-06",
-            "machine": "m",
-            "nproc": 2,
-            "load": ["1.0", "2.0"],
-            "source": {"commit": "abc", "uncommitted": []},
-            "cprofile": {"full": cprofile, "edit": cprofile},
-            "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]},
-        }
-    )
+
+    def render(load):
+        return profile_build.render(
+            {
+                "posts": 10,
+                "date": "2026-12-06",
+                "machine": "m",
+                "nproc": 2,
+                "load": load,
+                "source": {"commit": "abc", "uncommitted": []},
+                "cprofile": {"full": cprofile, "edit": cprofile},
+                "timed": {"full": [timed(10.0), timed(20.0), timed(10.0)], "edit": [timed(4.0)]},
+            }
+        )
+
+    text = render(["1.0", "2.0"])
     # full: start-up 10% of 10 s, 5% of 20 s; render is half of every build; the rest is unaccounted for
     assert "| start-up: Python, Nikola, conf.py, plugins | 10.0% (5.0-10.0) | 1.00 s | 25.0% | 1.00 s |" in text
     assert "| planner: render | 50.0% | 5.00 s (5.00-10.00) | 50.0% | 2.00 s |" in text
     assert "| (between the planner's phases) | 15.0% (15.0-32.5) |" in text
-    assert "under load" in text and "render 50%" in text
+    assert "render 50%" in text
+    # Under load only when the load average was above the cores (the 2-core machine at 2.0 is busy, not loaded).
+    assert "quiet machine" in text and "under load" not in text
+    assert "under load" in render(["1.0", "10.5"]) and "quiet machine" not in render(["1.0", "10.5"])
 
 
 def test_summaries_are_small_and_raw_runs_are_not_kept():
