@@ -11,7 +11,7 @@ writes:
 * ``index.html``: the newest ``INDEX_DISPLAY_POST_COUNT`` posts, with a link
   to the older posts;
 * one page per period holding posts (plugins/rules/periods.py): ``/2016/``
-  for a year, or, for a year with more than ``INDEX_PERIOD_POSTS`` posts, its
+  for a year, or, for a year with more than ``PERIOD_POSTS`` posts, its
   halves, quarters or months (``/2016/h1/``, ``/2016/q3/``, ``/2016/07/``),
   every post of the period newest first, linked to the periods before and
   after it.
@@ -29,9 +29,6 @@ from nikola.plugin_categories import Task
 
 from plugins.rules import periods, publication
 
-# Posts above which a year's page is cut into halves, quarters or months (conf.py can set INDEX_PERIOD_POSTS).
-PERIOD_POSTS = 100
-
 
 def pages(posts, newest_count, most):
     """``(home posts, [(period, posts newest first)] newest period first, the period the home page's "older
@@ -39,11 +36,9 @@ def pages(posts, newest_count, most):
     period pages (nothing would link them)."""
     if len(posts) <= newest_count:
         return posts, [], None
-    assigned = periods.assign({i: post.date for i, post in enumerate(posts)}, most)
-    found = {}
-    for i, post in enumerate(posts):
-        found.setdefault(assigned[i], []).append(post)
-    return posts[:newest_count], sorted(found.items(), reverse=True), assigned[newest_count]
+    by_period = periods.group(posts, most)[::-1]
+    first_older = next(period for period, held in by_period if posts[newest_count] in held)
+    return posts[:newest_count], by_period, first_older
 
 
 def period_link(period):
@@ -59,8 +54,8 @@ class PeriodIndex(Task):
         site = self.site
         site.scan_posts()
         yield self.group_task()
-        for lang in site.config["TRANSLATIONS"]:
-            yield from self._pages(lang)
+        # The blog is written in one language (conf.py): its pages are at the site's root.
+        yield from self._pages(site.config["DEFAULT_LANG"])
 
     def _pages(self, lang):
         site = self.site
@@ -70,14 +65,12 @@ class PeriodIndex(Task):
             "title": site.config["BLOG_TITLE"](lang),
             "description": site.config["BLOG_DESCRIPTION"](lang),
             "kind": "index",
-            "index_teasers": site.config["INDEX_TEASERS"],
-            "featured": [],
         }
         yield self._page(
             lang,
             home,
             "index.html",
-            {**base, "pagekind": ["main_index", "index"], "permalink": "/", "is_frontmost_index": True},
+            {**base, "pagekind": ["main_index", "index"], "permalink": "/"},
             nextlink=period_link(first_older) if first_older else None,
         )
         for number, (period, held) in enumerate(by_period):
@@ -94,7 +87,6 @@ class PeriodIndex(Task):
                     "period_label": periods.label(period),
                     "pagekind": ["index", "period_index"],
                     "permalink": link,
-                    "is_frontmost_index": False,
                 },
                 prevlink=newer,
                 nextlink=period_link(older_period) if older_period else None,
@@ -111,4 +103,4 @@ class PeriodIndex(Task):
 
 def site_pages(site, posts):
     """The home page's posts and the period pages for ``posts`` (newest first), with the site's settings."""
-    return pages(posts, site.config["INDEX_DISPLAY_POST_COUNT"], site.config.get("INDEX_PERIOD_POSTS", PERIOD_POSTS))
+    return pages(posts, site.config["INDEX_DISPLAY_POST_COUNT"], periods.most(site))

@@ -20,6 +20,10 @@ and shown).
 from collections import Counter
 
 LEVELS = ("year", "half", "quarter", "month")
+# The most posts a period lists before its year is cut finer (conf.py can set PERIOD_POSTS): the home
+# page's older posts pages and each feed's archive documents. High enough that a year is rarely cut
+# anew (which moves its lists' URLs: docs/urls.md), low enough that a busy site's lists stay small.
+MOST = 100
 # Not the calendar module's names, which follow the locale Nikola sets: the site is written in English.
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -47,6 +51,20 @@ def assign(dates, most):
     """``{item: period key}`` for ``{item: date}``."""
     per_year = Counter(date.year for date in dates.values())
     return {item: key(date, level(per_year[date.year], most)) for item, date in dates.items()}
+
+
+def most(site):
+    """The site's PERIOD_POSTS."""
+    return site.config.get("PERIOD_POSTS", MOST)
+
+
+def group(items, most):
+    """``[(period, items of that period in their order)]``, oldest period first, for items with a ``date``."""
+    assigned = assign({i: item.date for i, item in enumerate(items)}, most)
+    found = {}
+    for i, item in enumerate(items):
+        found.setdefault(assigned[i], []).append(item)
+    return sorted(found.items())
 
 
 def months(period):

@@ -46,9 +46,8 @@ STEPS = int(os.environ.get("PLANNER_STEPS", "5"))
 SETTINGS = {
     "SEARCH_BUNDLE_POSTS": 2,
     "INDEX_DISPLAY_POST_COUNT": 2,
-    "INDEX_PERIOD_POSTS": 1,
+    "PERIOD_POSTS": 1,
     "FEED_LENGTH": 2,
-    "FEED_ARCHIVE_POSTS": 1,
 }
 CATEGORIES = ("designate", "keystone", "events")
 TAGS = ("dns", "ptg", "summit", "release", "python", "tc")

@@ -52,7 +52,7 @@ def _archive_documents(posts, most):
     from plugins.blog_feeds.blog_feeds import collect
 
     site = types.SimpleNamespace(
-        config={"DEFAULT_LANG": "en", "FEED_LENGTH": 3, "FEED_ARCHIVE_POSTS": most, "SITE_URL": "https://example.org/"}
+        config={"DEFAULT_LANG": "en", "FEED_LENGTH": 3, "PERIOD_POSTS": most, "SITE_URL": "https://example.org/"}
     )
     spec = collect.FeedSpec("index", None, "Blog", "All posts", "https://example.org/", "rss.xml", "atom.xml", [])
     entries = [types.SimpleNamespace(date=when, name=str(when)) for when in sorted(posts, reverse=True)]

@@ -12,9 +12,6 @@ from plugins.rules import periods, publication
 
 from .writer import Document, Entry
 
-# Entries above which a year's archive is cut into halves, quarters or months (conf.py can set FEED_ARCHIVE_POSTS).
-ARCHIVE_POSTS = 50
-
 TAXONOMIES = (
     # kind, channel title suffix, description
     ("category", "Posts in category {0}", "Posts in the category {0} on {1}, newest first."),
@@ -159,15 +156,6 @@ def site_url(base, path):
     return urljoin(base, path)
 
 
-def archives(entries, most):
-    """``[(period, entries newest first)]``, oldest period first: a feed's whole history by period."""
-    assigned = periods.assign({i: e.date for i, e in enumerate(entries)}, most)
-    found = {}
-    for i, entry in enumerate(entries):
-        found.setdefault(assigned[i], []).append(entry)
-    return sorted(found.items())
-
-
 def documents(site, spec: FeedSpec, entries):
     """(output path, Document, format) for the current feeds and every archive document.
 
@@ -176,7 +164,7 @@ def documents(site, spec: FeedSpec, entries):
     holds the newest entries and links the newest archive document; the
     archive documents hold the whole history, one period each
     (plugins/rules/periods.py: a year, or part of a year with more than
-    ``FEED_ARCHIVE_POSTS`` entries), so a deleted or back-dated post changes
+    ``PERIOD_POSTS`` entries), so a deleted or back-dated post changes
     the archive of its own period and the links of the two beside it, never
     the rest (an archive document is stable, RFC 5005 4).
 
@@ -192,7 +180,8 @@ def documents(site, spec: FeedSpec, entries):
     """
     lang_code = site.config["DEFAULT_LANG"]
     size = site.config["FEED_LENGTH"]  # posts in a current feed
-    history = archives(entries, site.config.get("FEED_ARCHIVE_POSTS", ARCHIVE_POSTS)) if len(entries) > size else []
+    # [(period, entries newest first)], oldest period first: the feed's whole history by period.
+    history = periods.group(entries, periods.most(site)) if len(entries) > size else []
     url = functools.partial(site_url, site.config["SITE_URL"])
     result = []
     for fmt, path in (("rss", spec.rss_path), ("atom", spec.atom_path)):
