@@ -124,24 +124,13 @@ def _size_goals(n, summary):
             ratio["median"],
             fmt(ratio, "x", 2),
         )
-    if t["floor"] and summary.get("full_n2_over_floor"):
-        st = summary["full_n2_over_floor"]
-        yield (
-            "clean build, `make site` / docutils floor",
-            "<= {0}x".format(t["floor"]),
-            t["floor"],
-            st["median"],
-            fmt(st, "x", 2),
-        )
-    if t["one_process_floor"] and summary.get("full_over_floor"):
-        st = summary["full_over_floor"]
-        yield (
-            "clean build, one process / docutils floor",
-            "<= {0}x".format(t["one_process_floor"]),
-            t["one_process_floor"],
-            st["median"],
-            fmt(st, "x", 2),
-        )
+    for key, goal, target in (
+        ("full_n2_over_floor", "clean build, `make site` / docutils floor", t["floor"]),
+        ("full_over_floor", "clean build, one process / docutils floor", t["one_process_floor"]),
+    ):
+        if target and summary.get(key):
+            st = summary[key]
+            yield (goal, f"<= {target}x", target, st["median"], fmt(st, "x", 2))
     builds = [e for e in (summary.get("ours"), summary.get("ours_n2")) if e]
     edit_peaks = [
         e[key]["max"]
