@@ -30,21 +30,6 @@ from nikola.plugin_categories import Task
 from plugins.rules import periods, publication
 
 
-def pages(posts, newest_count, most):
-    """``(home posts, [(period, posts newest first)] newest period first, the period the home page's "older
-    posts" link opens)`` for ``posts`` newest first. A site whose posts all fit on the home page has no
-    period pages (nothing would link them)."""
-    if len(posts) <= newest_count:
-        return posts, [], None
-    by_period = periods.group(posts, most)[::-1]
-    first_older = next(period for period, held in by_period if posts[newest_count] in held)
-    return posts[:newest_count], by_period, first_older
-
-
-def period_link(period):
-    return "/" + periods.path(period) + "/"
-
-
 class PeriodIndex(Task):
     """One task per page: the home page and each period's page."""
 
@@ -60,7 +45,7 @@ class PeriodIndex(Task):
     def _pages(self, lang):
         site = self.site
         posts = publication.published(site)
-        home, by_period, first_older = site_pages(site, posts)
+        home, by_period, first_older = periods.site_pages(site, posts)
         base = {
             "title": site.config["BLOG_TITLE"](lang),
             "description": site.config["BLOG_DESCRIPTION"](lang),
@@ -71,12 +56,12 @@ class PeriodIndex(Task):
             home,
             "index.html",
             {**base, "pagekind": ["main_index", "index"], "permalink": "/"},
-            nextlink=period_link(first_older) if first_older else None,
+            nextlink=periods.page_link(first_older) if first_older else None,
         )
         for number, (period, held) in enumerate(by_period):
-            newer = period_link(by_period[number - 1][0]) if number > 0 else "/"
+            newer = periods.page_link(by_period[number - 1][0]) if number > 0 else "/"
             older_period = by_period[number + 1][0] if number + 1 < len(by_period) else None
-            link = period_link(period)
+            link = periods.page_link(period)
             yield self._page(
                 lang,
                 held,
@@ -89,7 +74,7 @@ class PeriodIndex(Task):
                     "permalink": link,
                 },
                 prevlink=newer,
-                nextlink=period_link(older_period) if older_period else None,
+                nextlink=periods.page_link(older_period) if older_period else None,
             )
 
     def _page(self, lang, posts, path, context, prevlink=None, nextlink=None):
@@ -99,8 +84,3 @@ class PeriodIndex(Task):
         task = site.generic_post_list_renderer(lang, posts, output_name, "index.tmpl", site.config["FILTERS"], context)
         task["basename"] = self.name
         return task
-
-
-def site_pages(site, posts):
-    """The home page's posts and the period pages for ``posts`` (newest first), with the site's settings."""
-    return pages(posts, site.config["INDEX_DISPLAY_POST_COUNT"], periods.most(site))

@@ -22,9 +22,8 @@ from urllib.parse import unquote, urlsplit
 from nikola import utils
 
 from plugins.blog_feeds.blog_feeds import collect, opml
-from plugins.period_index import period_index
 from plugins.planner.planner import flatten
-from plugins.rules import publication
+from plugins.rules import periods, publication
 from plugins.rules import redirects as rules
 
 # Nikola's task plugins that copy or list files, and do no rendering in their generators.
@@ -69,8 +68,8 @@ def file_targets(site):
 
 def _index_pages(site, posts):
     """The home page and the older posts' period pages (plugins/period_index)."""
-    _home, by_period, _first = period_index.site_pages(site, posts)
-    return ["/"] + [period_index.period_link(period) for period, _posts in by_period]
+    _home, by_period, _first = periods.site_pages(site, posts)
+    return ["/"] + [periods.page_link(period) for period, _posts in by_period]
 
 
 def site_urls(site):

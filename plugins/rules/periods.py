@@ -93,3 +93,28 @@ def label(period):
 def path(period):
     """The period as URL path segments: "2016", "2016/h1", "2016/q3", "2016/07"."""
     return period.replace("-", "/")
+
+
+# --- The home page and its older posts (plugins/period_index; also named by the sitemap and
+# plugins/redirects/served.py) ----------------------------------------------------------------
+
+
+def pages(posts, newest_count, most):
+    """``(home posts, [(period, posts newest first)] newest period first, the period the home page's "older
+    posts" link opens)`` for ``posts`` newest first. A site whose posts all fit on the home page has no
+    period pages (nothing would link them)."""
+    if len(posts) <= newest_count:
+        return posts, [], None
+    by_period = group(posts, most)[::-1]
+    first_older = next(period for period, held in by_period if posts[newest_count] in held)
+    return posts[:newest_count], by_period, first_older
+
+
+def page_link(period):
+    """The URL of a period's page of older posts: /2016/, /2016/h1/."""
+    return "/" + path(period) + "/"
+
+
+def site_pages(site, posts):
+    """The home page's posts and the period pages for ``posts`` (newest first), with the site's settings."""
+    return pages(posts, site.config["INDEX_DISPLAY_POST_COUNT"], most(site))

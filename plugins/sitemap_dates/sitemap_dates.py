@@ -18,8 +18,7 @@ from xml.sax.saxutils import escape
 from nikola import utils
 from nikola.plugin_categories import Task
 
-from plugins.period_index import period_index
-from plugins.rules import files, publication
+from plugins.rules import files, periods, publication
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -61,9 +60,9 @@ class SitemapDates(Task):
                 if posts:
                     found[absolute(site.link(kind, name, lang))] = newest(posts)
         found[absolute("/feeds/")] = newest(public)
-        _home, by_period, _first = period_index.site_pages(site, public)
+        _home, by_period, _first = periods.site_pages(site, public)
         for period, posts in by_period:
-            found[absolute(period_index.period_link(period))] = newest(posts)
+            found[absolute(periods.page_link(period))] = newest(posts)
         return sorted(found.items())
 
     def gen_tasks(self):

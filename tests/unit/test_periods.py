@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plugins.period_index import period_index
 from plugins.rules import periods
 
 
@@ -60,21 +59,21 @@ class P:
 
 def test_the_home_page_holds_the_newest_posts_and_links_the_period_of_the_next_older_one():
     posts = [P(when(y, m)) for y in (2018, 2017, 2016) for m in (11, 6, 2)]  # newest first
-    home, by_period, first_older = period_index.pages(posts, 4, 100)
+    home, by_period, first_older = periods.pages(posts, 4, 100)
     assert home == posts[:4]
     assert [p for p, _ in by_period] == ["2018", "2017", "2016"]
     assert first_older == "2017"  # the fifth newest post is from 2017
-    assert period_index.period_link("2016-h1") == "/2016/h1/"
+    assert periods.page_link("2016-h1") == "/2016/h1/"
 
 
 def test_a_site_whose_posts_fit_on_the_home_page_has_no_period_pages():
     posts = [P(when(2016, m)) for m in (9, 5, 1)]
-    assert period_index.pages(posts, 10, 100) == (posts, [], None)
+    assert periods.pages(posts, 10, 100) == (posts, [], None)
 
 
 def test_a_deleted_post_changes_only_its_own_periods_page():
     posts = [P(when(y, m)) for y in (2018, 2017, 2016, 2015) for m in (11, 6, 2)]
-    _home, before, _ = period_index.pages(posts, 3, 100)
-    _home, after, _ = period_index.pages([p for p in posts if p is not posts[7]], 3, 100)  # a 2016 post
+    _home, before, _ = periods.pages(posts, 3, 100)
+    _home, after, _ = periods.pages([p for p in posts if p is not posts[7]], 3, 100)  # a 2016 post
     changed = [period for (period, held), (_p, was) in zip(after, before, strict=True) if held != was]
     assert changed == ["2016"]
